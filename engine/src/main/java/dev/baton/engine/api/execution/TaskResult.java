@@ -1,0 +1,23 @@
+package dev.baton.engine.api.execution;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+import java.util.Map;
+
+/** A worker's report on a task it polled, in Conductor's JSON shape. */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record TaskResult(
+        String workflowInstanceId,
+        String taskId,
+        String reasonForIncompletion,
+        Long callbackAfterSeconds,
+        String workerId,
+        Status status,
+        Map<String, Object> outputData,
+        List<TaskExecLog> logs,
+        String subWorkflowId,
+        Boolean extendLease) {
+
+    /** The states a worker may report. */
+    public enum Status { IN_PROGRESS, FAILED, FAILED_WITH_TERMINAL_ERROR, COMPLETED }
+}

@@ -1,0 +1,49 @@
+package dev.baton.engine.internal.json;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Converts engine values to and from the JSON stored in jsonb columns. */
+public final class JsonCodec {
+
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+
+    private final JsonMapper mapper = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    public String write(Object value) {
+        return mapper.writeValueAsString(value);
+    }
+
+    public <T> T read(String json, Class<T> type) {
+        return mapper.readValue(json, type);
+    }
+
+    public Map<String, Object> readMap(String json) {
+        return json == null ? new LinkedHashMap<>() : mapper.readValue(json, MAP);
+    }
+
+    public List<String> readStrings(String json) {
+        return mapper.readValue(json, STRINGS);
+    }
+
+    /** Converts any value (a record, a map) into plain maps, lists and scalars. */
+    public Object toPlain(Object value) {
+        return mapper.convertValue(value, Object.class);
+    }
+
+    public <T> T convert(Object value, Class<T> type) {
+        return mapper.convertValue(value, type);
+    }
+
+    /** A deep copy, so a stored value cannot be changed through a reference kept elsewhere. */
+    public Map<String, Object> copy(Map<String, Object> value) {
+        return value == null ? new LinkedHashMap<>() : mapper.convertValue(value, MAP);
+    }
+}

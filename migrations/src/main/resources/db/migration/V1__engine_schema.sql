@@ -89,6 +89,8 @@ CREATE TABLE tasks (
     domain                 text,
     callback_after_seconds bigint      NOT NULL DEFAULT 0,
     response_timeout_seconds bigint    NOT NULL DEFAULT 0,
+    workflow_type          text        NOT NULL,
+    wait_until             timestamptz,
     priority               integer     NOT NULL DEFAULT 0,
     queue                  text,
     retried_task_id        uuid,

@@ -48,6 +48,7 @@ public class Task {
     private Instant ended;
     private Instant updated;
     private Instant dueAt;
+    private Instant waitUntil;
     private boolean dirty;
 
     public UUID getTaskId() { return taskId; }
@@ -121,6 +122,9 @@ public class Task {
     /** When the timer sweeper must next look at this task, or null. */
     @JsonIgnore public Instant getDueAt() { return dueAt; }
     public void setDueAt(Instant t) { this.dueAt = t; }
+    /** When a WAIT task ends by itself, or null when it waits for a signal. */
+    @JsonIgnore public Instant getWaitUntil() { return waitUntil; }
+    public void setWaitUntil(Instant t) { this.waitUntil = t; }
     /** Whether this attempt changed since it was loaded and must be written. */
     @JsonIgnore public boolean isDirty() { return dirty; }
     public void markDirty() { this.dirty = true; }

@@ -1,0 +1,37 @@
+package dev.baton.engine.api;
+
+import dev.baton.engine.api.execution.Task;
+import dev.baton.engine.api.execution.TaskExecLog;
+import dev.baton.engine.api.execution.TaskResult;
+import dev.baton.engine.api.execution.TaskStatus;
+import dev.baton.tenancy.TenantId;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** What workers and operators do with tasks: poll, report, read logs and queue sizes. */
+public interface TaskService {
+
+    /**
+     * Hands up to {@code count} tasks of {@code taskType} to a worker, waiting up to {@code wait} for one to be
+     * queued when none is there (a long poll).
+     */
+    List<Task> poll(TenantId tenant, String taskType, String workerId, String domain, int count, Duration wait);
+
+    /** Records a worker's report and decides the workflow in the same transaction; returns the task id. */
+    UUID update(TenantId tenant, TaskResult result);
+
+    /** Completes or fails the pending task with this reference name (used to signal WAIT and HUMAN tasks). */
+    Task updateByReferenceName(TenantId tenant, UUID workflowId, String taskReferenceName, TaskStatus status,
+            Map<String, Object> output, String workerId);
+
+    Task get(TenantId tenant, UUID taskId);
+
+    void log(TenantId tenant, UUID taskId, String line);
+
+    List<TaskExecLog> logs(TenantId tenant, UUID taskId);
+
+    /** Scheduled tasks waiting per queue; all queues when {@code taskTypes} is empty. */
+    Map<String, Long> queueSizes(TenantId tenant, List<String> taskTypes);
+}

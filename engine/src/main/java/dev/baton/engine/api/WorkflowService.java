@@ -1,0 +1,51 @@
+package dev.baton.engine.api;
+
+import dev.baton.engine.api.execution.RerunWorkflowRequest;
+import dev.baton.engine.api.execution.SearchResult;
+import dev.baton.engine.api.execution.SkipTaskRequest;
+import dev.baton.engine.api.execution.StartWorkflowRequest;
+import dev.baton.engine.api.execution.Workflow;
+import dev.baton.engine.api.execution.WorkflowSummary;
+import dev.baton.tenancy.TenantId;
+import java.util.List;
+import java.util.UUID;
+
+/** Starts, reads, searches and operates workflow executions of a tenant. */
+public interface WorkflowService {
+
+    /** Starts a workflow; with an idempotency key already used for that workflow name, returns the first id. */
+    UUID start(TenantId tenant, StartWorkflowRequest request);
+
+    Workflow get(TenantId tenant, UUID workflowId, boolean includeTasks);
+
+    void pause(TenantId tenant, UUID workflowId);
+
+    void resume(TenantId tenant, UUID workflowId);
+
+    void terminate(TenantId tenant, UUID workflowId, String reason);
+
+    /** Runs an ended workflow again from the start with the same input. */
+    void restart(TenantId tenant, UUID workflowId, boolean useLatestDefinition);
+
+    /** Retries the failed tasks of a failed, timed out or terminated workflow. */
+    void retry(TenantId tenant, UUID workflowId, boolean resumeSubworkflowTasks);
+
+    /** Runs a workflow again from one of its tasks. */
+    void rerun(TenantId tenant, UUID workflowId, RerunWorkflowRequest request);
+
+    /** Skips a task of a running workflow, whether it is waiting to run or not yet scheduled. */
+    void skipTask(TenantId tenant, UUID workflowId, String taskReferenceName, SkipTaskRequest request);
+
+    /** Deletes an execution and its tasks. */
+    void remove(TenantId tenant, UUID workflowId);
+
+    /** Re-evaluates a workflow now. */
+    void decide(TenantId tenant, UUID workflowId);
+
+    List<UUID> running(TenantId tenant, String name, Integer version);
+
+    List<Workflow> byCorrelationId(TenantId tenant, String name, String correlationId, boolean includeClosed,
+            boolean includeTasks);
+
+    SearchResult<WorkflowSummary> search(TenantId tenant, ExecutionQuery query);
+}

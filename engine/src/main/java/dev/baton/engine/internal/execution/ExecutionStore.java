@@ -1,0 +1,332 @@
+package dev.baton.engine.internal.execution;
+
+import dev.baton.engine.api.definition.WorkflowDef;
+import dev.baton.engine.api.definition.WorkflowTask;
+import dev.baton.engine.api.execution.Task;
+import dev.baton.engine.api.execution.TaskExecLog;
+import dev.baton.engine.api.execution.TaskStatus;
+import dev.baton.engine.api.execution.Workflow;
+import dev.baton.engine.api.execution.WorkflowStatus;
+import dev.baton.engine.internal.json.JsonCodec;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Reads and writes workflow executions and their tasks; callers run it inside a tenant transaction. */
+public final class ExecutionStore {
+
+    private static final String TASK_COLUMNS = """
+            tenant_id, id, workflow_id, seq, ref_name, task_type, task_def_name, status, iteration, retry_count,
+            poll_count, retried, executed, input, output, workflow_task, reason, worker_id, domain,
+            callback_after_seconds, response_timeout_seconds, workflow_type, wait_until, priority, queue,
+            retried_task_id, sub_workflow_id, parent_task_id, scheduled_at, visible_at, started_at, first_started_at,
+            ended_at, updated_at, due_at""";
+
+    private final JdbcClient jdbc;
+    private final JdbcTemplate template;
+    private final JsonCodec json;
+
+    public ExecutionStore(JdbcClient jdbc, JdbcTemplate template, JsonCodec json) {
+        this.jdbc = jdbc;
+        this.template = template;
+        this.json = json;
+    }
+
+    /** Inserts a new workflow row; returns false when its idempotency key is already taken. */
+    public boolean insertWorkflow(Workflow w) {
+        return jdbc.sql("""
+                INSERT INTO workflows (tenant_id, id, name, version, status, correlation_id, priority, idempotency_key,
+                  parent_workflow_id, parent_task_id, definition, input, output, variables, task_to_domain, reason,
+                  failed_task_names, failed_ref_names, rerun_from_id, created_by, event, created_at, updated_at,
+                  ended_at, last_retried_at, timeout_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?,
+                  ?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING""")
+                .params(w.getTenantId(), w.getWorkflowId(), w.getWorkflowName(), w.getWorkflowVersion(),
+                        w.getStatus().name(), w.getCorrelationId(), w.getPriority(), w.getIdempotencyKey(),
+                        w.getParentWorkflowId(), w.getParentWorkflowTaskId(), json.write(w.getWorkflowDefinition()),
+                        json.write(w.getInput()), json.write(w.getOutput()), json.write(w.getVariables()),
+                        json.write(w.getTaskToDomain()), w.getReasonForIncompletion(),
+                        textArray(w.getFailedTaskNames()), textArray(w.getFailedReferenceTaskNames()),
+                        w.getReRunFromWorkflowId(), w.getCreatedBy(), w.getEvent(), ts(w.getCreated()),
+                        ts(w.getUpdated()), ts(w.getEnded()), ts(w.getLastRetried()), ts(w.getTimeoutAt()))
+                .update() > 0;
+    }
+
+    public void updateWorkflow(Workflow w) {
+        jdbc.sql("""
+                UPDATE workflows SET status = ?, correlation_id = ?, definition = ?::jsonb, input = ?::jsonb,
+                  output = ?::jsonb, variables = ?::jsonb, reason = ?, failed_task_names = ?, failed_ref_names = ?,
+                  updated_at = ?, ended_at = ?, last_retried_at = ?, timeout_at = ?, version = ?
+                WHERE id = ?""")
+                .params(w.getStatus().name(), w.getCorrelationId(), json.write(w.getWorkflowDefinition()),
+                        json.write(w.getInput()), json.write(w.getOutput()), json.write(w.getVariables()),
+                        w.getReasonForIncompletion(), textArray(w.getFailedTaskNames()),
+                        textArray(w.getFailedReferenceTaskNames()), ts(w.getUpdated()), ts(w.getEnded()),
+                        ts(w.getLastRetried()), ts(w.getTimeoutAt()), w.getWorkflowVersion(), w.getWorkflowId())
+                .update();
+    }
+
+    /** Loads a workflow and its tasks, holding the workflow's row lock until the transaction ends. */
+    public Optional<Workflow> lock(UUID workflowId) {
+        Optional<Workflow> w = jdbc.sql("SELECT * FROM workflows WHERE id = ? FOR UPDATE").param(workflowId)
+                .query(this::mapWorkflow).optional();
+        w.ifPresent(wf -> wf.setTasks(tasksOf(workflowId)));
+        return w;
+    }
+
+    /** Like {@link #lock} but gives up at once when another transaction holds the lock. */
+    public Optional<Workflow> tryLock(UUID workflowId) {
+        Optional<Workflow> w = jdbc.sql("SELECT * FROM workflows WHERE id = ? FOR UPDATE SKIP LOCKED")
+                .param(workflowId).query(this::mapWorkflow).optional();
+        w.ifPresent(wf -> wf.setTasks(tasksOf(workflowId)));
+        return w;
+    }
+
+    public Optional<Workflow> find(UUID workflowId, boolean includeTasks) {
+        Optional<Workflow> w = jdbc.sql("SELECT * FROM workflows WHERE id = ?").param(workflowId)
+                .query(this::mapWorkflow).optional();
+        if (includeTasks) {
+            w.ifPresent(wf -> wf.setTasks(tasksOf(workflowId)));
+        }
+        return w;
+    }
+
+    public Optional<UUID> findByIdempotencyKey(String name, String key) {
+        return jdbc.sql("SELECT id FROM workflows WHERE name = ? AND idempotency_key = ?").params(name, key)
+                .query(UUID.class).optional();
+    }
+
+    public Optional<UUID> workflowOfTask(UUID taskId) {
+        return jdbc.sql("SELECT workflow_id FROM tasks WHERE id = ?").param(taskId).query(UUID.class).optional();
+    }
+
+    public Optional<Task> task(UUID taskId) {
+        return jdbc.sql("SELECT * FROM tasks WHERE id = ?").param(taskId).query(this::mapTask).optional();
+    }
+
+    public List<Task> tasksOf(UUID workflowId) {
+        return jdbc.sql("SELECT * FROM tasks WHERE workflow_id = ? ORDER BY seq").param(workflowId)
+                .query(this::mapTask).list();
+    }
+
+    public List<UUID> runningIds(String name, Integer version) {
+        String sql = "SELECT id FROM workflows WHERE name = ? AND status IN ('RUNNING', 'PAUSED')"
+                + (version == null ? "" : " AND version = ?") + " ORDER BY created_at";
+        var st = jdbc.sql(sql).param(name);
+        if (version != null) {
+            st = st.param(version);
+        }
+        return st.query(UUID.class).list();
+    }
+
+    public List<Workflow> byCorrelationId(String name, String correlationId, boolean includeClosed) {
+        String sql = "SELECT * FROM workflows WHERE name = ? AND correlation_id = ?"
+                + (includeClosed ? "" : " AND status IN ('RUNNING', 'PAUSED')") + " ORDER BY created_at";
+        return jdbc.sql(sql).params(name, correlationId).query(this::mapWorkflow).list();
+    }
+
+    public void insertTasks(String tenant, List<Task> tasks) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        String sql = "INSERT INTO tasks (" + TASK_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                + "?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        template.batchUpdate(sql, tasks.stream().map(t -> taskRow(tenant, t)).toList());
+    }
+
+    public void updateTasks(List<Task> tasks) {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        String sql = """
+                UPDATE tasks SET status = ?, retry_count = ?, poll_count = ?, retried = ?, executed = ?,
+                  input = ?::jsonb, output = ?::jsonb, reason = ?, worker_id = ?, callback_after_seconds = ?,
+                  wait_until = ?, queue = ?, sub_workflow_id = ?, visible_at = ?, started_at = ?,
+                  first_started_at = ?, ended_at = ?, updated_at = ?, due_at = ?, workflow_task = ?::jsonb,
+                  iteration = ?
+                WHERE id = ?""";
+        template.batchUpdate(sql, tasks.stream().map(t -> new Object[] {
+                t.getStatus().name(), t.getRetryCount(), t.getPollCount(), t.isRetried(), t.isExecuted(),
+                json.write(t.getInputData()), json.write(t.getOutputData()), t.getReasonForIncompletion(),
+                t.getWorkerId(), t.getCallbackAfterSeconds(), ts(t.getWaitUntil()), t.getQueue(), t.getSubWorkflowId(),
+                ts(t.getVisibleAt()), ts(t.getStarted()), ts(t.getFirstStarted()), ts(t.getEnded()),
+                ts(t.getUpdated()), ts(t.getDueAt()), json.write(t.getWorkflowTask()), t.getIteration(), t.getTaskId()
+        }).toList());
+    }
+
+    public void deleteTasks(List<UUID> ids) {
+        if (!ids.isEmpty()) {
+            template.batchUpdate("DELETE FROM tasks WHERE id = ?", ids.stream().map(id -> new Object[] {id}).toList());
+        }
+    }
+
+    public boolean deleteWorkflow(UUID workflowId) {
+        return jdbc.sql("DELETE FROM workflows WHERE id = ?").param(workflowId).update() > 0;
+    }
+
+    /**
+     * Hands up to {@code count} visible tasks of {@code queue} to a worker in one statement: they become IN_PROGRESS
+     * and get their response deadline. SKIP LOCKED lets concurrent pollers take different tasks without waiting.
+     */
+    public List<Task> poll(String tenant, String queue, int count, String workerId) {
+        return jdbc.sql("""
+                WITH picked AS (
+                  SELECT id FROM tasks
+                   WHERE tenant_id = ? AND queue = ? AND status = 'SCHEDULED' AND visible_at <= clock_timestamp()
+                   ORDER BY priority DESC, visible_at
+                   LIMIT ? FOR UPDATE SKIP LOCKED)
+                UPDATE tasks t SET status = 'IN_PROGRESS', poll_count = t.poll_count + 1, worker_id = ?,
+                  started_at = clock_timestamp(), first_started_at = coalesce(t.first_started_at, clock_timestamp()),
+                  updated_at = clock_timestamp(), callback_after_seconds = 0,
+                  due_at = least(clock_timestamp() + make_interval(secs => t.response_timeout_seconds),
+                                 CASE WHEN (t.workflow_task -> 'taskDefinition' ->> 'timeoutSeconds')::bigint > 0
+                                      THEN coalesce(t.first_started_at, clock_timestamp())
+                                           + make_interval(secs => (t.workflow_task -> 'taskDefinition' ->> 'timeoutSeconds')::bigint)
+                                 END)
+                FROM picked WHERE t.id = picked.id
+                RETURNING t.*""")
+                .params(tenant, queue, count, workerId)
+                .query(this::mapTask).list();
+    }
+
+    /** Scheduled, visible tasks per queue name. */
+    public Map<String, Long> queueSizes(List<String> queues) {
+        var result = new java.util.LinkedHashMap<String, Long>();
+        for (String q : queues) {
+            result.put(q, 0L);
+        }
+        String filter = queues.isEmpty() ? "" : " AND queue = ANY (?)";
+        var st = jdbc.sql("SELECT queue, count(*) FROM tasks WHERE status = 'SCHEDULED' AND queue IS NOT NULL"
+                + filter + " GROUP BY queue");
+        if (!queues.isEmpty()) {
+            st = st.param(queues.toArray(String[]::new));
+        }
+        st.query((ResultSet rs) -> {
+            result.put(rs.getString(1), rs.getLong(2));
+        });
+        return result;
+    }
+
+    public void appendLogs(String tenant, UUID taskId, List<String> lines) {
+        template.batchUpdate("INSERT INTO task_logs (tenant_id, task_id, log) VALUES (?, ?, ?)",
+                lines.stream().map(l -> new Object[] {tenant, taskId, l}).toList());
+    }
+
+    public List<TaskExecLog> logs(UUID taskId) {
+        return jdbc.sql("SELECT log, created_at FROM task_logs WHERE task_id = ? ORDER BY created_at").param(taskId)
+                .query((rs, i) -> new TaskExecLog(rs.getString(1), taskId.toString(),
+                        rs.getTimestamp(2).toInstant().toEpochMilli()))
+                .list();
+    }
+
+    private Object[] taskRow(String tenant, Task t) {
+        return new Object[] {
+                tenant, t.getTaskId(), t.getWorkflowInstanceId(), t.getSeq(), t.getReferenceTaskName(),
+                t.getTaskType(), t.getTaskDefName(), t.getStatus().name(), t.getIteration(), t.getRetryCount(),
+                t.getPollCount(), t.isRetried(), t.isExecuted(), json.write(t.getInputData()),
+                json.write(t.getOutputData()), json.write(t.getWorkflowTask()), t.getReasonForIncompletion(),
+                t.getWorkerId(), t.getDomain(), t.getCallbackAfterSeconds(), t.getResponseTimeoutSeconds(),
+                t.getWorkflowType(), ts(t.getWaitUntil()), t.getWorkflowPriority(), t.getQueue(), t.getRetriedTaskId(),
+                t.getSubWorkflowId(), t.getParentTaskId(), ts(t.getScheduled()), ts(t.getVisibleAt()),
+                ts(t.getStarted()), ts(t.getFirstStarted()), ts(t.getEnded()), ts(t.getUpdated()), ts(t.getDueAt())
+        };
+    }
+
+    private Workflow mapWorkflow(ResultSet rs, int row) throws SQLException {
+        Workflow w = new Workflow();
+        w.setTenantId(rs.getString("tenant_id"));
+        w.setWorkflowId(rs.getObject("id", UUID.class));
+        w.setStatus(WorkflowStatus.valueOf(rs.getString("status")));
+        w.setCorrelationId(rs.getString("correlation_id"));
+        w.setPriority(rs.getInt("priority"));
+        w.setIdempotencyKey(rs.getString("idempotency_key"));
+        w.setParentWorkflowId(rs.getObject("parent_workflow_id", UUID.class));
+        w.setParentWorkflowTaskId(rs.getObject("parent_task_id", UUID.class));
+        w.setWorkflowDefinition(json.read(rs.getString("definition"), WorkflowDef.class));
+        w.setInput(json.readMap(rs.getString("input")));
+        w.setOutput(json.readMap(rs.getString("output")));
+        w.setVariables(json.readMap(rs.getString("variables")));
+        Map<String, String> domains = new java.util.LinkedHashMap<>();
+        json.readMap(rs.getString("task_to_domain")).forEach((k, v) -> domains.put(k, String.valueOf(v)));
+        w.setTaskToDomain(domains);
+        w.setReasonForIncompletion(rs.getString("reason"));
+        w.setFailedTaskNames(strings(rs.getArray("failed_task_names")));
+        w.setFailedReferenceTaskNames(strings(rs.getArray("failed_ref_names")));
+        w.setReRunFromWorkflowId(rs.getObject("rerun_from_id", UUID.class));
+        w.setCreatedBy(rs.getString("created_by"));
+        w.setEvent(rs.getString("event"));
+        w.setCreated(instant(rs, "created_at"));
+        w.setUpdated(instant(rs, "updated_at"));
+        w.setEnded(instant(rs, "ended_at"));
+        w.setLastRetried(instant(rs, "last_retried_at"));
+        w.setTimeoutAt(instant(rs, "timeout_at"));
+        return w;
+    }
+
+    private Task mapTask(ResultSet rs, int row) throws SQLException {
+        Task t = new Task();
+        t.setTaskId(rs.getObject("id", UUID.class));
+        t.setWorkflowInstanceId(rs.getObject("workflow_id", UUID.class));
+        t.setSeq(rs.getInt("seq"));
+        t.setReferenceTaskName(rs.getString("ref_name"));
+        t.setTaskType(rs.getString("task_type"));
+        t.setTaskDefName(rs.getString("task_def_name"));
+        t.setStatus(TaskStatus.valueOf(rs.getString("status")));
+        t.setIteration(rs.getInt("iteration"));
+        t.setRetryCount(rs.getInt("retry_count"));
+        t.setPollCount(rs.getInt("poll_count"));
+        t.setRetried(rs.getBoolean("retried"));
+        t.setExecuted(rs.getBoolean("executed"));
+        t.setInputData(json.readMap(rs.getString("input")));
+        t.setOutputData(json.readMap(rs.getString("output")));
+        t.setWorkflowTask(json.read(rs.getString("workflow_task"), WorkflowTask.class));
+        t.setReasonForIncompletion(rs.getString("reason"));
+        t.setWorkerId(rs.getString("worker_id"));
+        t.setDomain(rs.getString("domain"));
+        t.setCallbackAfterSeconds(rs.getLong("callback_after_seconds"));
+        t.setResponseTimeoutSeconds(rs.getLong("response_timeout_seconds"));
+        t.setWorkflowType(rs.getString("workflow_type"));
+        t.setWaitUntil(instant(rs, "wait_until"));
+        t.setWorkflowPriority(rs.getInt("priority"));
+        t.setQueue(rs.getString("queue"));
+        t.setRetriedTaskId(rs.getObject("retried_task_id", UUID.class));
+        t.setSubWorkflowId(rs.getObject("sub_workflow_id", UUID.class));
+        t.setParentTaskId(rs.getObject("parent_task_id", UUID.class));
+        t.setScheduled(instant(rs, "scheduled_at"));
+        t.setVisibleAt(instant(rs, "visible_at"));
+        t.setStarted(instant(rs, "started_at"));
+        t.setFirstStarted(instant(rs, "first_started_at"));
+        t.setEnded(instant(rs, "ended_at"));
+        t.setUpdated(instant(rs, "updated_at"));
+        t.setDueAt(instant(rs, "due_at"));
+        return t;
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp ts = rs.getTimestamp(column);
+        return ts == null ? null : ts.toInstant();
+    }
+
+    private static Timestamp ts(Instant t) {
+        return t == null ? null : Timestamp.from(t);
+    }
+
+    private static String[] textArray(List<String> values) {
+        return values == null ? new String[0] : values.toArray(String[]::new);
+    }
+
+    private static List<String> strings(Array array) throws SQLException {
+        return array == null ? new ArrayList<>() : new ArrayList<>(Arrays.asList((String[]) array.getArray()));
+    }
+}

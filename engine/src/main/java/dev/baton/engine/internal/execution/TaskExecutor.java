@@ -1,0 +1,203 @@
+package dev.baton.engine.internal.execution;
+
+import dev.baton.engine.api.EngineException;
+import dev.baton.engine.api.TaskService;
+import dev.baton.engine.api.definition.TaskType;
+import dev.baton.engine.api.execution.Task;
+import dev.baton.engine.api.execution.TaskExecLog;
+import dev.baton.engine.api.execution.TaskResult;
+import dev.baton.engine.api.execution.TaskStatus;
+import dev.baton.engine.internal.Ids;
+import dev.baton.engine.internal.queue.QueueSignals;
+import dev.baton.tenancy.TenantId;
+import dev.baton.tenancy.TenantTransactions;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** Worker-facing task operations: long poll, updates with stale-update protection, logs and queue sizes. */
+public final class TaskExecutor implements TaskService {
+
+    private static final int MAX_BATCH = 1000;
+    private static final Duration MAX_WAIT = Duration.ofSeconds(60);
+    private static final Set<String> SIGNALLED_SYSTEM_TASKS = Set.of(TaskType.WAIT, TaskType.HUMAN);
+
+    private final TenantTransactions tx;
+    private final ExecutionStore store;
+    private final WorkflowExecutor executor;
+    private final QueueSignals signals;
+
+    public TaskExecutor(TenantTransactions tx, ExecutionStore store, WorkflowExecutor executor, QueueSignals signals) {
+        this.tx = tx;
+        this.store = store;
+        this.executor = executor;
+        this.signals = signals;
+    }
+
+    @Override
+    public List<Task> poll(TenantId tenant, String taskType, String workerId, String domain, int count, Duration wait) {
+        if (taskType == null || taskType.isBlank()) {
+            throw EngineException.invalid("taskType", "is required");
+        }
+        if (count < 1 || count > MAX_BATCH) {
+            throw EngineException.invalid("count", "must be between 1 and " + MAX_BATCH);
+        }
+        if (wait.isNegative() || wait.compareTo(MAX_WAIT) > 0) {
+            throw EngineException.invalid("timeout", "must be between 0 and " + MAX_WAIT.toMillis() + " ms");
+        }
+        String queue = TaskScheduler.queueName(domain, taskType);
+        long deadline = System.nanoTime() + wait.toNanos();
+        try (QueueSignals.Waiter waiter = signals.register(tenant.value(), queue)) {
+            while (true) {
+                List<Task> tasks = tx.write(tenant, () -> store.poll(tenant.value(), queue, count, workerId));
+                long left = deadline - System.nanoTime();
+                if (!tasks.isEmpty() || left <= 0) {
+                    return tasks;
+                }
+                if (!waiter.await(left)) {
+                    return List.of();
+                }
+                waiter.rejoin();
+            }
+        }
+    }
+
+    @Override
+    public UUID update(TenantId tenant, TaskResult result) {
+        if (result == null) {
+            throw EngineException.invalid("", "a task result is required");
+        }
+        UUID taskId = Ids.parseOrNull(result.taskId());
+        if (taskId == null) {
+            throw EngineException.invalid("taskId", "must be the id of a task, not '" + result.taskId() + "'");
+        }
+        if (result.status() == null) {
+            throw EngineException.invalid("status", "is required (IN_PROGRESS, COMPLETED, FAILED or FAILED_WITH_TERMINAL_ERROR)");
+        }
+        UUID given = Ids.parseOrNull(result.workflowInstanceId());
+        return executor.inTransaction(tenant, () -> {
+            UUID workflowId = given != null ? given : store.workflowOfTask(taskId)
+                    .orElseThrow(() -> EngineException.notFound("task " + taskId + " not found"));
+            WorkflowRun run = executor.lock(tenant, workflowId);
+            Task task = run.workflow.task(taskId)
+                    .orElseThrow(() -> EngineException.notFound("task " + taskId + " not found in workflow " + workflowId));
+            refuseStale(run, task, result.workerId());
+            if (result.logs() != null && !result.logs().isEmpty()) {
+                store.appendLogs(tenant.value(), taskId, result.logs().stream().map(l -> l.log()).filter(Objects::nonNull).toList());
+            }
+            apply(run, task, result);
+            executor.decideAndPersist(run);
+            return taskId;
+        });
+    }
+
+    private static void refuseStale(WorkflowRun run, Task task, String workerId) {
+        if (task.getStatus().isTerminal()) {
+            throw EngineException.conflict("task " + task.getTaskId() + " is already " + task.getStatus()
+                    + "; this update is stale and was not applied");
+        }
+        if (task.getQueue() == null && !SIGNALLED_SYSTEM_TASKS.contains(task.getTaskType())) {
+            throw EngineException.conflict("task " + task.getTaskId() + " is a " + task.getTaskType()
+                    + " task run by the server; workers cannot update it");
+        }
+        if (task.getQueue() != null && task.getStatus() == TaskStatus.SCHEDULED) {
+            throw EngineException.conflict("task " + task.getTaskId() + " is queued and not held by any worker; "
+                    + "this update is stale and was not applied");
+        }
+        if (workerId != null && task.getWorkerId() != null && !workerId.equals(task.getWorkerId())) {
+            throw EngineException.conflict("task " + task.getTaskId() + " is held by worker '" + task.getWorkerId()
+                    + "', not '" + workerId + "'; this update is stale and was not applied");
+        }
+        if (run.workflow.getStatus().isTerminal()) {
+            throw EngineException.conflict("workflow " + run.workflow.getWorkflowId() + " has ended ("
+                    + run.workflow.getStatus() + ")");
+        }
+    }
+
+    private static void apply(WorkflowRun run, Task task, TaskResult result) {
+        if (result.outputData() != null) {
+            task.setOutputData(new LinkedHashMap<>(result.outputData()));
+        }
+        if (result.reasonForIncompletion() != null) {
+            task.setReasonForIncompletion(result.reasonForIncompletion());
+        }
+        switch (result.status()) {
+            case IN_PROGRESS -> {
+                long callback = result.callbackAfterSeconds() == null ? 0 : result.callbackAfterSeconds();
+                if (callback < 0) {
+                    throw EngineException.invalid("callbackAfterSeconds", "must be 0 or more");
+                }
+                task.setCallbackAfterSeconds(callback);
+                if (callback > 0 && task.getQueue() != null) {
+                    task.setStatus(TaskStatus.SCHEDULED);
+                    task.setVisibleAt(run.now.plusSeconds(callback));
+                } else if (callback > 0) {
+                    task.setWaitUntil(run.now.plusSeconds(callback));
+                }
+                run.changed(task);
+            }
+            case COMPLETED -> TaskScheduler.complete(run, task, Map.of());
+            case FAILED -> TaskScheduler.fail(run, task, TaskStatus.FAILED, task.getReasonForIncompletion());
+            case FAILED_WITH_TERMINAL_ERROR -> TaskScheduler.fail(run, task, TaskStatus.FAILED_WITH_TERMINAL_ERROR,
+                    task.getReasonForIncompletion());
+        }
+    }
+
+    @Override
+    public Task updateByReferenceName(TenantId tenant, UUID workflowId, String ref, TaskStatus status,
+            Map<String, Object> output, String workerId) {
+        TaskResult.Status reported;
+        try {
+            reported = TaskResult.Status.valueOf(status.name());
+        } catch (IllegalArgumentException e) {
+            throw EngineException.invalid("status", "must be IN_PROGRESS, COMPLETED, FAILED or FAILED_WITH_TERMINAL_ERROR");
+        }
+        return executor.inTransaction(tenant, () -> {
+            WorkflowRun run = executor.lock(tenant, workflowId);
+            Optional<Task> pending = run.workflow.getTasks().stream()
+                    .filter(t -> !t.getStatus().isTerminal()
+                            && (ref.equals(t.getReferenceTaskName()) || ref.equals(t.definitionRef())))
+                    .reduce((a, b) -> b);
+            Task task = pending.orElseThrow(() -> EngineException.notFound("workflow " + workflowId
+                    + " has no pending task with reference name '" + ref + "'"));
+            if (task.getQueue() != null && task.getStatus() == TaskStatus.SCHEDULED) {
+                task.setStatus(TaskStatus.IN_PROGRESS);
+                task.setStarted(run.now);
+            }
+            refuseStale(run, task, null);
+            apply(run, task, new TaskResult(workflowId.toString(), task.getTaskId().toString(), null, null, workerId,
+                    reported, output, null, null, null));
+            executor.decideAndPersist(run);
+            return task;
+        });
+    }
+
+    @Override
+    public Task get(TenantId tenant, UUID taskId) {
+        return tx.read(tenant, () -> store.task(taskId))
+                .orElseThrow(() -> EngineException.notFound("task " + taskId + " not found"));
+    }
+
+    @Override
+    public void log(TenantId tenant, UUID taskId, String line) {
+        tx.run(tenant, () -> {
+            store.task(taskId).orElseThrow(() -> EngineException.notFound("task " + taskId + " not found"));
+            store.appendLogs(tenant.value(), taskId, List.of(line));
+        });
+    }
+
+    @Override
+    public List<TaskExecLog> logs(TenantId tenant, UUID taskId) {
+        return tx.read(tenant, () -> store.logs(taskId));
+    }
+
+    @Override
+    public Map<String, Long> queueSizes(TenantId tenant, List<String> taskTypes) {
+        return tx.read(tenant, () -> store.queueSizes(taskTypes));
+    }
+}

@@ -1,0 +1,362 @@
+package dev.baton.engine.internal.execution;
+
+import static dev.baton.engine.api.definition.TaskType.*;
+
+import dev.baton.engine.api.definition.TaskDef;
+import dev.baton.engine.api.definition.WorkflowDef;
+import dev.baton.engine.api.definition.WorkflowTask;
+import dev.baton.engine.api.execution.StartWorkflowRequest;
+import dev.baton.engine.api.execution.Task;
+import dev.baton.engine.api.execution.TaskStatus;
+import dev.baton.engine.api.execution.WorkflowStatus;
+import dev.baton.engine.internal.expression.ParameterResolver;
+import dev.baton.engine.internal.json.JsonCodec;
+import dev.baton.engine.internal.script.JqEvaluator;
+import dev.baton.engine.internal.script.ScriptEvaluator;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves a workflow forward after any change: schedules what follows each newly ended task, retries failed ones,
+ * runs system tasks, and ends the workflow when nothing is left to do. It only changes the in-memory
+ * {@link WorkflowRun}; the executor writes the result in the same transaction as the change that caused it.
+ */
+public final class WorkflowDecider {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkflowDecider.class);
+    private static final int MAX_PASSES = 10_000;
+
+    private final TaskScheduler scheduler;
+    private final ParameterResolver resolver;
+    private final WorkflowLauncher launcher;
+    private final Map<String, SystemTask> systemTasks = new LinkedHashMap<>();
+
+    WorkflowDecider(ParameterResolver resolver, JsonCodec json, ScriptEvaluator scripts, JqEvaluator jq,
+            WorkflowLauncher launcher) {
+        this.resolver = resolver;
+        this.launcher = launcher;
+        this.scheduler = new TaskScheduler(resolver, json);
+        WaitTask wait = new WaitTask();
+        systemTasks.put(SWITCH, new SwitchTask(scripts));
+        systemTasks.put(DECISION, systemTasks.get(SWITCH));
+        systemTasks.put(JOIN, new JoinTask());
+        systemTasks.put(EXCLUSIVE_JOIN, new ExclusiveJoinTask());
+        systemTasks.put(DO_WHILE, new DoWhileTask(scripts, scheduler));
+        systemTasks.put(SUB_WORKFLOW, new SubWorkflowTask(launcher));
+        systemTasks.put(START_WORKFLOW, new StartWorkflowTask(launcher, json));
+        systemTasks.put(WAIT, wait);
+        systemTasks.put(HUMAN, wait);
+        systemTasks.put(INLINE, new InlineTask(scripts));
+        systemTasks.put(SET_VARIABLE, new SetVariableTask());
+        systemTasks.put(JSON_JQ_TRANSFORM, new JsonJqTransformTask(jq));
+    }
+
+    TaskScheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Schedules the first task of a new (or restarted) workflow and decides. */
+    void start(WorkflowRun run) {
+        scheduler.schedule(run, run.workflow.getWorkflowDefinition().tasks().get(0), 0);
+        decide(run);
+    }
+
+    /** Decides until nothing changes any more. */
+    void decide(WorkflowRun run) {
+        for (int pass = 0; pass < MAX_PASSES; pass++) {
+            if (run.workflow.getStatus() != WorkflowStatus.RUNNING) {
+                return;
+            }
+            boolean changed = processEndedTasks(run);
+            if (run.workflow.getStatus() != WorkflowStatus.RUNNING) {
+                return;
+            }
+            changed |= runSystemTasks(run);
+            if (run.workflow.getStatus() != WorkflowStatus.RUNNING) {
+                return;
+            }
+            if (!changed) {
+                if (nothingLeft(run)) {
+                    completeWorkflow(run, null);
+                }
+                return;
+            }
+        }
+        failWorkflow(run, null, WorkflowStatus.FAILED, "the workflow did not settle after " + MAX_PASSES
+                + " decisions; check for a loop that never ends");
+    }
+
+    private boolean processEndedTasks(WorkflowRun run) {
+        boolean changed = false;
+        for (Task t : new ArrayList<>(run.workflow.getTasks())) {
+            if (t.isExecuted() || t.isRetried() || !t.getStatus().isTerminal()) {
+                continue;
+            }
+            changed = true;
+            t.setExecuted(true);
+            run.changed(t);
+            if (t.getStatus().isSuccessful()) {
+                scheduleNext(run, t);
+            } else if (t.getStatus() == TaskStatus.CANCELED) {
+                continue;
+            } else if (canRetry(t)) {
+                scheduler.retry(run, t);
+            } else if (t.isOptional()) {
+                t.setStatus(TaskStatus.COMPLETED_WITH_ERRORS);
+                scheduleNext(run, t);
+            } else {
+                WorkflowStatus status = t.getStatus() == TaskStatus.TIMED_OUT ? WorkflowStatus.TIMED_OUT : WorkflowStatus.FAILED;
+                failWorkflow(run, t, status, "task '" + t.getReferenceTaskName() + "' " + t.getStatus()
+                        + (t.getReasonForIncompletion() == null ? "" : ": " + t.getReasonForIncompletion()));
+                return true;
+            }
+        }
+        return changed;
+    }
+
+    private boolean runSystemTasks(WorkflowRun run) {
+        boolean changed = false;
+        for (Task t : new ArrayList<>(run.workflow.getTasks())) {
+            if (t.getStatus().isTerminal()) {
+                continue;
+            }
+            if (TERMINATE.equals(t.getTaskType())) {
+                terminateTask(run, t);
+                return true;
+            }
+            SystemTask system = systemTasks.get(t.getTaskType());
+            if (system != null) {
+                changed |= system.execute(run, t);
+                if (run.workflow.getStatus() != WorkflowStatus.RUNNING) {
+                    return true;
+                }
+            }
+        }
+        return changed;
+    }
+
+    private static boolean canRetry(Task t) {
+        if (!t.getStatus().isRetriable()) {
+            return false;
+        }
+        WorkflowTask wt = t.getWorkflowTask();
+        int allowed = wt != null && wt.retryCount() != null ? wt.retryCount() : t.taskDef().retryCountOrDefault();
+        if (t.getQueue() == null && (wt == null || wt.taskDefinition() == null) && (wt == null || wt.retryCount() == null)) {
+            allowed = 0;
+        }
+        return t.getRetryCount() < allowed;
+    }
+
+    /** Schedules what runs after {@code done}, passing over tasks that were skipped before they were reached. */
+    private void scheduleNext(WorkflowRun run, Task done) {
+        WorkflowTask next;
+        if ((SWITCH.equals(done.getTaskType()) || DECISION.equals(done.getTaskType()))
+                && !SwitchTask.selectedBranch(done).isEmpty()) {
+            next = SwitchTask.selectedBranch(done).get(0);
+        } else {
+            next = run.index.nextAfter(done.definitionRef());
+        }
+        while (next != null && preSkipped(run, next, done.getIteration())) {
+            next = run.index.nextAfter(next.taskReferenceName());
+        }
+        if (next != null) {
+            WorkflowTask loop = run.index.loopOf(next.taskReferenceName());
+            int iteration = loop == null ? 0 : done.getIteration();
+            scheduler.schedule(run, next, iteration);
+        }
+    }
+
+    private static boolean preSkipped(WorkflowRun run, WorkflowTask wt, int iteration) {
+        return run.workflow.getTasks().stream().anyMatch(t -> t.getStatus() == TaskStatus.SKIPPED
+                && wt.taskReferenceName().equals(t.definitionRef()) && t.getIteration() == iteration
+                && t.getOutputData().containsKey("skippedBeforeScheduling"));
+    }
+
+    private static boolean nothingLeft(WorkflowRun run) {
+        for (Task t : run.workflow.getTasks()) {
+            if (!t.getStatus().isTerminal() || (!t.isExecuted() && !t.isRetried())) {
+                return false;
+            }
+        }
+        return !run.workflow.getTasks().isEmpty();
+    }
+
+    private void terminateTask(WorkflowRun run, Task t) {
+        String status = String.valueOf(t.getInputData().getOrDefault("terminationStatus", "COMPLETED"));
+        Object reason = t.getInputData().get("terminationReason");
+        Map<String, Object> output = new LinkedHashMap<>();
+        if (t.getInputData().get("workflowOutput") instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> output.put(String.valueOf(k), v));
+        }
+        TaskScheduler.complete(run, t, output);
+        t.setExecuted(true);
+        switch (status) {
+            case "FAILED" -> failWorkflow(run, t, WorkflowStatus.FAILED,
+                    reason == null ? "terminated by task '" + t.getReferenceTaskName() + "'" : String.valueOf(reason));
+            case "TERMINATED" -> endWorkflow(run, WorkflowStatus.TERMINATED,
+                    reason == null ? null : String.valueOf(reason), output);
+            default -> {
+                run.workflow.setReasonForIncompletion(reason == null ? null : String.valueOf(reason));
+                completeWorkflow(run, output);
+            }
+        }
+    }
+
+    /** Completes the workflow; its output comes from outputParameters, else from the last task. */
+    void completeWorkflow(WorkflowRun run, Map<String, Object> explicitOutput) {
+        Map<String, Object> output = explicitOutput != null ? explicitOutput : computeOutput(run);
+        endWorkflow(run, WorkflowStatus.COMPLETED, run.workflow.getReasonForIncompletion(), output);
+    }
+
+    private Map<String, Object> computeOutput(WorkflowRun run) {
+        WorkflowDef def = run.workflow.getWorkflowDefinition();
+        if (!def.outputParameters().isEmpty()) {
+            try {
+                return resolver.resolve(def.outputParameters(), run.workflow, null);
+            } catch (RuntimeException e) {
+                log.warn("workflow {}: output parameters could not be resolved: {}", run.workflow.getWorkflowId(),
+                        e.getMessage());
+            }
+        }
+        return run.workflow.getTasks().stream()
+                .filter(t -> t.getStatus().isSuccessful() && !t.isRetried())
+                .max(Comparator.comparing(Task::getEnded, Comparator.nullsFirst(Comparator.naturalOrder()))
+                        .thenComparing(Task::getSeq))
+                .map(t -> (Map<String, Object>) new LinkedHashMap<>(t.getOutputData()))
+                .orElseGet(LinkedHashMap::new);
+    }
+
+    /** Fails (or times out) the workflow because of {@code failed}, and starts its failure workflow if it has one. */
+    void failWorkflow(WorkflowRun run, Task failed, WorkflowStatus status, String reason) {
+        if (failed != null) {
+            run.workflow.getFailedReferenceTaskNames().add(failed.getReferenceTaskName());
+            run.workflow.getFailedTaskNames().add(failed.getTaskDefName());
+        }
+        endWorkflow(run, status, reason, computeOutput(run));
+        String failureWorkflow = run.workflow.getWorkflowDefinition().failureWorkflow();
+        if (failureWorkflow != null && !failureWorkflow.isBlank()) {
+            Map<String, Object> input = new LinkedHashMap<>();
+            input.put("workflowId", run.workflow.getWorkflowId().toString());
+            input.put("workflowType", run.workflow.getWorkflowName());
+            input.put("reason", reason);
+            input.put("failureStatus", status.name());
+            input.put("failedTaskId", failed == null ? null : failed.getTaskId().toString());
+            input.put("failedTaskReferenceName", failed == null ? null : failed.getReferenceTaskName());
+            input.put("correlationId", run.workflow.getCorrelationId());
+            input.put("input", run.workflow.getInput());
+            try {
+                launcher.start(run.tenant, new StartWorkflowRequest(failureWorkflow, null,
+                        run.workflow.getCorrelationId(), input, run.workflow.getTaskToDomain(), null, null, null, null,
+                        null));
+            } catch (RuntimeException e) {
+                log.warn("workflow {}: failure workflow '{}' could not start: {}", run.workflow.getWorkflowId(),
+                        failureWorkflow, e.getMessage());
+                run.workflow.setReasonForIncompletion(reason + "; failure workflow '" + failureWorkflow
+                        + "' could not start: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Ends the workflow in {@code status}, cancelling every task still open. */
+    void endWorkflow(WorkflowRun run, WorkflowStatus status, String reason, Map<String, Object> output) {
+        cancelOpenTasks(run, "workflow " + status);
+        run.workflow.setStatus(status);
+        run.workflow.setReasonForIncompletion(reason);
+        run.workflow.setOutput(output == null ? new LinkedHashMap<>() : output);
+        run.workflow.setEnded(run.now);
+        run.workflow.setTimeoutAt(null);
+        run.workflowChanged();
+        run.ended = true;
+    }
+
+    void cancelOpenTasks(WorkflowRun run, String reason) {
+        for (Task t : run.workflow.getTasks()) {
+            if (t.getStatus().isTerminal()) {
+                continue;
+            }
+            if (SUB_WORKFLOW.equals(t.getTaskType()) && t.getSubWorkflowId() != null) {
+                launcher.terminateChild(run.tenant, t.getSubWorkflowId(), "parent " + reason);
+            }
+            t.setStatus(TaskStatus.CANCELED);
+            t.setReasonForIncompletion(reason);
+            t.setEnded(run.now);
+            t.setExecuted(true);
+            run.changed(t);
+        }
+    }
+
+    /** Applies every deadline that has passed: poll, response and task timeouts, waits, the workflow timeout. */
+    void checkTimers(WorkflowRun run) {
+        if (run.workflow.getStatus().isTerminal()) {
+            return;
+        }
+        if (run.workflow.getTimeoutAt() != null && !run.now.isBefore(run.workflow.getTimeoutAt())) {
+            WorkflowDef def = run.workflow.getWorkflowDefinition();
+            if (def.timeoutPolicy() == WorkflowDef.TimeoutPolicy.ALERT_ONLY) {
+                log.warn("workflow {} ran past its timeout of {} s (ALERT_ONLY)", run.workflow.getWorkflowId(),
+                        def.timeoutSeconds());
+                run.workflow.setTimeoutAt(null);
+                run.workflowChanged();
+            } else {
+                endWorkflow(run, WorkflowStatus.TIMED_OUT, "workflow timed out after " + def.timeoutSeconds()
+                        + " seconds", computeOutput(run));
+                return;
+            }
+        }
+        for (Task t : new ArrayList<>(run.workflow.getTasks())) {
+            if (!t.getStatus().isTerminal()) {
+                checkTask(run, t);
+                if (run.workflow.getStatus().isTerminal()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void checkTask(WorkflowRun run, Task t) {
+        TaskDef def = t.taskDef();
+        if (t.getStatus() == TaskStatus.SCHEDULED && t.getQueue() != null && def.pollTimeoutSecondsOrZero() > 0
+                && !run.now.isBefore(t.getScheduled().plusSeconds(def.pollTimeoutSecondsOrZero()))) {
+            timeOut(run, t, "no worker polled the task within pollTimeoutSeconds (" + def.pollTimeoutSeconds() + ")");
+            return;
+        }
+        if (t.getStatus() != TaskStatus.IN_PROGRESS) {
+            return;
+        }
+        if (t.getWaitUntil() != null && !run.now.isBefore(t.getWaitUntil())) {
+            TaskScheduler.complete(run, t, Map.of());
+            return;
+        }
+        if (def.timeoutSecondsOrZero() > 0 && t.getFirstStarted() != null
+                && !run.now.isBefore(t.getFirstStarted().plusSeconds(def.timeoutSecondsOrZero()))) {
+            String reason = "task timed out after timeoutSeconds (" + def.timeoutSeconds() + ")";
+            switch (def.timeoutPolicyOrDefault()) {
+                case ALERT_ONLY -> log.warn("workflow {} task {}: {} (ALERT_ONLY)", run.workflow.getWorkflowId(),
+                        t.getTaskId(), reason);
+                case RETRY -> {
+                    timeOut(run, t, reason);
+                    return;
+                }
+                case TIME_OUT_WF -> {
+                    TaskScheduler.fail(run, t, TaskStatus.TIMED_OUT, reason);
+                    t.setExecuted(true);
+                    failWorkflow(run, t, WorkflowStatus.TIMED_OUT, "task '" + t.getReferenceTaskName() + "' " + reason);
+                    return;
+                }
+            }
+        }
+        if (t.getQueue() != null && t.getUpdated() != null
+                && !run.now.isBefore(t.getUpdated().plusSeconds(t.getResponseTimeoutSeconds()))) {
+            timeOut(run, t, "no update from the worker within responseTimeoutSeconds (" + t.getResponseTimeoutSeconds() + ")");
+        }
+    }
+
+    private static void timeOut(WorkflowRun run, Task t, String reason) {
+        TaskScheduler.fail(run, t, TaskStatus.TIMED_OUT, reason);
+    }
+}

@@ -1,0 +1,596 @@
+package dev.baton.engine.internal.execution;
+
+import dev.baton.engine.api.EngineException;
+import dev.baton.engine.api.ExecutionQuery;
+import dev.baton.engine.api.WorkflowService;
+import dev.baton.engine.api.definition.TaskDef;
+import dev.baton.engine.api.definition.WorkflowDef;
+import dev.baton.engine.api.execution.RerunWorkflowRequest;
+import dev.baton.engine.api.execution.SearchResult;
+import dev.baton.engine.api.execution.SkipTaskRequest;
+import dev.baton.engine.api.execution.StartWorkflowRequest;
+import dev.baton.engine.api.execution.Task;
+import dev.baton.engine.api.execution.TaskStatus;
+import dev.baton.engine.api.execution.Workflow;
+import dev.baton.engine.api.execution.WorkflowStatus;
+import dev.baton.engine.api.execution.WorkflowSummary;
+import dev.baton.engine.internal.Ids;
+import dev.baton.engine.internal.definition.DefinitionStore;
+import dev.baton.engine.internal.definition.DefinitionValidator;
+import dev.baton.engine.internal.expression.ParameterResolver;
+import dev.baton.engine.internal.json.JsonCodec;
+import dev.baton.engine.internal.queue.QueueSignals;
+import dev.baton.engine.internal.script.JqEvaluator;
+import dev.baton.engine.internal.script.ScriptEvaluator;
+import dev.baton.tenancy.TenantId;
+import dev.baton.tenancy.TenantTransactions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Runs every change to a workflow: loads and locks it, applies the change, lets the decider move it forward, and
+ * writes the outcome, all in one transaction of the workflow's tenant.
+ */
+public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher {
+
+    private static final int ATTEMPTS = 5;
+
+    private final TenantTransactions tx;
+    private final ExecutionStore store;
+    private final ExecutionSearch search;
+    private final DefinitionStore definitions;
+    private final DefinitionValidator validator;
+    private final JsonCodec json;
+    private final QueueSignals signals;
+    private final WorkflowDecider decider;
+    private final Clock clock;
+
+    public WorkflowExecutor(TenantTransactions tx, ExecutionStore store, ExecutionSearch search,
+            DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
+            ScriptEvaluator scripts, JqEvaluator jq, Clock clock) {
+        this.tx = tx;
+        this.store = store;
+        this.search = search;
+        this.definitions = definitions;
+        this.validator = validator;
+        this.json = json;
+        this.signals = signals;
+        this.clock = clock;
+        this.decider = new WorkflowDecider(new ParameterResolver(), json, scripts, jq, this);
+    }
+
+    // ---- running changes ------------------------------------------------------------------------------------
+
+    /** Runs {@code work} in a tenant transaction, again when it lost a deadlock or a uniqueness race. */
+    <T> T inTransaction(TenantId tenant, Supplier<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tx.write(tenant, work);
+            } catch (PessimisticLockingFailureException | DuplicateKeyException e) {
+                if (attempt >= ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    WorkflowRun newRun(TenantId tenant, Workflow w) {
+        return new WorkflowRun(tenant, w, clock.instant(), definitions::taskDef);
+    }
+
+    /** Loads and locks a workflow of the current tenant, or fails with not-found. */
+    WorkflowRun lock(TenantId tenant, UUID workflowId) {
+        Workflow w = store.lock(workflowId)
+                .orElseThrow(() -> EngineException.notFound("workflow " + workflowId + " not found"));
+        return newRun(tenant, w);
+    }
+
+    /** Writes what the run changed and arranges the wake-ups that must follow the commit. */
+    void persist(WorkflowRun run) {
+        List<Task> changed = run.changedTasks();
+        for (Task t : run.added) {
+            t.setDueAt(Deadlines.dueAt(t, run.now));
+        }
+        for (Task t : changed) {
+            t.setDueAt(Deadlines.dueAt(t, run.now));
+        }
+        Workflow w = run.workflow;
+        if (run.isNew) {
+            if (!store.insertWorkflow(w)) {
+                throw new DuplicateKeyException("idempotency key " + w.getIdempotencyKey() + " was taken concurrently");
+            }
+        } else if (run.workflowChanged) {
+            store.updateWorkflow(w);
+        }
+        store.deleteTasks(run.removed);
+        store.insertTasks(run.tenant.value(), run.added);
+        store.updateTasks(changed);
+        Map<String, Integer> queued = new HashMap<>();
+        for (Task t : run.added) {
+            countQueued(run, t, queued);
+        }
+        for (Task t : changed) {
+            countQueued(run, t, queued);
+            t.markClean();
+        }
+        if (!queued.isEmpty()) {
+            afterCommit(() -> queued.forEach((q, n) -> signals.signal(run.tenant.value(), q, n)));
+        }
+        if (run.ended && run.notifyParent && w.getParentWorkflowId() != null) {
+            notifyParent(run);
+        }
+        run.added.clear();
+        run.removed.clear();
+        run.isNew = false;
+        run.workflowChanged = false;
+    }
+
+    private static void countQueued(WorkflowRun run, Task t, Map<String, Integer> queued) {
+        if (t.getStatus() == TaskStatus.SCHEDULED && t.getQueue() != null && !t.getVisibleAt().isAfter(run.now)) {
+            queued.merge(t.getQueue(), 1, Integer::sum);
+        }
+    }
+
+    private static void afterCommit(Runnable action) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    action.run();
+                }
+            });
+        } else {
+            action.run();
+        }
+    }
+
+    private void notifyParent(WorkflowRun child) {
+        Optional<Workflow> parent = store.lock(child.workflow.getParentWorkflowId());
+        if (parent.isEmpty() || parent.get().getStatus().isTerminal()) {
+            return;
+        }
+        WorkflowRun run = newRun(child.tenant, parent.get());
+        Optional<Task> task = run.workflow.task(child.workflow.getParentWorkflowTaskId());
+        if (task.isEmpty() || task.get().getStatus().isTerminal()) {
+            return;
+        }
+        SubWorkflowTask.childEnded(run, task.get(), child.workflow);
+        decider.decide(run);
+        persist(run);
+    }
+
+    void decideAndPersist(WorkflowRun run) {
+        decider.decide(run);
+        persist(run);
+    }
+
+    /** Applies {@code change} to a locked workflow, decides, and persists; all in one transaction. */
+    <T> T change(TenantId tenant, UUID workflowId, java.util.function.Function<WorkflowRun, T> change) {
+        return inTransaction(tenant, () -> {
+            WorkflowRun run = lock(tenant, workflowId);
+            T result = change.apply(run);
+            decider.decide(run);
+            persist(run);
+            return result;
+        });
+    }
+
+    // ---- start --------------------------------------------------------------------------------------------
+
+    @Override
+    public UUID start(TenantId tenant, StartWorkflowRequest request) {
+        if (request == null || (request.workflowDef() == null && (request.name() == null || request.name().isBlank()))) {
+            throw EngineException.invalid("name", "the name of the workflow to start is required");
+        }
+        return inTransaction(tenant, () -> startInTransaction(tenant, request, null, null));
+    }
+
+    private UUID startInTransaction(TenantId tenant, StartWorkflowRequest request, WorkflowRun parent, Task parentTask) {
+        WorkflowDef def;
+        if (request.workflowDef() != null) {
+            def = request.workflowDef().withVersionAndAudit(request.workflowDef().versionOrDefault(), null, null);
+            validator.validateWorkflowDef(def, definitions::taskDef);
+        } else {
+            def = definition(request.name(), request.version());
+        }
+        String key = request.idempotencyKey();
+        if (key != null && !key.isBlank()) {
+            Optional<UUID> existing = store.findByIdempotencyKey(def.name(), key);
+            if (existing.isPresent()) {
+                if ("FAIL".equalsIgnoreCase(request.idempotencyStrategy())) {
+                    throw EngineException.conflict("a workflow '" + def.name() + "' with idempotency key '" + key
+                            + "' already exists: " + existing.get());
+                }
+                return existing.get();
+            }
+        }
+        Workflow w = newWorkflow(tenant, def, request);
+        if (parent != null) {
+            w.setParentWorkflowId(parent.workflow.getWorkflowId());
+            w.setParentWorkflowTaskId(parentTask.getTaskId());
+        }
+        WorkflowRun run = newRun(tenant, w);
+        run.isNew = true;
+        run.notifyParent = parent == null;
+        decider.start(run);
+        persist(run);
+        return w.getWorkflowId();
+    }
+
+    private Workflow newWorkflow(TenantId tenant, WorkflowDef def, StartWorkflowRequest request) {
+        Instant now = clock.instant();
+        Workflow w = new Workflow();
+        w.setWorkflowId(Ids.next());
+        w.setTenantId(tenant.value());
+        w.setWorkflowDefinition(def);
+        w.setStatus(WorkflowStatus.RUNNING);
+        w.setCorrelationId(request.correlationId());
+        w.setPriority(request.priority() == null ? 0 : request.priority());
+        if (w.getPriority() < 0 || w.getPriority() > 99) {
+            throw EngineException.invalid("priority", "must be between 0 and 99");
+        }
+        w.setIdempotencyKey(request.idempotencyKey() == null || request.idempotencyKey().isBlank()
+                ? null : request.idempotencyKey());
+        Map<String, Object> input = new LinkedHashMap<>(def.inputTemplate());
+        if (request.input() != null) {
+            input.putAll(request.input());
+        }
+        w.setInput(json.copy(input));
+        w.setVariables(json.copy(def.variables()));
+        w.setTaskToDomain(request.taskToDomain() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(request.taskToDomain()));
+        w.setCreatedBy(request.createdBy());
+        w.setCreated(now);
+        w.setUpdated(now);
+        if (def.timeoutSecondsOrZero() > 0) {
+            w.setTimeoutAt(now.plusSeconds(def.timeoutSecondsOrZero()));
+        }
+        return w;
+    }
+
+    @Override
+    public WorkflowDef definition(String name, Integer version) {
+        return definitions.workflowDef(name, version).orElseThrow(() -> EngineException.notFound(
+                "no workflow definition named '" + name + "'" + (version == null ? "" : " with version " + version)));
+    }
+
+    @Override
+    public Workflow startChild(WorkflowRun parent, Task parentTask, WorkflowDef def, Map<String, Object> input) {
+        StartWorkflowRequest request = new StartWorkflowRequest(def.name(), def.versionOrDefault(),
+                parent.workflow.getCorrelationId(), input, parent.workflow.getTaskToDomain(),
+                parentTask.getWorkflowTask().subWorkflowParam().workflowDefinition(), parent.workflow.getPriority(),
+                null, null, null);
+        UUID id = startInTransaction(parent.tenant, request, parent, parentTask);
+        return store.find(id, false).orElseThrow();
+    }
+
+    @Override
+    public void terminateChild(TenantId tenant, UUID childId, String reason) {
+        store.lock(childId).filter(w -> !w.getStatus().isTerminal()).ifPresent(child -> {
+            WorkflowRun run = newRun(tenant, child);
+            run.notifyParent = false;
+            decider.endWorkflow(run, WorkflowStatus.TERMINATED, reason, child.getOutput());
+            persist(run);
+        });
+    }
+
+    // ---- reads --------------------------------------------------------------------------------------------
+
+    @Override
+    public Workflow get(TenantId tenant, UUID workflowId, boolean includeTasks) {
+        return tx.read(tenant, () -> store.find(workflowId, includeTasks))
+                .orElseThrow(() -> EngineException.notFound("workflow " + workflowId + " not found"));
+    }
+
+    @Override
+    public List<UUID> running(TenantId tenant, String name, Integer version) {
+        return tx.read(tenant, () -> store.runningIds(name, version));
+    }
+
+    @Override
+    public List<Workflow> byCorrelationId(TenantId tenant, String name, String correlationId, boolean includeClosed,
+            boolean includeTasks) {
+        return tx.read(tenant, () -> {
+            List<Workflow> found = store.byCorrelationId(name, correlationId, includeClosed);
+            if (includeTasks) {
+                found.forEach(w -> w.setTasks(store.tasksOf(w.getWorkflowId())));
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public SearchResult<WorkflowSummary> search(TenantId tenant, ExecutionQuery query) {
+        return tx.read(tenant, () -> search.search(query));
+    }
+
+    // ---- operations ---------------------------------------------------------------------------------------
+
+    @Override
+    public void decide(TenantId tenant, UUID workflowId) {
+        change(tenant, workflowId, run -> null);
+    }
+
+    @Override
+    public void pause(TenantId tenant, UUID workflowId) {
+        change(tenant, workflowId, run -> {
+            requireStatus(run, "pause", WorkflowStatus.RUNNING, WorkflowStatus.PAUSED);
+            run.workflow.setStatus(WorkflowStatus.PAUSED);
+            run.workflowChanged();
+            return null;
+        });
+    }
+
+    @Override
+    public void resume(TenantId tenant, UUID workflowId) {
+        change(tenant, workflowId, run -> {
+            requireStatus(run, "resume", WorkflowStatus.PAUSED, WorkflowStatus.RUNNING);
+            run.workflow.setStatus(WorkflowStatus.RUNNING);
+            run.workflowChanged();
+            return null;
+        });
+    }
+
+    @Override
+    public void terminate(TenantId tenant, UUID workflowId, String reason) {
+        change(tenant, workflowId, run -> {
+            if (run.workflow.getStatus().isTerminal()) {
+                throw EngineException.conflict("workflow " + workflowId + " has already ended ("
+                        + run.workflow.getStatus() + ")");
+            }
+            decider.endWorkflow(run, WorkflowStatus.TERMINATED, reason, run.workflow.getOutput());
+            return null;
+        });
+    }
+
+    @Override
+    public void restart(TenantId tenant, UUID workflowId, boolean useLatestDefinition) {
+        inTransaction(tenant, () -> {
+            WorkflowRun old = lock(tenant, workflowId);
+            Workflow w = old.workflow;
+            requireEnded(w, "restart");
+            if (!w.getWorkflowDefinition().isRestartable()) {
+                throw EngineException.conflict("workflow definition '" + w.getWorkflowName() + "' is not restartable");
+            }
+            if (useLatestDefinition) {
+                w.setWorkflowDefinition(definition(w.getWorkflowName(), null));
+            }
+            WorkflowRun run = newRun(tenant, w);
+            w.getTasks().forEach(t -> run.removed.add(t.getTaskId()));
+            w.setTasks(new ArrayList<>());
+            reopen(run);
+            w.setOutput(new LinkedHashMap<>());
+            w.setVariables(json.copy(w.getWorkflowDefinition().variables()));
+            if (w.getWorkflowDefinition().timeoutSecondsOrZero() > 0) {
+                w.setTimeoutAt(run.now.plusSeconds(w.getWorkflowDefinition().timeoutSecondsOrZero()));
+            }
+            decider.start(run);
+            persist(run);
+            return null;
+        });
+    }
+
+    @Override
+    public void retry(TenantId tenant, UUID workflowId, boolean resumeSubworkflowTasks) {
+        // a retried SUB_WORKFLOW task starts a fresh child run, whatever resumeSubworkflowTasks says
+        change(tenant, workflowId, run -> {
+            requireEnded(run.workflow, "retry");
+            if (run.workflow.getStatus() == WorkflowStatus.COMPLETED) {
+                throw EngineException.conflict("workflow " + workflowId + " completed; only failed, timed out or "
+                        + "terminated workflows can be retried");
+            }
+            List<Task> toRetry = run.workflow.getTasks().stream()
+                    .filter(t -> t.getStatus().isTerminal() && !t.getStatus().isSuccessful() && !t.isRetried())
+                    .toList();
+            if (toRetry.isEmpty()) {
+                throw EngineException.conflict("workflow " + workflowId + " has no failed task to retry");
+            }
+            reopen(run);
+            run.workflow.setLastRetried(run.now);
+            for (Task t : toRetry) {
+                if (t.getQueue() == null && !"SUB_WORKFLOW".equals(t.getTaskType()) && t.getStatus() == TaskStatus.CANCELED
+                        && isJoinLike(t)) {
+                    // a join or loop cancelled with its workflow waits again for what it waited for
+                    t.setStatus(TaskStatus.IN_PROGRESS);
+                    t.setExecuted(false);
+                    t.setEnded(null);
+                    run.changed(t);
+                    continue;
+                }
+                Task again = decider.scheduler().retry(run, t);
+                again.setRetryCount(t.getRetryCount());
+                again.setVisibleAt(run.now);
+            }
+            return null;
+        });
+    }
+
+    private static boolean isJoinLike(Task t) {
+        return "JOIN".equals(t.getTaskType()) || "DO_WHILE".equals(t.getTaskType());
+    }
+
+    @Override
+    public void rerun(TenantId tenant, UUID workflowId, RerunWorkflowRequest request) {
+        change(tenant, workflowId, run -> {
+            Workflow w = run.workflow;
+            if (!w.getStatus().isTerminal() && request.reRunFromTaskId() == null) {
+                throw EngineException.conflict("workflow " + workflowId + " is still " + w.getStatus());
+            }
+            if (request.workflowInput() != null) {
+                w.setInput(json.copy(request.workflowInput()));
+            }
+            if (request.correlationId() != null) {
+                w.setCorrelationId(request.correlationId());
+            }
+            if (request.reRunFromTaskId() == null) {
+                w.getTasks().forEach(t -> run.removed.add(t.getTaskId()));
+                w.setTasks(new ArrayList<>());
+                reopen(run);
+                w.setOutput(new LinkedHashMap<>());
+                decider.start(run);
+                return null;
+            }
+            UUID taskId = Ids.parseOrNull(request.reRunFromTaskId());
+            Task from = w.getTasks().stream().filter(t -> t.getTaskId().equals(taskId)).findFirst()
+                    .orElseThrow(() -> EngineException.invalid("reRunFromTaskId", "task " + request.reRunFromTaskId()
+                            + " is not a task of workflow " + workflowId));
+            List<Task> keep = new ArrayList<>();
+            for (Task t : w.getTasks()) {
+                if (t.getSeq() > from.getSeq() && !isOpenContainerOf(t, from, run)) {
+                    run.removed.add(t.getTaskId());
+                } else {
+                    keep.add(t);
+                }
+            }
+            w.setTasks(keep);
+            if (!w.getStatus().isTerminal()) {
+                w.getTasks().stream().filter(t -> !t.getStatus().isTerminal() && t != from).forEach(t -> {
+                    t.setStatus(TaskStatus.CANCELED);
+                    t.setExecuted(true);
+                    run.changed(t);
+                });
+            }
+            reopen(run);
+            resetTask(run, from, request.taskInput());
+            for (Task t : keep) {
+                if (t != from && isOpenContainerOf(t, from, run) && t.getStatus().isTerminal()) {
+                    t.setStatus(TaskStatus.IN_PROGRESS);
+                    t.setExecuted(false);
+                    t.setEnded(null);
+                    run.changed(t);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Whether {@code t} is a loop that contains {@code from}, which must be reopened rather than dropped. */
+    private static boolean isOpenContainerOf(Task t, Task from, WorkflowRun run) {
+        var loop = run.index.loopOf(from.definitionRef());
+        return loop != null && "DO_WHILE".equals(t.getTaskType())
+                && loop.taskReferenceName().equals(t.definitionRef()) && t.getSeq() < from.getSeq();
+    }
+
+    private void resetTask(WorkflowRun run, Task t, Map<String, Object> newInput) {
+        if (newInput != null) {
+            t.setInputData(json.copy(newInput));
+        }
+        t.setStatus(TaskStatus.SCHEDULED);
+        t.setExecuted(false);
+        t.setRetried(false);
+        t.setReasonForIncompletion(null);
+        t.setOutputData(new LinkedHashMap<>());
+        t.setWorkerId(null);
+        t.setStarted(null);
+        t.setEnded(null);
+        t.setWaitUntil(null);
+        t.setSubWorkflowId(null);
+        t.setScheduled(run.now);
+        t.setVisibleAt(run.now);
+        t.setPollCount(0);
+        run.changed(t);
+    }
+
+    private static void reopen(WorkflowRun run) {
+        Workflow w = run.workflow;
+        w.setStatus(WorkflowStatus.RUNNING);
+        w.setReasonForIncompletion(null);
+        w.setEnded(null);
+        w.setFailedReferenceTaskNames(new ArrayList<>());
+        w.setFailedTaskNames(new ArrayList<>());
+        run.workflowChanged();
+    }
+
+    @Override
+    public void skipTask(TenantId tenant, UUID workflowId, String ref, SkipTaskRequest request) {
+        change(tenant, workflowId, run -> {
+            requireStatus(run, "skip a task of", WorkflowStatus.RUNNING, null);
+            var wt = run.index.task(ref).orElseThrow(() -> EngineException.invalid("taskReferenceName",
+                    "'" + ref + "' is no task of workflow definition '" + run.workflow.getWorkflowName() + "'"));
+            Optional<Task> open = run.workflow.getTasks().stream()
+                    .filter(t -> ref.equals(t.definitionRef()) && !t.getStatus().isTerminal()).findFirst();
+            Map<String, Object> output = request == null || request.taskOutput() == null
+                    ? new LinkedHashMap<>() : json.copy(request.taskOutput());
+            if (open.isPresent()) {
+                Task t = open.get();
+                t.setStatus(TaskStatus.SKIPPED);
+                t.setOutputData(output);
+                t.setEnded(run.now);
+                run.changed(t);
+                return null;
+            }
+            if (run.workflow.latestTask(ref).isPresent()) {
+                throw EngineException.conflict("task '" + ref + "' has already run in workflow " + workflowId);
+            }
+            Task skipped = decider.scheduler().newTask(run, wt, wt.typeOrSimple(), 0,
+                    request == null || request.taskInput() == null ? new LinkedHashMap<>() : json.copy(request.taskInput()));
+            output.put("skippedBeforeScheduling", true);
+            skipped.setOutputData(output);
+            skipped.setStatus(TaskStatus.SKIPPED);
+            skipped.setExecuted(true);
+            skipped.setEnded(run.now);
+            return null;
+        });
+    }
+
+    @Override
+    public void remove(TenantId tenant, UUID workflowId) {
+        inTransaction(tenant, () -> {
+            if (!store.deleteWorkflow(workflowId)) {
+                throw EngineException.notFound("workflow " + workflowId + " not found");
+            }
+            return null;
+        });
+    }
+
+    private static void requireStatus(WorkflowRun run, String action, WorkflowStatus required, WorkflowStatus target) {
+        if (run.workflow.getStatus() != required) {
+            throw EngineException.conflict("cannot " + action + " workflow " + run.workflow.getWorkflowId()
+                    + ": it is " + run.workflow.getStatus() + ", not " + required);
+        }
+    }
+
+    private static void requireEnded(Workflow w, String action) {
+        if (!w.getStatus().isTerminal()) {
+            throw EngineException.conflict("cannot " + action + " workflow " + w.getWorkflowId() + ": it is still "
+                    + w.getStatus());
+        }
+    }
+
+    // ---- timers -------------------------------------------------------------------------------------------
+
+    /** Applies passed deadlines of one workflow, if no other transaction is working on it right now. */
+    public void fireTimers(TenantId tenant, UUID workflowId) {
+        inTransaction(tenant, () -> {
+            Optional<Workflow> w = store.tryLock(workflowId);
+            if (w.isEmpty()) {
+                return null;
+            }
+            WorkflowRun run = newRun(tenant, w.get());
+            for (Task t : run.workflow.getTasks()) {
+                if (t.getDueAt() != null && !t.getDueAt().isAfter(run.now)) {
+                    run.changed(t);
+                }
+            }
+            decider.checkTimers(run);
+            decider.decide(run);
+            persist(run);
+            return null;
+        });
+    }
+
+    Optional<TaskDef> taskDef(String name) {
+        return definitions.taskDef(name);
+    }
+}

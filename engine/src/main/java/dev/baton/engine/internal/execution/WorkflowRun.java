@@ -1,0 +1,94 @@
+package dev.baton.engine.internal.execution;
+
+import dev.baton.engine.api.definition.TaskDef;
+import dev.baton.engine.api.execution.Task;
+import dev.baton.engine.api.execution.Workflow;
+import dev.baton.engine.internal.Ids;
+import dev.baton.tenancy.TenantId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * One workflow loaded for a change inside one transaction: the state, what changed, and what to do after commit.
+ */
+public final class WorkflowRun {
+
+    final TenantId tenant;
+    final Workflow workflow;
+    final Instant now;
+    final DefinitionIndex index;
+    final List<Task> added = new ArrayList<>();
+    final List<java.util.UUID> removed = new ArrayList<>();
+    private final Function<String, Optional<TaskDef>> taskDefs;
+    private final Map<String, Optional<TaskDef>> taskDefCache = new HashMap<>();
+    boolean workflowChanged;
+    boolean isNew;
+    /** Set when the workflow reached a terminal state during this change. */
+    boolean ended;
+    /** False while a parent starts this workflow synchronously and reads its outcome itself. */
+    boolean notifyParent = true;
+
+    WorkflowRun(TenantId tenant, Workflow workflow, Instant now, Function<String, Optional<TaskDef>> taskDefs) {
+        this.tenant = tenant;
+        this.workflow = workflow;
+        this.now = now;
+        this.index = new DefinitionIndex(workflow.getWorkflowDefinition());
+        this.taskDefs = taskDefs;
+    }
+
+    public Workflow workflow() {
+        return workflow;
+    }
+
+    public Instant now() {
+        return now;
+    }
+
+    public TenantId tenant() {
+        return tenant;
+    }
+
+    Optional<TaskDef> taskDef(String name) {
+        return taskDefCache.computeIfAbsent(name, taskDefs);
+    }
+
+    /** Adds a new task attempt at the end of the workflow's sequence. */
+    Task add(Task task) {
+        task.setTaskId(Ids.next());
+        task.setWorkflowInstanceId(workflow.getWorkflowId());
+        task.setWorkflowType(workflow.getWorkflowName());
+        task.setWorkflowPriority(workflow.getPriority());
+        task.setCorrelationId(workflow.getCorrelationId());
+        task.setSeq(workflow.getTasks().stream().mapToInt(Task::getSeq).max().orElse(0) + 1);
+        if (task.getScheduled() == null) {
+            task.setScheduled(now);
+        }
+        if (task.getVisibleAt() == null) {
+            task.setVisibleAt(now);
+        }
+        task.setUpdated(now);
+        workflow.getTasks().add(task);
+        added.add(task);
+        return task;
+    }
+
+    void changed(Task task) {
+        task.setUpdated(now);
+        task.markDirty();
+    }
+
+    void workflowChanged() {
+        workflow.setUpdated(now);
+        workflowChanged = true;
+    }
+
+    /** Tasks that existed before this change and were modified by it. */
+    List<Task> changedTasks() {
+        return workflow.getTasks().stream().filter(t -> t.isDirty() && !added.contains(t)).toList();
+    }
+}

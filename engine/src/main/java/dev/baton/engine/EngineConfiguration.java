@@ -1,0 +1,101 @@
+package dev.baton.engine;
+
+import dev.baton.engine.internal.definition.DefinitionRegistry;
+import dev.baton.engine.internal.definition.DefinitionStore;
+import dev.baton.engine.internal.definition.DefinitionValidator;
+import dev.baton.engine.internal.execution.ExecutionSearch;
+import dev.baton.engine.internal.execution.ExecutionStore;
+import dev.baton.engine.internal.execution.TaskExecutor;
+import dev.baton.engine.internal.execution.WorkflowExecutor;
+import dev.baton.engine.internal.json.JsonCodec;
+import dev.baton.engine.internal.queue.QueueSignals;
+import dev.baton.engine.internal.script.JqEvaluator;
+import dev.baton.engine.internal.script.ScriptEvaluator;
+import dev.baton.engine.internal.timer.TimerSweeper;
+import dev.baton.tenancy.TenantTransactions;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/** Wires the engine from a DataSource's JdbcClient and transaction manager. */
+@Configuration(proxyBeanMethods = false)
+public class EngineConfiguration {
+
+    @Bean
+    Clock engineClock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    JsonCodec engineJsonCodec() {
+        return new JsonCodec();
+    }
+
+    @Bean(destroyMethod = "close")
+    ScriptEvaluator scriptEvaluator(JsonCodec json,
+            @Value("${baton.engine.script.time-limit:PT2S}") Duration timeLimit,
+            @Value("${baton.engine.script.allocation-limit-bytes:67108864}") long allocationLimit) {
+        return new ScriptEvaluator(json, timeLimit, allocationLimit);
+    }
+
+    @Bean(destroyMethod = "close")
+    JqEvaluator jqEvaluator(@Value("${baton.engine.jq.time-limit:PT2S}") Duration timeLimit) {
+        return new JqEvaluator(timeLimit);
+    }
+
+    @Bean
+    TenantTransactions tenantTransactions(PlatformTransactionManager transactionManager, JdbcClient jdbc) {
+        return new TenantTransactions(transactionManager, jdbc);
+    }
+
+    @Bean
+    DefinitionStore definitionStore(JdbcClient jdbc, JsonCodec json) {
+        return new DefinitionStore(jdbc, json);
+    }
+
+    @Bean
+    DefinitionValidator definitionValidator(ScriptEvaluator scripts, JqEvaluator jq) {
+        return new DefinitionValidator(scripts, jq);
+    }
+
+    @Bean
+    DefinitionRegistry metadataService(TenantTransactions tx, DefinitionStore store, DefinitionValidator validator,
+            Clock clock) {
+        return new DefinitionRegistry(tx, store, validator, clock);
+    }
+
+    @Bean
+    QueueSignals queueSignals() {
+        return new QueueSignals();
+    }
+
+    @Bean
+    ExecutionStore executionStore(JdbcClient jdbc, JdbcTemplate template, JsonCodec json) {
+        return new ExecutionStore(jdbc, template, json);
+    }
+
+    @Bean
+    WorkflowExecutor workflowService(TenantTransactions tx, ExecutionStore store, JdbcClient jdbc,
+            DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
+            ScriptEvaluator scripts, JqEvaluator jq, Clock clock) {
+        return new WorkflowExecutor(tx, store, new ExecutionSearch(jdbc), definitions, validator, json, signals,
+                scripts, jq, clock);
+    }
+
+    @Bean
+    TaskExecutor taskService(TenantTransactions tx, ExecutionStore store, WorkflowExecutor executor,
+            QueueSignals signals) {
+        return new TaskExecutor(tx, store, executor, signals);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    TimerSweeper timerSweeper(JdbcClient jdbc, WorkflowExecutor executor,
+            @Value("${baton.engine.timer-interval:PT0.25S}") Duration interval) {
+        return new TimerSweeper(jdbc, executor, interval);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.baton.platform;
+
+import dev.baton.engine.EngineConfiguration;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
+
+/** The runnable platform: the engine behind the REST API, on PostgreSQL. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+@Import(EngineConfiguration.class)
+public class BatonApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(BatonApplication.class, args);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.baton.platform.database;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.flyway.autoconfigure.FlywayDataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+
+/**
+ * Two connection pools: a small one as the schema owner, for migrations only, and the application's pool as an
+ * ordinary role that row-level security applies to.
+ */
+@Configuration(proxyBeanMethods = false)
+public class DataSourceConfiguration {
+
+    @Bean(destroyMethod = "close")
+    EmbeddedDatabase embeddedDatabase(DatabaseProperties properties) {
+        if (!properties.isEmbedded()) {
+            return new EmbeddedDatabase(null, properties.url());
+        }
+        EmbeddedPostgresLauncher launcher = EmbeddedPostgresLauncher.start(
+                Path.of(properties.embedded().dataDirectory()), properties.embedded().port());
+        return new EmbeddedDatabase(launcher, launcher.jdbcUrl());
+    }
+
+    @Bean(destroyMethod = "close")
+    @FlywayDataSource
+    HikariDataSource ownerDataSource(DatabaseProperties properties, EmbeddedDatabase database) {
+        HikariDataSource owner = pool("baton-owner", database.url(), properties.ownerUsername(),
+                properties.ownerPassword(), 2);
+        DatabaseRoles.ensureApplicationRole(owner, properties.appUsername(), properties.appPassword());
+        return owner;
+    }
+
+    @Bean(destroyMethod = "close")
+    @Primary
+    HikariDataSource dataSource(DatabaseProperties properties, EmbeddedDatabase database,
+            @Qualifier("ownerDataSource") DataSource roleCreatedFirst) {
+        HikariDataSource app = pool("baton-app", database.url(), properties.appUsername(), properties.appPassword(),
+                properties.poolSize());
+        DatabaseRoles.verifyApplicationRole(app);
+        return app;
+    }
+
+    private static HikariDataSource pool(String name, String url, String user, String password, int size) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(Math.min(2, size));
+        return new HikariDataSource(config);
+    }
+
+    /** The database in use: the embedded one we started, or an external one. */
+    public record EmbeddedDatabase(EmbeddedPostgresLauncher launcher, String url) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            if (launcher != null) {
+                launcher.close();
+            }
+        }
+    }
+}

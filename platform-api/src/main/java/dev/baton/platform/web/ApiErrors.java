@@ -19,6 +19,7 @@ import tools.jackson.core.JacksonException;
 
 /** Turns every refusal into a problem-details body that names the field at fault; a caller never sees a 500 for bad input. */
 @RestControllerAdvice
+@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
 public class ApiErrors {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);

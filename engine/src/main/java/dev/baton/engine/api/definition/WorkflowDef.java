@@ -52,7 +52,7 @@ public record WorkflowDef(
         return timeoutSeconds == null ? 0 : timeoutSeconds;
     }
 
-    public boolean isRestartable() {
+    public boolean restartableOrDefault() {
         return restartable == null || restartable;
     }
 

@@ -58,8 +58,7 @@ public record WorkflowTask(
         return type == null || type.isBlank() ? TaskType.SIMPLE : type;
     }
 
-    @JsonIgnore
-    public boolean isOptional() {
+    public boolean optionalOrFalse() {
         return Boolean.TRUE.equals(optional);
     }
 

@@ -162,7 +162,7 @@ public class Task {
 
     @JsonIgnore
     public boolean isOptional() {
-        return workflowTask != null && workflowTask.isOptional();
+        return workflowTask != null && workflowTask.optionalOrFalse();
     }
 
     private static long millis(Instant t) {

@@ -360,7 +360,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
             WorkflowRun old = lock(tenant, workflowId);
             Workflow w = old.workflow;
             requireEnded(w, "restart");
-            if (!w.getWorkflowDefinition().isRestartable()) {
+            if (!w.getWorkflowDefinition().restartableOrDefault()) {
                 throw EngineException.conflict("workflow definition '" + w.getWorkflowName() + "' is not restartable");
             }
             if (useLatestDefinition) {
@@ -580,7 +580,8 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
             WorkflowRun run = newRun(tenant, w.get());
             for (Task t : run.workflow.getTasks()) {
                 if (t.getDueAt() != null && !t.getDueAt().isAfter(run.now)) {
-                    run.changed(t);
+                    // only its due time is recomputed; its update time is what response timeouts count from
+                    t.markDirty();
                 }
             }
             decider.checkTimers(run);

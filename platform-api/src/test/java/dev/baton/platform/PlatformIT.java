@@ -1,0 +1,117 @@
+package dev.baton.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.engine.api.MetadataService;
+import dev.baton.engine.api.TaskService;
+import dev.baton.engine.api.WorkflowService;
+import dev.baton.engine.api.definition.TaskDef;
+import dev.baton.engine.api.definition.WorkflowDef;
+import dev.baton.engine.api.execution.StartWorkflowRequest;
+import dev.baton.engine.api.execution.Task;
+import dev.baton.engine.api.execution.TaskResult;
+import dev.baton.engine.api.execution.Workflow;
+import dev.baton.engine.api.execution.WorkflowStatus;
+import dev.baton.tenancy.TenantId;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Base of the integration tests: the whole platform on a fresh database, with helpers to drive workflows. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class PlatformIT {
+
+    protected static final TenantId TENANT = TenantId.DEFAULT;
+    protected static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Autowired protected MetadataService metadata;
+    @Autowired protected WorkflowService workflows;
+    @Autowired protected TaskService tasks;
+    @LocalServerPort protected int port;
+
+    @DynamicPropertySource
+    static void database(DynamicPropertyRegistry registry) {
+        registry.add("baton.database.url", TestDatabase::url);
+        registry.add("baton.database.owner-username", TestDatabase::adminUser);
+        registry.add("baton.database.owner-password", TestDatabase::adminPassword);
+        registry.add("baton.engine.timer-interval", () -> "PT0.05S");
+    }
+
+    /** A name unique to this test, so tests sharing the database never share definitions or queues. */
+    protected static String unique(String base) {
+        return base + "_" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    protected void registerTask(String name, String extraJson) {
+        String json = "{\"name\":\"" + name + "\"" + (extraJson.isBlank() ? "" : "," + extraJson) + "}";
+        metadata.registerTaskDefs(TENANT, List.of(JSON.readValue(json, TaskDef.class)));
+    }
+
+    protected WorkflowDef registerWorkflow(String json) {
+        WorkflowDef def = JSON.readValue(json, WorkflowDef.class);
+        metadata.updateWorkflowDefs(TENANT, List.of(def));
+        return def;
+    }
+
+    protected UUID start(String name, Map<String, Object> input) {
+        return workflows.start(TENANT, StartWorkflowRequest.of(name, null, input));
+    }
+
+    protected Task poll(String taskType) {
+        List<Task> polled = tasks.poll(TENANT, taskType, "worker-1", null, 1, Duration.ofSeconds(5));
+        assertThat(polled).as("a %s task to poll", taskType).hasSize(1);
+        return polled.get(0);
+    }
+
+    protected void complete(Task task, Map<String, Object> output) {
+        report(task, TaskResult.Status.COMPLETED, output, null);
+    }
+
+    protected void fail(Task task, String reason) {
+        report(task, TaskResult.Status.FAILED, Map.of(), reason);
+    }
+
+    protected void report(Task task, TaskResult.Status status, Map<String, Object> output, String reason) {
+        tasks.update(TENANT, new TaskResult(task.getWorkflowInstanceId().toString(), task.getTaskId().toString(),
+                reason, null, task.getWorkerId(), status, output, null, null, null));
+    }
+
+    protected Workflow workflow(UUID id) {
+        return workflows.get(TENANT, id, true);
+    }
+
+    /** Waits (bounded) until the workflow reaches {@code status}; timers and async steps run meanwhile. */
+    protected Workflow awaitStatus(UUID id, WorkflowStatus status, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        Workflow w = workflow(id);
+        while (w.getStatus() != status && System.nanoTime() < deadline) {
+            sleep(20);
+            w = workflow(id);
+        }
+        assertThat(w.getStatus()).as("status of workflow %s (reason: %s)", id, w.getReasonForIncompletion())
+                .isEqualTo(status);
+        return w;
+    }
+
+    protected static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    protected static Task taskByRef(Workflow w, String ref) {
+        return w.getTasks().stream().filter(t -> t.getReferenceTaskName().equals(ref)).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("no task " + ref + " in " + w.getTasks().stream()
+                        .map(Task::getReferenceTaskName).toList()));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.baton.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.engine.api.EngineException;
+import dev.baton.engine.api.execution.StartWorkflowRequest;
+import dev.baton.engine.api.execution.Task;
+import dev.baton.engine.api.execution.TaskResult;
+import dev.baton.engine.api.execution.WorkflowStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** Long poll, stale updates, callbacks and idempotent start. */
+class WorkerProtocolIT extends PlatformIT {
+
+    @Test
+    void aLongPollWakesAsSoonAsATaskIsQueued() throws Exception {
+        String worker = unique("longpoll");
+        registerTask(worker, "\"retryCount\":0");
+        String name = unique("lp");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
+        CompletableFuture<List<Task>> waiting = CompletableFuture.supplyAsync(
+                () -> tasks.poll(TENANT, worker, "w1", null, 1, Duration.ofSeconds(20)));
+        sleep(300);
+        assertThat(waiting).isNotDone();
+        long started = System.nanoTime();
+        UUID id = start(name, Map.of());
+        List<Task> got = waiting.get();
+        long wokeAfterMillis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(got).hasSize(1);
+        assertThat(got.get(0).getWorkflowInstanceId()).isEqualTo(id);
+        assertThat(wokeAfterMillis).as("woken by the queued task, not by the 20 s timeout").isLessThan(5_000);
+    }
+
+    @Test
+    void aLongPollWithNothingQueuedReturnsEmptyAtItsTimeout() {
+        long started = System.nanoTime();
+        List<Task> none = tasks.poll(TENANT, unique("empty"), "w1", null, 5, Duration.ofMillis(300));
+        assertThat(none).isEmpty();
+        assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(300);
+    }
+
+    @Test
+    void aStaleUpdateFromAWorkerThatLostTheTaskIsRefused() {
+        String worker = unique("stale");
+        registerTask(worker, "\"retryCount\":1,\"retryDelaySeconds\":0,\"responseTimeoutSeconds\":1");
+        String name = unique("stale_wf");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
+        UUID id = start(name, Map.of());
+        Task lost = poll(worker);
+        Task current = tasks.poll(TENANT, worker, "worker-2", null, 1, Duration.ofSeconds(10)).get(0);
+        assertThatThrownBy(() -> complete(lost, Map.of("from", "stale")))
+                .isInstanceOf(EngineException.class).hasMessageContaining("is already TIMED_OUT");
+        assertThatThrownBy(() -> tasks.update(TENANT, new TaskResult(id.toString(), current.getTaskId().toString(),
+                null, null, "worker-1", TaskResult.Status.COMPLETED, Map.of(), null, null, null)))
+                .isInstanceOf(EngineException.class).hasMessageContaining("is held by worker 'worker-2'");
+        complete(current, Map.of("from", "current"));
+        assertThat(awaitStatus(id, WorkflowStatus.COMPLETED, Duration.ofSeconds(5)).getOutput())
+                .isEqualTo(Map.of("from", "current"));
+        assertThatThrownBy(() -> complete(current, Map.of("again", true)))
+                .isInstanceOf(EngineException.class).hasMessageContaining("is already COMPLETED");
+    }
+
+    @Test
+    void inProgressWithCallbackPutsTheTaskBackInTheQueueAfterTheDelay() {
+        String worker = unique("callback");
+        registerTask(worker, "\"retryCount\":0");
+        String name = unique("cb");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
+        UUID id = start(name, Map.of());
+        Task t = poll(worker);
+        tasks.update(TENANT, new TaskResult(id.toString(), t.getTaskId().toString(), null, 1L, t.getWorkerId(),
+                TaskResult.Status.IN_PROGRESS, Map.of("progress", 50), null, null, null));
+        assertThat(tasks.poll(TENANT, worker, "w", null, 1, Duration.ZERO)).isEmpty();
+        Task again = poll(worker);
+        assertThat(again.getTaskId()).isEqualTo(t.getTaskId());
+        assertThat(again.getPollCount()).isEqualTo(2);
+        assertThat(again.getOutputData()).isEqualTo(Map.of("progress", 50));
+    }
+
+    @Test
+    void aSecondStartWithTheSameIdempotencyKeyReturnsTheFirstExecution() {
+        String name = unique("idem");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"h","taskReferenceName":"h","type":"HUMAN"}]}""".formatted(name));
+        StartWorkflowRequest request = new StartWorkflowRequest(name, null, null, Map.of("a", 1), null, null, null, null,
+                "order-42", null);
+        UUID first = workflows.start(TENANT, request);
+        UUID second = workflows.start(TENANT, request);
+        assertThat(second).isEqualTo(first);
+        assertThat(workflows.running(TENANT, name, null)).containsExactly(first);
+        StartWorkflowRequest strict = new StartWorkflowRequest(name, null, null, Map.of(), null, null, null, null,
+                "order-42", "FAIL");
+        assertThatThrownBy(() -> workflows.start(TENANT, strict)).isInstanceOf(EngineException.class)
+                .hasMessageContaining("already exists: " + first);
+    }
+}

@@ -41,6 +41,9 @@ public final class EmbeddedPostgresLauncher implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("listen_addresses", "127.0.0.1")
+                    // zonky's test-oriented default turns synchronous commit off; a platform must not lose
+                    // acknowledged commits on power loss
+                    .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("max_connections", "200");
             if (port > 0) {
                 builder.setPort(port);

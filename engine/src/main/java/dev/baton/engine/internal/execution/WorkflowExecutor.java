@@ -3,7 +3,6 @@ package dev.baton.engine.internal.execution;
 import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.ExecutionQuery;
 import dev.baton.engine.api.WorkflowService;
-import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.WorkflowDef;
 import dev.baton.engine.api.execution.RerunWorkflowRequest;
 import dev.baton.engine.api.execution.SearchResult;
@@ -325,7 +324,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     @Override
     public void pause(TenantId tenant, UUID workflowId) {
         change(tenant, workflowId, run -> {
-            requireStatus(run, "pause", WorkflowStatus.RUNNING, WorkflowStatus.PAUSED);
+            requireStatus(run, "pause", WorkflowStatus.RUNNING);
             run.workflow.setStatus(WorkflowStatus.PAUSED);
             run.workflowChanged();
             return null;
@@ -335,7 +334,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     @Override
     public void resume(TenantId tenant, UUID workflowId) {
         change(tenant, workflowId, run -> {
-            requireStatus(run, "resume", WorkflowStatus.PAUSED, WorkflowStatus.RUNNING);
+            requireStatus(run, "resume", WorkflowStatus.PAUSED);
             run.workflow.setStatus(WorkflowStatus.RUNNING);
             run.workflowChanged();
             return null;
@@ -399,8 +398,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
             reopen(run);
             run.workflow.setLastRetried(run.now);
             for (Task t : toRetry) {
-                if (t.getQueue() == null && !"SUB_WORKFLOW".equals(t.getTaskType()) && t.getStatus() == TaskStatus.CANCELED
-                        && isJoinLike(t)) {
+                if (t.getStatus() == TaskStatus.CANCELED && isJoinLike(t)) {
                     // a join or loop cancelled with its workflow waits again for what it waited for
                     t.setStatus(TaskStatus.IN_PROGRESS);
                     t.setExecuted(false);
@@ -515,7 +513,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     @Override
     public void skipTask(TenantId tenant, UUID workflowId, String ref, SkipTaskRequest request) {
         change(tenant, workflowId, run -> {
-            requireStatus(run, "skip a task of", WorkflowStatus.RUNNING, null);
+            requireStatus(run, "skip a task of", WorkflowStatus.RUNNING);
             var wt = run.index.task(ref).orElseThrow(() -> EngineException.invalid("taskReferenceName",
                     "'" + ref + "' is no task of workflow definition '" + run.workflow.getWorkflowName() + "'"));
             Optional<Task> open = run.workflow.getTasks().stream()
@@ -554,7 +552,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         });
     }
 
-    private static void requireStatus(WorkflowRun run, String action, WorkflowStatus required, WorkflowStatus target) {
+    private static void requireStatus(WorkflowRun run, String action, WorkflowStatus required) {
         if (run.workflow.getStatus() != required) {
             throw EngineException.conflict("cannot " + action + " workflow " + run.workflow.getWorkflowId()
                     + ": it is " + run.workflow.getStatus() + ", not " + required);
@@ -589,9 +587,5 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
             persist(run);
             return null;
         });
-    }
-
-    Optional<TaskDef> taskDef(String name) {
-        return definitions.taskDef(name);
     }
 }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 public final class WaitTimes {
 
     private static final Pattern PART = Pattern.compile(
-            "(\\d+)\\s*(d|days?|h|hrs?|hours?|m|mins?|minutes?|s|secs?|seconds?)", Pattern.CASE_INSENSITIVE);
+            "(\\d+)\\s*(days?|d|hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\\b", Pattern.CASE_INSENSITIVE);
     private static final List<DateTimeFormatter> LOCAL = List.of(
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"),
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"),

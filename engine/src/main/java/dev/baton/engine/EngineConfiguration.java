@@ -49,11 +49,6 @@ public class EngineConfiguration {
     }
 
     @Bean
-    TenantTransactions tenantTransactions(PlatformTransactionManager transactionManager, JdbcClient jdbc) {
-        return new TenantTransactions(transactionManager, jdbc);
-    }
-
-    @Bean
     DefinitionStore definitionStore(JdbcClient jdbc, JsonCodec json) {
         return new DefinitionStore(jdbc, json);
     }

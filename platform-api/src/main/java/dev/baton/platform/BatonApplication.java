@@ -1,6 +1,8 @@
 package dev.baton.platform;
 
+import dev.baton.authz.AuthzConfiguration;
 import dev.baton.engine.EngineConfiguration;
+import dev.baton.tenancy.TenancyConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -9,7 +11,7 @@ import org.springframework.context.annotation.Import;
 /** The runnable platform: the engine behind the REST API, on PostgreSQL. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import(EngineConfiguration.class)
+@Import({TenancyConfiguration.class, EngineConfiguration.class, AuthzConfiguration.class})
 public class BatonApplication {
 
     public static void main(String[] args) {

@@ -13,12 +13,20 @@ import org.junit.jupiter.api.Test;
 class ApiErrorsIT extends PlatformIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private String token;
 
     private HttpResponse<String> call(String method, String path, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .header("Content-Type", "application/json");
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token());
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String token() {
+        if (token == null) {
+            token = adminToken();
+        }
+        return token;
     }
 
     @SuppressWarnings("unchecked")

@@ -17,14 +17,21 @@ import com.netflix.conductor.common.metadata.workflow.WorkflowTask;
 import com.netflix.conductor.common.run.Workflow;
 import java.util.List;
 import java.util.Map;
+import dev.baton.authz.identity.Identities;
+import io.orkes.conductor.client.ApiClient;
 import org.junit.jupiter.api.Test;
 
-/** The official Conductor Java client, unchanged, against our API: definitions, start, a worker, the result. */
+/**
+ * The official Conductor Java client, unchanged, against our API: it signs in with an application key
+ * ({@code POST /api/token}, then {@code X-Authorization}), registers definitions, starts a workflow, runs a worker and
+ * reads the result.
+ */
 class ConductorClientIT extends PlatformIT {
 
     @Test
     void theOfficialClientRegistersStartsRunsAWorkerAndReadsTheCompletedWorkflow() throws Exception {
-        ConductorClient client = new ConductorClient("http://localhost:" + port + "/api");
+        Identities.NewKey key = adminKey(TENANT);
+        ConductorClient client = new ApiClient("http://localhost:" + port + "/api", key.id(), key.secret());
         MetadataClient metadataClient = new MetadataClient(client);
         WorkflowClient workflowClient = new WorkflowClient(client);
         TaskClient taskClient = new TaskClient(client);

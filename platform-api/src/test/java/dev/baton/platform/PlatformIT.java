@@ -2,6 +2,8 @@ package dev.baton.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.authz.api.Role;
+import dev.baton.authz.identity.Identities;
 import dev.baton.engine.api.MetadataService;
 import dev.baton.engine.api.TaskService;
 import dev.baton.engine.api.WorkflowService;
@@ -13,7 +15,12 @@ import dev.baton.engine.api.execution.TaskResult;
 import dev.baton.engine.api.execution.Workflow;
 import dev.baton.engine.api.execution.WorkflowStatus;
 import dev.baton.tenancy.TenantId;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,6 +41,7 @@ public abstract class PlatformIT {
     @Autowired protected MetadataService metadata;
     @Autowired protected WorkflowService workflows;
     @Autowired protected TaskService tasks;
+    @Autowired protected Identities identities;
     @LocalServerPort protected int port;
 
     @DynamicPropertySource
@@ -42,6 +50,49 @@ public abstract class PlatformIT {
         registry.add("baton.database.owner-username", TestDatabase::adminUser);
         registry.add("baton.database.owner-password", TestDatabase::adminPassword);
         registry.add("baton.engine.timer-interval", () -> "PT0.05S");
+        registry.add("baton.auth.initial-credentials-file", () -> CREDENTIALS_DIR.resolve("initial-credentials"));
+    }
+
+    /** Where a first start writes the administrator's credentials; never the working directory's data/. */
+    private static final java.nio.file.Path CREDENTIALS_DIR = temporaryDirectory();
+
+    private static java.nio.file.Path temporaryDirectory() {
+        try {
+            return java.nio.file.Files.createTempDirectory("baton-it-");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A new key of a new application that administers {@code tenant}, as a tenant administrator would make one. */
+    protected Identities.NewKey adminKey(TenantId tenant) {
+        String team = unique("it-admins").toLowerCase();
+        identities.createTeam(tenant, team, null);
+        UUID app = identities.createApplication(tenant, team + "-app", team, EnumSet.allOf(Role.class), true);
+        return identities.createKey(tenant, app);
+    }
+
+    /** A bearer token for {@code key}, fetched the way a worker fetches one: {@code POST /api/token}. */
+    protected String token(Identities.NewKey key) {
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + port + "/api/token")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
+                            Map.of("keyId", key.id(), "keySecret", key.secret())))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            return JSON.readTree(r.body()).get("token").asString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A token of an administrator of the default tenant. */
+    protected String adminToken() {
+        return token(adminKey(TENANT));
     }
 
     /** A name unique to this test, so tests sharing the database never share definitions or queues. */

@@ -7,11 +7,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -34,13 +37,17 @@ class RestartIT {
     private final String taskB = "restart_b_" + suffix;
     private final String flow = "restart_flow_" + suffix;
     private String base;
+    private String token;
 
     @Test
     void workflowsWaitingOnTimersAndWorkersFinishExactlyOnceAfterTheServerIsKilled() throws Exception {
+        Path credentials = Files.createTempDirectory("baton-restart-").resolve("initial-credentials");
         try (ServerProcess server = ServerProcess.onDatabase(TestDatabase.url(), TestDatabase.adminUser(),
-                TestDatabase.adminPassword(), "--baton.engine.timer-interval=PT0.1S")) {
+                TestDatabase.adminPassword(), "--baton.engine.timer-interval=PT0.1S",
+                "--baton.auth.initial-credentials-file=" + credentials)) {
             server.start(BOOT);
             base = server.baseUrl();
+            signIn(credentials);
             registerDefinitions();
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < WORKFLOWS; i++) {
@@ -94,6 +101,30 @@ class RestartIT {
             JsonNode search = getJson("/api/workflow/search?query=" + "workflowType%3D" + flow + "&size=100");
             assertThat(search.get("totalHits").asInt()).as("no workflow was started twice").isEqualTo(WORKFLOWS);
         }
+    }
+
+    /**
+     * Signs in with the first administrator's key. The test database may already have users (other tests in this
+     * JVM share it), in which case no file was written and a key is made in the database directly.
+     */
+    private void signIn(Path credentials) throws IOException, InterruptedException {
+        String keyId;
+        String secret;
+        if (Files.exists(credentials)) {
+            Properties p = new Properties();
+            try (var in = Files.newBufferedReader(credentials)) {
+                p.load(in);
+            }
+            keyId = p.getProperty("BATON_KEY_ID");
+            secret = p.getProperty("BATON_KEY_SECRET");
+        } else {
+            String[] key = TestKeys.tenantAdminKey();
+            keyId = key[0];
+            secret = key[1];
+        }
+        HttpResponse<String> r = send("POST", "/api/token", Map.of("keyId", keyId, "keySecret", secret));
+        expect(r, 200);
+        token = JSON.readTree(r.body()).get("token").asString();
     }
 
     private void registerDefinitions() throws IOException, InterruptedException {
@@ -166,6 +197,9 @@ class RestartIT {
     private HttpResponse<String> send(String method, String path, Object body)
             throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            request.header("X-Authorization", token);
+        }
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

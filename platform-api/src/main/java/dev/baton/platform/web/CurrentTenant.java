@@ -1,16 +1,26 @@
 package dev.baton.platform.web;
 
+import dev.baton.authz.api.Caller;
+import dev.baton.authz.token.CallerAuthentication;
 import dev.baton.tenancy.TenantId;
+import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.stereotype.Component;
 
-/**
- * The tenant a request acts for. Until identity lands every request runs in the default tenant; the tenant will
- * come from the caller's token, never from a path or header the caller chooses.
- */
+/** The tenant and caller a request acts for: always from the caller's validated token, never from the request. */
 @Component
 public class CurrentTenant {
 
     public TenantId get() {
-        return TenantId.DEFAULT;
+        return caller().tenant();
+    }
+
+    public Caller caller() {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        if (auth instanceof CallerAuthentication signedIn) {
+            return signedIn.caller();
+        }
+        throw new AuthenticationCredentialsNotFoundException("this call needs a signed-in caller");
     }
 }

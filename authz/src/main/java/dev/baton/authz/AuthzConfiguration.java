@@ -1,0 +1,203 @@
+package dev.baton.authz;
+
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import dev.baton.authz.identity.Identities;
+import dev.baton.authz.identity.InitialAdministrator;
+import dev.baton.authz.identity.RegisteredClients;
+import dev.baton.authz.identity.Secrets;
+import dev.baton.authz.identity.SignInUsers;
+import dev.baton.authz.keys.SigningKeys;
+import dev.baton.authz.token.CallerAuthentication;
+import dev.baton.authz.token.CallerClaims;
+import dev.baton.authz.token.CallerTokenCustomizer;
+import dev.baton.authz.token.TokenMinter;
+import dev.baton.authz.web.HeaderBearerTokenResolver;
+import dev.baton.authz.web.ProblemResponses;
+import dev.baton.authz.web.TokenResource;
+import dev.baton.tenancy.TenantTransactions;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcOperations;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.authorization.JdbcOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+
+/**
+ * Sign-in for the whole platform: the built-in OAuth2 authorization server, the API's token validation, and the
+ * login page, as three filter chains tried in that order.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(AuthProperties.class)
+@Import(TokenResource.class)
+public class AuthzConfiguration {
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return new DelegatingPasswordEncoder("bcrypt",
+                Map.of("bcrypt", new BCryptPasswordEncoder(), Secrets.ENCODER_ID, new Secrets()));
+    }
+
+    @Bean
+    Identities identities(TenantTransactions tx, JdbcClient jdbc, PasswordEncoder passwords) {
+        return new Identities(tx, jdbc, passwords);
+    }
+
+    @Bean
+    SigningKeys signingKeys(JdbcClient jdbc, AuthProperties props) {
+        SigningKeys keys = new SigningKeys(jdbc, Clock.systemUTC(), props.keyRotation(), props.tokenLifetime());
+        keys.rotate();
+        return keys;
+    }
+
+    @Bean(destroyMethod = "shutdownNow")
+    ScheduledExecutorService signingKeyRotation(SigningKeys keys) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("signing-key-rotation").daemon().factory());
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                keys.rotate();
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(SigningKeys.class).warn("signing key rotation failed", e);
+            }
+        }, 10, 10, TimeUnit.MINUTES);
+        return scheduler;
+    }
+
+    @Bean
+    JwtEncoder jwtEncoder(JWKSource<SecurityContext> keys) {
+        return new NimbusJwtEncoder(keys);
+    }
+
+    @Bean
+    JwtDecoder jwtDecoder(SigningKeys keys, AuthProperties props) {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys).jwsAlgorithm(SignatureAlgorithm.RS256)
+                .build();
+        OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<List<String>>("aud",
+                aud -> aud != null && aud.contains(CallerClaims.AUDIENCE));
+        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+                JwtValidators.createDefaultWithIssuer(props.issuer()), audience));
+        return decoder;
+    }
+
+    @Bean
+    TokenMinter tokenMinter(JwtEncoder encoder, AuthProperties props) {
+        return new TokenMinter(encoder, Clock.systemUTC(), props.issuer(), props.tokenLifetime());
+    }
+
+    @Bean
+    RegisteredClientRepository registeredClients(Identities identities, AuthProperties props) {
+        return new RegisteredClients(identities, props.tokenLifetime(), props.consoleRedirectUris());
+    }
+
+    @Bean
+    OAuth2AuthorizationService authorizations(JdbcOperations jdbc, RegisteredClientRepository clients) {
+        return new JdbcOAuth2AuthorizationService(jdbc, clients);
+    }
+
+    @Bean
+    CallerTokenCustomizer callerTokenCustomizer(Identities identities) {
+        return new CallerTokenCustomizer(identities);
+    }
+
+    @Bean
+    AuthorizationServerSettings authorizationServerSettings(AuthProperties props) {
+        return AuthorizationServerSettings.builder().issuer(props.issuer()).build();
+    }
+
+    @Bean
+    SignInUsers signInUsers(Identities identities) {
+        return new SignInUsers(identities);
+    }
+
+    @Bean
+    InitialAdministrator initialAdministrator(Identities identities, TenantTransactions tx, AuthProperties props) {
+        return new InitialAdministrator(identities, tx, props.initialCredentialsFile());
+    }
+
+    @Bean
+    BearerTokenResolver bearerTokenResolver() {
+        return new HeaderBearerTokenResolver();
+    }
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain authorizationServerChain(HttpSecurity http) throws Exception {
+        OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
+        http.securityMatcher(server.getEndpointsMatcher())
+                .with(server, as -> as.oidc(Customizer.withDefaults()))
+                .authorizeHttpRequests(a -> a.anyRequest().authenticated())
+                .oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()))
+                .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
+                        new LoginUrlAuthenticationEntryPoint("/login"), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)));
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
+    SecurityFilterChain apiChain(HttpSecurity http, JwtDecoder decoder, BearerTokenResolver tokens)
+            throws Exception {
+        http.securityMatcher("/api/**")
+                .csrf(c -> c.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers(HttpMethod.POST, "/api/token").permitAll()
+                        .anyRequest().authenticated())
+                .oauth2ResourceServer(rs -> rs
+                        .bearerTokenResolver(tokens)
+                        .authenticationEntryPoint(ProblemResponses.unauthenticated())
+                        .accessDeniedHandler(ProblemResponses.forbidden())
+                        .jwt(jwt -> jwt.decoder(decoder)
+                                .jwtAuthenticationConverter(token -> new CallerAuthentication(
+                                        CallerClaims.from(token), token))))
+                .exceptionHandling(e -> e.authenticationEntryPoint(ProblemResponses.unauthenticated())
+                        .accessDeniedHandler(ProblemResponses.forbidden()));
+        return http.build();
+    }
+
+    @Bean
+    @Order(3)
+    SecurityFilterChain pageChain(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(a -> a
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/api-docs", "/api-docs/**",
+                                "/login", "/error")
+                        .permitAll()
+                        .anyRequest().authenticated())
+                .formLogin(Customizer.withDefaults());
+        return http.build();
+    }
+}

@@ -1,0 +1,155 @@
+package dev.baton.authz.identity;
+
+import dev.baton.authz.api.Caller;
+import dev.baton.authz.api.Role;
+import dev.baton.tenancy.TenantId;
+import dev.baton.tenancy.TenantTransactions;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.password.PasswordEncoder;
+
+/**
+ * Users, teams, applications and application keys of each tenant, and the look-ups sign-in needs before it knows
+ * the tenant (through the database's SECURITY DEFINER functions, one row at a time).
+ */
+public final class Identities {
+
+    /** An application key as sign-in sees it. */
+    public record SignInKey(TenantId tenant, UUID applicationId, String secretHash, boolean revoked,
+            boolean tenantActive) {}
+
+    /** A user as sign-in sees it. */
+    public record SignInUser(TenantId tenant, UUID userId, String passwordHash, boolean disabled,
+            boolean tenantActive) {}
+
+    /** A key as it is handed out once: the secret is never shown again. */
+    public record NewKey(String id, String secret) {}
+
+    /** An application key as listed: no secret, no hash. */
+    public record KeyInfo(String id, UUID applicationId, java.time.Instant createdAt, boolean revoked) {}
+
+    private final TenantTransactions tx;
+    private final JdbcClient jdbc;
+    private final PasswordEncoder passwords;
+
+    public Identities(TenantTransactions tx, JdbcClient jdbc, PasswordEncoder passwords) {
+        this.tx = tx;
+        this.jdbc = jdbc;
+        this.passwords = passwords;
+    }
+
+    public Optional<SignInKey> keyForSignIn(String keyId) {
+        return jdbc.sql("SELECT * FROM sign_in_key(?)").param(keyId).query((rs, n) -> new SignInKey(
+                TenantId.of(rs.getString("tenant_id")), rs.getObject("application_id", UUID.class),
+                rs.getString("secret_hash"), rs.getBoolean("revoked"),
+                "ACTIVE".equals(rs.getString("tenant_status")))).optional();
+    }
+
+    public Optional<SignInUser> userForSignIn(String login) {
+        return jdbc.sql("SELECT * FROM sign_in_user(?)").param(login).query((rs, n) -> new SignInUser(
+                TenantId.of(rs.getString("tenant_id")), rs.getObject("user_id", UUID.class),
+                rs.getString("password_hash"), rs.getBoolean("disabled"),
+                "ACTIVE".equals(rs.getString("tenant_status")))).optional();
+    }
+
+    /** The caller a key id and secret stand for, if the key exists, is not revoked and its tenant is active. */
+    public Optional<Caller> signInWithKey(String keyId, String secret) {
+        return keyForSignIn(keyId)
+                .filter(k -> !k.revoked() && k.tenantActive() && Secrets.matchesHash(secret, k.secretHash()))
+                .map(k -> applicationCaller(k.tenant(), k.applicationId()));
+    }
+
+    public boolean installationHasUsers() {
+        return jdbc.sql("SELECT installation_has_users()").query(Boolean.class).single();
+    }
+
+    public Caller applicationCaller(TenantId tenant, UUID applicationId) {
+        return tx.read(tenant, () -> jdbc.sql("SELECT id, name, team, roles, tenant_admin FROM applications "
+                + "WHERE id = ?").param(applicationId).query((rs, n) -> new Caller(tenant, rs.getString("id"),
+                        Caller.Kind.APPLICATION, rs.getString("name"), rs.getBoolean("tenant_admin"),
+                        Map.of(rs.getString("team"), roles(rs.getArray("roles"))))).single());
+    }
+
+    public Caller userCaller(TenantId tenant, UUID userId) {
+        return tx.read(tenant, () -> {
+            Map<String, Set<Role>> teams = new HashMap<>();
+            jdbc.sql("SELECT team, roles FROM team_members WHERE user_id = ?").param(userId)
+                    .query((ResultSet rs) -> {
+                        teams.put(rs.getString("team"), roles(rs.getArray("roles")));
+                    });
+            return jdbc.sql("SELECT id, display_name, tenant_admin FROM users WHERE id = ?").param(userId)
+                    .query((rs, n) -> new Caller(tenant, rs.getString("id"), Caller.Kind.USER,
+                            rs.getString("display_name"), rs.getBoolean("tenant_admin"), teams)).single();
+        });
+    }
+
+    public void createTeam(TenantId tenant, String name, String description) {
+        tx.run(tenant, () -> jdbc.sql("INSERT INTO teams (tenant_id, name, description) VALUES (?, ?, ?)")
+                .params(tenant.value(), name, description).update());
+    }
+
+    public UUID createUser(TenantId tenant, String login, String displayName, String password, boolean tenantAdmin) {
+        UUID id = UUID.randomUUID();
+        tx.run(tenant, () -> jdbc.sql("INSERT INTO users (tenant_id, id, login, display_name, password_hash, "
+                + "tenant_admin) VALUES (?, ?, ?, ?, ?, ?)").params(tenant.value(), id, login.toLowerCase(),
+                        displayName, passwords.encode(password), tenantAdmin).update());
+        return id;
+    }
+
+    public void addMember(TenantId tenant, String team, UUID userId, Set<Role> roles) {
+        tx.run(tenant, () -> jdbc.sql("INSERT INTO team_members (tenant_id, team, user_id, roles) VALUES (?, ?, ?, ?) "
+                + "ON CONFLICT (tenant_id, team, user_id) DO UPDATE SET roles = excluded.roles")
+                .params(tenant.value(), team, userId, roleArray(roles)).update());
+    }
+
+    public UUID createApplication(TenantId tenant, String name, String team, Set<Role> roles, boolean tenantAdmin) {
+        UUID id = UUID.randomUUID();
+        tx.run(tenant, () -> jdbc.sql("INSERT INTO applications (tenant_id, id, name, team, roles, tenant_admin) "
+                + "VALUES (?, ?, ?, ?, ?, ?)").params(tenant.value(), id, name, team, roleArray(roles), tenantAdmin)
+                .update());
+        return id;
+    }
+
+    /** A new key for the application; its secret is returned here and never again. */
+    public NewKey createKey(TenantId tenant, UUID applicationId) {
+        String id = "bk_" + Secrets.random(12);
+        String secret = Secrets.random(32);
+        tx.run(tenant, () -> jdbc.sql("INSERT INTO application_keys (tenant_id, id, application_id, secret_hash) "
+                + "VALUES (?, ?, ?, ?)").params(tenant.value(), id, applicationId, Secrets.sha256(secret)).update());
+        return new NewKey(id, secret);
+    }
+
+    public List<KeyInfo> keys(TenantId tenant, UUID applicationId) {
+        return tx.read(tenant, () -> jdbc.sql("SELECT id, application_id, created_at, revoked_at FROM application_keys "
+                + "WHERE application_id = ? ORDER BY created_at").param(applicationId).query((rs, n) -> new KeyInfo(
+                        rs.getString("id"), rs.getObject("application_id", UUID.class),
+                        rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("revoked_at") != null)).list());
+    }
+
+    /** Revokes the key; returns false if the tenant has no such key. */
+    public boolean revokeKey(TenantId tenant, String keyId) {
+        return tx.write(tenant, () -> jdbc.sql("UPDATE application_keys SET revoked_at = coalesce(revoked_at, now()) "
+                + "WHERE id = ?").param(keyId).update() == 1);
+    }
+
+    private static Set<Role> roles(Array array) throws SQLException {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        for (Object r : (Object[]) array.getArray()) {
+            roles.add(Role.valueOf((String) r));
+        }
+        return roles;
+    }
+
+    private String[] roleArray(Set<Role> roles) {
+        return roles.stream().map(Role::name).sorted().toArray(String[]::new);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.baton.authz.web;
+
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The API's 401 and 403 answers, in the same problem-details shape as every other refusal. */
+public final class ProblemResponses {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private ProblemResponses() {}
+
+    /** 401 with a Bearer challenge, for a missing, expired, forged or foreign token. */
+    public static AuthenticationEntryPoint unauthenticated() {
+        return (request, response, e) -> {
+            String error = request.getHeader(HttpHeaders.AUTHORIZATION) != null
+                    || request.getHeader("X-Authorization") != null ? "invalid_token" : null;
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE,
+                    error == null ? "Bearer" : "Bearer error=\"" + error + "\"");
+            write(response, 401, "unauthenticated", error == null
+                    ? "this call needs a bearer token (Authorization: Bearer or X-Authorization)"
+                    : "the token was refused: " + e.getMessage(), request.getRequestURI());
+        };
+    }
+
+    /** 403 naming what is missing. */
+    public static AccessDeniedHandler forbidden() {
+        return (request, response, e) -> write(response, 403, "forbidden", e.getMessage(), request.getRequestURI());
+    }
+
+    static void write(HttpServletResponse response, int status, String type, String detail, String instance)
+            throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "https://baton.dev/problems/" + type);
+        body.put("title", status == 401 ? "Unauthorized" : "Forbidden");
+        body.put("status", status);
+        body.put("detail", detail);
+        body.put("instance", instance);
+        response.setStatus(status);
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        JSON.writeValue(response.getOutputStream(), body);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.baton.tenancy;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+
+/** Provides the tenant-bound transactions every module runs its SQL in. */
+@Configuration(proxyBeanMethods = false)
+public class TenancyConfiguration {
+
+    @Bean
+    TenantTransactions tenantTransactions(PlatformTransactionManager transactionManager, JdbcClient jdbc) {
+        return new TenantTransactions(transactionManager, jdbc);
+    }
+}

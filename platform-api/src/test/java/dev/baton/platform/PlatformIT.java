@@ -90,6 +90,20 @@ public abstract class PlatformIT {
         }
     }
 
+    /** A new tenant, made the way an operator's tooling would before tenants have an API: as the database owner. */
+    protected static TenantId createTenant(String id) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(TestDatabase.url(), TestDatabase.adminUser(),
+                TestDatabase.adminPassword()); java.sql.PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO tenants (id, name) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            s.setString(1, id);
+            s.setString(2, "Tenant " + id);
+            s.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not create tenant " + id, e);
+        }
+        return TenantId.of(id);
+    }
+
     /** A token of an administrator of the default tenant. */
     protected String adminToken() {
         return token(adminKey(TENANT));

@@ -13,7 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     the server at
  * @param tokenLifetime how long an access token is valid; a revoked key's tokens stay valid at most this long
  * @param keyRotation how often a new signing key is made
- * @param consoleRedirectUris where the console client may receive authorization codes
+ * @param consoleRedirectUris where the console client may receive authorization codes (a loopback address matches
+ *     any port, as RFC 8252 asks)
  * @param initialCredentialsFile where the first start of an empty installation writes its administrator's
  *     credentials (readable by the owner only)
  */
@@ -22,6 +23,6 @@ public record AuthProperties(
         @DefaultValue("http://localhost:8080") String issuer,
         @DefaultValue("PT1H") Duration tokenLifetime,
         @DefaultValue("P30D") Duration keyRotation,
-        @DefaultValue({"http://localhost:8080/console/callback", "http://127.0.0.1:8080/console/callback"})
+        @DefaultValue("http://127.0.0.1:8080/console/callback")
         List<String> consoleRedirectUris,
         @DefaultValue("data/initial-credentials") Path initialCredentialsFile) {}

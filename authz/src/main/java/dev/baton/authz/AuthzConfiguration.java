@@ -84,15 +84,18 @@ public class AuthzConfiguration {
         return keys;
     }
 
+    /** Rotates signing keys and forgets expired authorization codes and tokens, every ten minutes. */
     @Bean(destroyMethod = "shutdownNow")
-    ScheduledExecutorService signingKeyRotation(SigningKeys keys) {
+    ScheduledExecutorService authMaintenance(SigningKeys keys, JdbcClient jdbc) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("signing-key-rotation").daemon().factory());
+                Thread.ofPlatform().name("auth-maintenance").daemon().factory());
         scheduler.scheduleWithFixedDelay(() -> {
             try {
                 keys.rotate();
+                jdbc.sql("DELETE FROM oauth2_authorization WHERE greatest(authorization_code_expires_at, "
+                        + "access_token_expires_at, refresh_token_expires_at) < now()").update();
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(SigningKeys.class).warn("signing key rotation failed", e);
+                org.slf4j.LoggerFactory.getLogger(AuthzConfiguration.class).warn("auth maintenance failed", e);
             }
         }, 10, 10, TimeUnit.MINUTES);
         return scheduler;

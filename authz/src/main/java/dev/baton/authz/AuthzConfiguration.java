@@ -2,6 +2,10 @@ package dev.baton.authz;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import dev.baton.authz.audit.AuditFilter;
+import dev.baton.authz.audit.AuditTrail;
+import dev.baton.authz.audit.SignInAudit;
+import dev.baton.authz.audit.SignInEvents;
 import dev.baton.authz.identity.Identities;
 import dev.baton.authz.identity.InitialAdministrator;
 import dev.baton.authz.identity.RegisteredClients;
@@ -12,6 +16,7 @@ import dev.baton.authz.token.CallerAuthentication;
 import dev.baton.authz.token.CallerClaims;
 import dev.baton.authz.token.CallerTokenCustomizer;
 import dev.baton.authz.token.TokenMinter;
+import dev.baton.authz.web.AuditResource;
 import dev.baton.authz.web.HeaderBearerTokenResolver;
 import dev.baton.authz.web.ProblemResponses;
 import dev.baton.authz.web.TokenResource;
@@ -53,6 +58,7 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
@@ -63,7 +69,7 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AuthProperties.class)
-@Import(TokenResource.class)
+@Import({TokenResource.class, AuditResource.class})
 public class AuthzConfiguration {
 
     @Bean
@@ -133,8 +139,23 @@ public class AuthzConfiguration {
     }
 
     @Bean
-    CallerTokenCustomizer callerTokenCustomizer(Identities identities) {
-        return new CallerTokenCustomizer(identities);
+    CallerTokenCustomizer callerTokenCustomizer(Identities identities, SignInAudit audit) {
+        return new CallerTokenCustomizer(identities, audit);
+    }
+
+    @Bean(destroyMethod = "close")
+    AuditTrail auditTrail(TenantTransactions tx, JdbcClient jdbc) {
+        return new AuditTrail(tx, jdbc);
+    }
+
+    @Bean
+    SignInAudit signInAudit(AuditTrail trail) {
+        return new SignInAudit(trail, Clock.systemUTC());
+    }
+
+    @Bean
+    SignInEvents signInEvents(Identities identities, SignInAudit audit) {
+        return new SignInEvents(identities, audit);
     }
 
     @Bean
@@ -172,9 +193,11 @@ public class AuthzConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain apiChain(HttpSecurity http, JwtDecoder decoder, BearerTokenResolver tokens)
-            throws Exception {
+    SecurityFilterChain apiChain(HttpSecurity http, JwtDecoder decoder, BearerTokenResolver tokens,
+            AuditTrail trail) throws Exception {
         http.securityMatcher("/api/**")
+                // not a bean: Boot would also register a Filter bean for every request, outside this chain
+                .addFilterAfter(new AuditFilter(trail, Clock.systemUTC()), BearerTokenAuthenticationFilter.class)
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(a -> a

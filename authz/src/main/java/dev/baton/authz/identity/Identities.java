@@ -61,9 +61,9 @@ public final class Identities {
                 "ACTIVE".equals(rs.getString("tenant_status")))).optional();
     }
 
-    /** The caller a key id and secret stand for, if the key exists, is not revoked and its tenant is active. */
-    public Optional<Caller> signInWithKey(String keyId, String secret) {
-        return keyForSignIn(keyId)
+    /** The caller a key stands for, if the secret is right, the key not revoked and its tenant active. */
+    public Optional<Caller> signIn(SignInKey key, String secret) {
+        return Optional.of(key)
                 .filter(k -> !k.revoked() && k.tenantActive() && Secrets.matchesHash(secret, k.secretHash()))
                 .map(k -> applicationCaller(k.tenant(), k.applicationId()));
     }

@@ -1,6 +1,7 @@
 package dev.baton.authz.token;
 
 import dev.baton.authz.api.Caller;
+import dev.baton.authz.audit.SignInAudit;
 import dev.baton.authz.identity.Identities;
 import java.util.List;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -19,9 +20,11 @@ import org.springframework.security.oauth2.server.authorization.token.OAuth2Toke
 public final class CallerTokenCustomizer implements OAuth2TokenCustomizer<JwtEncodingContext> {
 
     private final Identities identities;
+    private final SignInAudit audit;
 
-    public CallerTokenCustomizer(Identities identities) {
+    public CallerTokenCustomizer(Identities identities, SignInAudit audit) {
         this.identities = identities;
+        this.audit = audit;
     }
 
     @Override
@@ -30,6 +33,8 @@ public final class CallerTokenCustomizer implements OAuth2TokenCustomizer<JwtEnc
             return;
         }
         Caller caller = resolve(context);
+        audit.succeeded(caller, context.getAuthorizationGrantType().getValue().replace('_', '-'),
+                context.getRegisteredClient().getClientId());
         context.getClaims().audience(List.of(CallerClaims.AUDIENCE)).subject(caller.subject());
         CallerClaims.of(caller).forEach(context.getClaims()::claim);
     }

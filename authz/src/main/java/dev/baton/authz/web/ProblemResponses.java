@@ -2,10 +2,14 @@ package dev.baton.authz.web;
 
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,6 +37,15 @@ public final class ProblemResponses {
     /** 403 naming what is missing. */
     public static AccessDeniedHandler forbidden() {
         return (request, response, e) -> write(response, 403, "forbidden", e.getMessage(), request.getRequestURI());
+    }
+
+    /** A problem-details answer naming the field at fault. */
+    public static ResponseEntity<ProblemDetail> problem(HttpStatus status, String field, String reason) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, field + " " + reason);
+        p.setType(URI.create("https://baton.dev/problems/" + (status == HttpStatus.UNAUTHORIZED
+                ? "unauthenticated" : status.name().toLowerCase().replace('_', '-'))));
+        p.setProperty("field", field);
+        return ResponseEntity.status(status).body(p);
     }
 
     static void write(HttpServletResponse response, int status, String type, String detail, String instance)

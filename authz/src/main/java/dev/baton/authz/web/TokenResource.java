@@ -2,10 +2,11 @@ package dev.baton.authz.web;
 
 import dev.baton.authz.identity.Identities;
 import dev.baton.authz.token.TokenMinter;
-import java.net.URI;
+import dev.baton.authz.api.Caller;
+import dev.baton.authz.audit.SignInAudit;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -23,32 +24,32 @@ public class TokenResource {
 
     private final Identities identities;
     private final TokenMinter minter;
+    private final SignInAudit audit;
 
-    public TokenResource(Identities identities, TokenMinter minter) {
+    public TokenResource(Identities identities, TokenMinter minter, SignInAudit audit) {
         this.identities = identities;
         this.minter = minter;
+        this.audit = audit;
     }
 
     @PostMapping("/api/token")
     public ResponseEntity<?> token(@RequestBody TokenRequest request) {
         if (request.keyId() == null || request.keyId().isBlank()) {
-            return problem(HttpStatus.BAD_REQUEST, "keyId", "is required");
+            return ProblemResponses.problem(HttpStatus.BAD_REQUEST, "keyId", "is required");
         }
         if (request.keySecret() == null || request.keySecret().isBlank()) {
-            return problem(HttpStatus.BAD_REQUEST, "keySecret", "is required");
+            return ProblemResponses.problem(HttpStatus.BAD_REQUEST, "keySecret", "is required");
         }
-        return identities.signInWithKey(request.keyId(), request.keySecret())
-                .<ResponseEntity<?>>map(caller -> ResponseEntity.ok(Map.of("token", minter.mint(caller),
-                        "expiresIn", minter.lifetime().toSeconds())))
-                .orElseGet(() -> problem(HttpStatus.UNAUTHORIZED, "keySecret",
-                        "the key does not exist, is revoked, belongs to a suspended tenant, or the secret is wrong"));
-    }
-
-    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String field, String reason) {
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, field + " " + reason);
-        p.setType(URI.create("https://baton.dev/problems/" + (status == HttpStatus.UNAUTHORIZED
-                ? "unauthenticated" : "bad-request")));
-        p.setProperty("field", field);
-        return ResponseEntity.status(status).body(p);
+        Optional<Identities.SignInKey> key = identities.keyForSignIn(request.keyId());
+        Optional<Caller> caller = key.flatMap(k -> identities.signIn(k, request.keySecret()));
+        if (caller.isEmpty()) {
+            key.ifPresentOrElse(k -> audit.refused(k.tenant(), request.keyId(), "APPLICATION", "api-token"),
+                    () -> audit.refusedUnknown(request.keyId(), "api-token"));
+            return ProblemResponses.problem(HttpStatus.UNAUTHORIZED, "keySecret",
+                    "the key does not exist, is revoked, belongs to a suspended tenant, or the secret is wrong");
+        }
+        audit.succeeded(caller.get(), "api-token", request.keyId());
+        return ResponseEntity.ok(Map.of("token", minter.mint(caller.get()), "expiresIn",
+                minter.lifetime().toSeconds()));
     }
 }

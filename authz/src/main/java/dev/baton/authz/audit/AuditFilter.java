@@ -1,0 +1,90 @@
+package dev.baton.authz.audit;
+
+import dev.baton.authz.api.Caller;
+import dev.baton.authz.token.CallerAuthentication;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerMapping;
+
+/**
+ * Records every state-changing API call of an authenticated caller, allowed or refused, once its outcome is known,
+ * and tags every response with a request id ({@code X-Request-Id}, the caller's own if it sent a sane one).
+ *
+ * <p>A call without a valid token names no tenant, so it has no trail to go into; it is refused before this filter.
+ */
+public final class AuditFilter extends OncePerRequestFilter {
+
+    public static final String REQUEST_ID = "X-Request-Id";
+
+    private static final Logger log = LoggerFactory.getLogger(AuditFilter.class);
+    private static final Set<String> CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
+    private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+
+    private final AuditTrail trail;
+    private final Clock clock;
+
+    public AuditFilter(AuditTrail trail, Clock clock) {
+        this.trail = trail;
+        this.clock = clock;
+    }
+
+    /** The request id of this request: the caller's {@code X-Request-Id} if it is sane, else a new one. */
+    public static String requestId(HttpServletRequest request) {
+        Object known = request.getAttribute(REQUEST_ID);
+        if (known instanceof String s) {
+            return s;
+        }
+        String sent = request.getHeader(REQUEST_ID);
+        String id = sent != null && SANE_ID.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
+        request.setAttribute(REQUEST_ID, id);
+        return id;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String requestId = requestId(request);
+        response.setHeader(REQUEST_ID, requestId);
+        if (!CHANGING.contains(request.getMethod())) {
+            chain.doFilter(request, response);
+            return;
+        }
+        int status = 500;
+        try {
+            chain.doFilter(request, response);
+            status = response.getStatus();
+        } finally {
+            Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+            if (auth instanceof CallerAuthentication signedIn) {
+                record(request, signedIn.caller(), status, requestId);
+            }
+        }
+    }
+
+    private void record(HttpServletRequest request, Caller caller, int status, String requestId) {
+        Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        String path = request.getRequestURI();
+        AuditEntry entry = new AuditEntry(caller.tenant(), UUID.randomUUID(), clock.instant(), caller.subject(),
+                caller.name(), caller.kind().name(), null,
+                request.getMethod() + " " + (pattern instanceof String p ? p : path), path,
+                AuditEntry.Outcome.ofStatus(status), status, requestId, request.getRemoteAddr());
+        try {
+            trail.record(entry);
+        } catch (RuntimeException e) {
+            // the call itself has happened; failing its answer now would only hide that from the caller
+            log.error("AUDIT ENTRY LOST: {}", entry, e);
+        }
+    }
+}

@@ -6,7 +6,7 @@
 CREATE TABLE users (
     tenant_id     text        NOT NULL REFERENCES tenants (id),
     id            uuid        PRIMARY KEY,
-    -- sign-in names the user, not the tenant, so a login is unique across the installation
+    -- unique within its tenant only, so one tenant cannot learn another's logins; sign-in names both
     login         text        NOT NULL CHECK (login = lower(login) AND length(login) BETWEEN 1 AND 200),
     display_name  text        NOT NULL,
     password_hash text        NOT NULL,
@@ -14,7 +14,7 @@ CREATE TABLE users (
     disabled      boolean     NOT NULL DEFAULT false,
     created_at    timestamptz NOT NULL DEFAULT now()
 );
-CREATE UNIQUE INDEX users_by_login ON users (login);
+CREATE UNIQUE INDEX users_by_login ON users (tenant_id, login);
 
 CREATE TABLE teams (
     tenant_id   text        NOT NULL REFERENCES tenants (id),
@@ -68,12 +68,12 @@ BEGIN
     END LOOP;
 END $$;
 
-CREATE FUNCTION sign_in_user(wanted_login text)
+CREATE FUNCTION sign_in_user(wanted_tenant text, wanted_login text)
     RETURNS TABLE (tenant_id text, user_id uuid, password_hash text, disabled boolean, tenant_status text)
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
     SELECT u.tenant_id, u.id, u.password_hash, u.disabled, t.status
       FROM users u JOIN tenants t ON t.id = u.tenant_id
-     WHERE u.login = lower(wanted_login)
+     WHERE u.tenant_id = wanted_tenant AND u.login = lower(wanted_login)
 $$;
 
 CREATE FUNCTION sign_in_key(wanted_key text)
@@ -90,8 +90,8 @@ CREATE FUNCTION installation_has_users() RETURNS boolean
     SELECT EXISTS (SELECT 1 FROM users)
 $$;
 
-REVOKE ALL ON FUNCTION sign_in_user(text), sign_in_key(text), installation_has_users() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION sign_in_user(text), sign_in_key(text), installation_has_users() TO ${app_role};
+REVOKE ALL ON FUNCTION sign_in_user(text, text), sign_in_key(text), installation_has_users() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION sign_in_user(text, text), sign_in_key(text), installation_has_users() TO ${app_role};
 
 -- Keys that sign the tokens this installation issues, shared by every node. Published as a JWKS until
 -- every token they signed has expired.

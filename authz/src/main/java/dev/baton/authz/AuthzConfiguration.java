@@ -2,6 +2,7 @@ package dev.baton.authz;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import dev.baton.authz.access.AccessPolicy;
 import dev.baton.authz.audit.AuditFilter;
 import dev.baton.authz.audit.AuditTrail;
 import dev.baton.authz.audit.SignInAudit;
@@ -16,10 +17,14 @@ import dev.baton.authz.token.CallerAuthentication;
 import dev.baton.authz.token.CallerClaims;
 import dev.baton.authz.token.CallerTokenCustomizer;
 import dev.baton.authz.token.TokenMinter;
+import dev.baton.authz.web.ApplicationResource;
 import dev.baton.authz.web.AuditResource;
+import dev.baton.authz.web.GrantResource;
 import dev.baton.authz.web.HeaderBearerTokenResolver;
 import dev.baton.authz.web.ProblemResponses;
+import dev.baton.authz.web.TeamResource;
 import dev.baton.authz.web.TokenResource;
+import dev.baton.authz.web.UserResource;
 import dev.baton.tenancy.TenantTransactions;
 import java.time.Clock;
 import java.util.List;
@@ -69,7 +74,8 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AuthProperties.class)
-@Import({TokenResource.class, AuditResource.class})
+@Import({TokenResource.class, AuditResource.class, TeamResource.class, UserResource.class,
+    ApplicationResource.class, GrantResource.class})
 public class AuthzConfiguration {
 
     @Bean
@@ -81,6 +87,11 @@ public class AuthzConfiguration {
     @Bean
     Identities identities(TenantTransactions tx, JdbcClient jdbc, PasswordEncoder passwords) {
         return new Identities(tx, jdbc, passwords);
+    }
+
+    @Bean
+    AccessPolicy accessPolicy(TenantTransactions tx, JdbcClient jdbc) {
+        return new AccessPolicy(tx, jdbc);
     }
 
     @Bean

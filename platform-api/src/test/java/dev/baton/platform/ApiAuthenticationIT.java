@@ -39,101 +39,14 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 
 /**
  * Every API endpoint, enumerated from the running application: refused without a valid token, and blind to other
- * tenants' resources. A new endpoint without a row in {@link #ENDPOINTS} fails this test.
+ * tenants' resources. A new endpoint without a row in {@link ApiCalls#ENDPOINTS} fails this test.
  */
 class ApiAuthenticationIT extends PlatformIT {
 
-    /** What an endpoint is called with: its path variables filled from the resources at hand, and a body. */
-    private record Call(String query, Function<Resources, Object> body) {
-        static Call plain() {
-            return new Call("", r -> null);
-        }
-    }
-
-    /** The names and ids an endpoint call refers to. */
-    private record Resources(String taskDef, String workflowDef, String workflowId, String taskId,
-            String correlationId) {
-
-        Map<String, String> pathVariables() {
-            Map<String, String> v = new LinkedHashMap<>();
-            v.put("taskType", taskDef);
-            v.put("workflowId", workflowId);
-            v.put("taskId", taskId);
-            v.put("taskRefName", "step");
-            v.put("taskReferenceName", "step");
-            v.put("status", "COMPLETED");
-            v.put("version", "1");
-            v.put("correlationId", correlationId);
-            return v;
-        }
-    }
-
-    private static final Map<String, Call> ENDPOINTS = new LinkedHashMap<>();
-
-    static {
-        Call plain = Call.plain();
-        Function<Resources, Object> ids = r -> List.of(r.workflowId());
-        Function<Resources, Object> workflowDef = r -> Map.of("name", r.workflowDef(), "version", 1,
-                "tasks", List.of(Map.of("name", r.taskDef(), "taskReferenceName", "step")));
-        Function<Resources, Object> taskResult = r -> Map.of("workflowInstanceId", r.workflowId(),
-                "taskId", r.taskId(), "status", "COMPLETED", "outputData", Map.of("by", "intruder"));
-        ENDPOINTS.put("POST /api/metadata/taskdefs", new Call("", r -> List.of(Map.of("name", r.taskDef()))));
-        ENDPOINTS.put("PUT /api/metadata/taskdefs", new Call("", r -> Map.of("name", r.taskDef(),
-                "description", "changed by an intruder")));
-        ENDPOINTS.put("GET /api/metadata/taskdefs", plain);
-        ENDPOINTS.put("GET /api/metadata/taskdefs/{name}", plain);
-        ENDPOINTS.put("DELETE /api/metadata/taskdefs/{name}", plain);
-        ENDPOINTS.put("POST /api/metadata/workflow", new Call("", workflowDef));
-        ENDPOINTS.put("PUT /api/metadata/workflow", new Call("", r -> List.of(workflowDef.apply(r))));
-        ENDPOINTS.put("POST /api/metadata/workflow/validate", new Call("", workflowDef));
-        ENDPOINTS.put("GET /api/metadata/workflow", plain);
-        ENDPOINTS.put("GET /api/metadata/workflow/{name}", plain);
-        ENDPOINTS.put("DELETE /api/metadata/workflow/{name}/{version}", plain);
-        ENDPOINTS.put("GET /api/tasks/poll/{taskType}", new Call("?workerid=intruder", r -> null));
-        ENDPOINTS.put("GET /api/tasks/poll/batch/{taskType}", new Call("?workerid=intruder&count=5&timeout=1",
-                r -> null));
-        ENDPOINTS.put("POST /api/tasks", new Call("", taskResult));
-        ENDPOINTS.put("POST /api/tasks/update-v2", new Call("", taskResult));
-        ENDPOINTS.put("POST /api/tasks/{workflowId}/{taskRefName}/{status}", new Call("", r -> Map.of()));
-        ENDPOINTS.put("GET /api/tasks/{taskId}", plain);
-        ENDPOINTS.put("POST /api/tasks/{taskId}/log", new Call("", r -> "a line from an intruder"));
-        ENDPOINTS.put("GET /api/tasks/{taskId}/log", plain);
-        ENDPOINTS.put("GET /api/tasks/queue/sizes", new Call("?taskType=%taskDef%", r -> null));
-        ENDPOINTS.put("GET /api/tasks/queue/all", plain);
-        ENDPOINTS.put("PUT /api/workflow/bulk/pause", new Call("", ids));
-        ENDPOINTS.put("PUT /api/workflow/bulk/resume", new Call("", ids));
-        ENDPOINTS.put("POST /api/workflow/bulk/restart", new Call("", ids));
-        ENDPOINTS.put("POST /api/workflow/bulk/retry", new Call("", ids));
-        ENDPOINTS.put("POST /api/workflow/bulk/terminate", new Call("", ids));
-        ENDPOINTS.put("DELETE /api/workflow/bulk/remove", new Call("", ids));
-        ENDPOINTS.put("POST /api/workflow", new Call("", r -> Map.of("name", r.workflowDef(), "version", 1)));
-        ENDPOINTS.put("POST /api/workflow/{name}", new Call("", r -> Map.of()));
-        ENDPOINTS.put("GET /api/workflow/{workflowId}", plain);
-        ENDPOINTS.put("DELETE /api/workflow/{workflowId}", new Call("?reason=intruder", r -> null));
-        ENDPOINTS.put("DELETE /api/workflow/{workflowId}/remove", plain);
-        ENDPOINTS.put("PUT /api/workflow/{workflowId}/pause", plain);
-        ENDPOINTS.put("PUT /api/workflow/{workflowId}/resume", plain);
-        ENDPOINTS.put("POST /api/workflow/{workflowId}/restart", plain);
-        ENDPOINTS.put("POST /api/workflow/{workflowId}/retry", plain);
-        ENDPOINTS.put("POST /api/workflow/{workflowId}/rerun", new Call("",
-                r -> Map.of("reRunFromWorkflowId", r.workflowId())));
-        ENDPOINTS.put("PUT /api/workflow/{workflowId}/skiptask/{taskReferenceName}", plain);
-        ENDPOINTS.put("PUT /api/workflow/decide/{workflowId}", plain);
-        ENDPOINTS.put("GET /api/workflow/running/{name}", plain);
-        ENDPOINTS.put("GET /api/workflow/{name}/correlated/{correlationId}", plain);
-        ENDPOINTS.put("GET /api/workflow/search", new Call("?query=workflowType%3D%workflowDef%", r -> null));
-        ENDPOINTS.put("GET /api/workflow/search-v2", new Call("?freeText=%workflowDef%", r -> null));
-        ENDPOINTS.put("GET /api/audit", plain);
-        ENDPOINTS.put("GET /api/audit/export", plain);
-        ENDPOINTS.put("GET /api/audit/verify", plain);
-    }
-
     /** Endpoints whose answer is the caller's own tenant's record of itself (its sign-in), never the same twice. */
     private static final Set<String> OWN_RECORDS = Set.of("GET /api/audit", "GET /api/audit/export",
-            "GET /api/audit/verify");
-
-    /** Endpoints anyone may call: they are how a caller gets a token. */
-    private static final Set<String> PUBLIC = Set.of("POST /api/token");
+            "GET /api/audit/verify", "GET /api/teams", "GET /api/users", "GET /api/applications",
+            "POST /api/teams", "POST /api/users", "POST /api/applications");
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
@@ -143,7 +56,7 @@ class ApiAuthenticationIT extends PlatformIT {
     @Autowired AuthProperties authProperties;
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private Resources tenantA;
+    private ApiCalls.Resources tenantA;
     private Task queuedTask;
 
     @BeforeEach
@@ -158,19 +71,27 @@ class ApiAuthenticationIT extends PlatformIT {
         UUID id = workflows.start(TENANT, new dev.baton.engine.api.execution.StartWorkflowRequest(workflowDef, 1,
                 correlationId, Map.of(), null, null, null, null, null, null));
         queuedTask = workflow(id).getTasks().get(0);
-        tenantA = new Resources(taskDef, workflowDef, id.toString(), queuedTask.getTaskId().toString(),
-                correlationId);
+        String team = unique("guarded-team").toLowerCase();
+        identities.createTeam(TENANT, team, null);
+        String login = unique("guarded-user").toLowerCase();
+        UUID user = identities.createUser(TENANT, login, "Guarded", "a long enough password", false);
+        identities.addMember(TENANT, team, user, java.util.EnumSet.of(dev.baton.authz.api.Role.VIEWER));
+        UUID app = identities.createApplication(TENANT, team + "-bot", team,
+                java.util.EnumSet.of(dev.baton.authz.api.Role.WORKER), false);
+        String keyId = identities.createKey(TENANT, app).id();
+        tenantA = new ApiCalls.Resources(taskDef, workflowDef, id.toString(), queuedTask.getTaskId().toString(),
+                correlationId, team, user.toString(), login, app.toString(), keyId);
     }
 
     @Test
     void everyEndpointHasARowInThisTest() {
-        assertThat(apiEndpoints()).as("endpoints of the running application")
-                .isEqualTo(new TreeSet<>(union(ENDPOINTS.keySet(), PUBLIC)));
+        assertThat(ApiCalls.apiEndpoints(mappings)).as("endpoints of the running application")
+                .isEqualTo(new TreeSet<>(union(ApiCalls.ENDPOINTS.keySet(), ApiCalls.PUBLIC)));
     }
 
     @Test
     void everyEndpointRefusesACallWithoutAToken() throws Exception {
-        for (String endpoint : ENDPOINTS.keySet()) {
+        for (String endpoint : ApiCalls.ENDPOINTS.keySet()) {
             HttpResponse<String> r = call(endpoint, tenantA, null);
             assertThat(r.statusCode()).as(endpoint).isEqualTo(401);
             assertThat(r.headers().firstValue("WWW-Authenticate")).as(endpoint).hasValue("Bearer");
@@ -191,7 +112,7 @@ class ApiAuthenticationIT extends PlatformIT {
                 "baton")).issuer("https://issuer.example").build()));
         bad.put("garbage", "not-a-jwt");
         for (Map.Entry<String, String> token : bad.entrySet()) {
-            for (String endpoint : ENDPOINTS.keySet()) {
+            for (String endpoint : ApiCalls.ENDPOINTS.keySet()) {
                 HttpResponse<String> r = call(endpoint, tenantA, token.getValue());
                 assertThat(r.statusCode()).as("%s token on %s: %s", token.getKey(), endpoint, r.body())
                         .isEqualTo(401);
@@ -207,19 +128,21 @@ class ApiAuthenticationIT extends PlatformIT {
 
     @Test
     void anotherTenantsTokenFindsEveryResourceAsIfItDidNotExist() throws Exception {
-        for (String endpoint : ENDPOINTS.keySet()) {
+        for (String endpoint : ApiCalls.ENDPOINTS.keySet()) {
             // Two fresh tenants per endpoint, so nothing one call creates changes another: one calls with tenant A's
             // names and ids, the other with names and ids that exist nowhere. The answers must be the same.
             HttpResponse<String> cross = call(endpoint, tenantA, token(adminKey(freshTenant())));
-            Resources absent = new Resources(unique("absent_task"), unique("absent_flow"),
-                    UUID.randomUUID().toString(), UUID.randomUUID().toString(), unique("absent_corr"));
+            ApiCalls.Resources absent = new ApiCalls.Resources(unique("absent_task"), unique("absent_flow"),
+                    UUID.randomUUID().toString(), UUID.randomUUID().toString(), unique("absent_corr"),
+                    unique("absent-team").toLowerCase(), UUID.randomUUID().toString(),
+                    unique("absent-user").toLowerCase(), UUID.randomUUID().toString(), unique("bk_absent"));
             HttpResponse<String> missing = call(endpoint, absent, token(adminKey(freshTenant())));
 
             assertThat(cross.statusCode()).as("%s across tenants (%s) vs. on a missing resource (%s)", endpoint,
                     cross.body(), missing.body()).isEqualTo(missing.statusCode());
             if (OWN_RECORDS.contains(endpoint)) {
                 assertThat(cross.body()).as(endpoint).doesNotContain(tenantA.workflowId(), tenantA.taskId(),
-                        tenantA.correlationId(), tenantA.workflowDef(), tenantA.taskDef());
+                        tenantA.correlationId(), tenantA.userId(), tenantA.applicationId(), tenantA.keyId());
                 continue;
             }
             assertThat(normalized(cross.body(), tenantA)).as("%s: the answer across tenants is the answer for a "
@@ -236,54 +159,20 @@ class ApiAuthenticationIT extends PlatformIT {
         assertThat(metadata.workflowDef(TENANT, tenantA.workflowDef(), 1)).isPresent();
     }
 
+    private HttpResponse<String> call(String endpoint, ApiCalls.Resources r, String token) throws Exception {
+        return ApiCalls.send(port, endpoint, r, token);
+    }
+
     private static TenantId freshTenant() {
         return createTenant(("t-" + UUID.randomUUID()).substring(0, 20));
     }
 
     /** The body with the call's own names and ids replaced by placeholders, so two calls' answers compare. */
-    private static String normalized(String body, Resources r) {
+    private static String normalized(String body, ApiCalls.Resources r) {
         return body.replace(r.workflowId(), "<workflow-id>").replace(r.taskId(), "<task-id>")
                 .replace(r.correlationId(), "<correlation-id>").replace(r.workflowDef(), "<workflow-def>")
-                .replace(r.taskDef(), "<task-def>");
-    }
-
-    private HttpResponse<String> call(String endpoint, Resources r, String token) throws Exception {
-        String method = endpoint.substring(0, endpoint.indexOf(' '));
-        String path = endpoint.substring(endpoint.indexOf(' ') + 1);
-        Call call = ENDPOINTS.get(endpoint);
-        String name = path.contains("/taskdefs/") ? r.taskDef() : r.workflowDef();
-        path = path.replace("{name}", name);
-        for (Map.Entry<String, String> v : r.pathVariables().entrySet()) {
-            path = path.replace("{" + v.getKey() + "}", v.getValue());
-        }
-        String query = call.query().replace("%taskDef%", r.taskDef()).replace("%workflowDef%", r.workflowDef());
-        Object body = call.body().apply(r);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path + query))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body instanceof String s ? s
-                                : JSON.writeValueAsString(body)));
-        if (body != null) {
-            request.header("Content-Type", body instanceof String ? "text/plain" : "application/json");
-        }
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private Set<String> apiEndpoints() {
-        Set<String> found = new TreeSet<>();
-        for (RequestMappingInfo info : mappings.getHandlerMethods().keySet()) {
-            for (String pattern : info.getPatternValues()) {
-                if (!pattern.startsWith("/api/")) {
-                    continue;
-                }
-                for (var method : info.getMethodsCondition().getMethods()) {
-                    found.add(method.name() + " " + pattern);
-                }
-            }
-        }
-        return found;
+                .replace(r.taskDef(), "<task-def>").replace(r.team(), "<team>").replace(r.userId(), "<user>")
+                .replace(r.applicationId(), "<application>").replace(r.keyId(), "<key>");
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

@@ -52,13 +52,14 @@ class SignInIT extends PlatformIT {
         HttpResponse<String> loginPage = browser.send(get(url("/login")), HttpResponse.BodyHandlers.ofString());
         String csrf = find(loginPage.body(), "name=\"_csrf\" type=\"hidden\" value=\"([^\"]+)\"");
 
-        HttpResponse<String> wrong = browser.send(post(url("/login"), form(Map.of("username", login,
+        String signInName = tenant.value() + "/" + login;
+        HttpResponse<String> wrong = browser.send(post(url("/login"), form(Map.of("username", signInName,
                 "password", "wrong", "_csrf", csrf))), HttpResponse.BodyHandlers.ofString());
         assertThat(wrong.headers().firstValue("Location")).get().asString().endsWith("/login?error");
 
         loginPage = browser.send(get(url("/login")), HttpResponse.BodyHandlers.ofString());
         csrf = find(loginPage.body(), "name=\"_csrf\" type=\"hidden\" value=\"([^\"]+)\"");
-        HttpResponse<String> signedIn = browser.send(post(url("/login"), form(Map.of("username", login,
+        HttpResponse<String> signedIn = browser.send(post(url("/login"), form(Map.of("username", signInName,
                 "password", "correct horse battery", "_csrf", csrf))), HttpResponse.BodyHandlers.ofString());
         assertThat(signedIn.statusCode()).isEqualTo(302);
         HttpResponse<String> backToClient = browser.send(get(signedIn.headers().firstValue("Location").orElseThrow()),

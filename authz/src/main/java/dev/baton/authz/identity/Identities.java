@@ -31,6 +31,18 @@ public final class Identities {
     public record SignInUser(TenantId tenant, UUID userId, String passwordHash, boolean disabled,
             boolean tenantActive) {}
 
+    /** A team as listed. */
+    public record TeamInfo(String name, String description) {}
+
+    /** A member of a team and their roles there. */
+    public record Member(UUID userId, String login, String displayName, Set<Role> roles) {}
+
+    /** A user as listed: never the password hash. */
+    public record UserInfo(UUID id, String login, String displayName, boolean tenantAdmin, boolean disabled) {}
+
+    /** An application as listed. */
+    public record ApplicationInfo(UUID id, String name, String team, Set<Role> roles, boolean tenantAdmin) {}
+
     /** A key as it is handed out once: the secret is never shown again. */
     public record NewKey(String id, String secret) {}
 
@@ -54,8 +66,14 @@ public final class Identities {
                 "ACTIVE".equals(rs.getString("tenant_status")))).optional();
     }
 
-    public Optional<SignInUser> userForSignIn(String login) {
-        return jdbc.sql("SELECT * FROM sign_in_user(?)").param(login).query((rs, n) -> new SignInUser(
+    /**
+     * The user a sign-in name stands for: {@code tenant/login}, or a bare login of the {@code default} tenant.
+     */
+    public Optional<SignInUser> userForSignIn(String signInName) {
+        int slash = signInName.indexOf('/');
+        String tenant = slash < 0 ? TenantId.DEFAULT.value() : signInName.substring(0, slash);
+        String login = signInName.substring(slash + 1);
+        return jdbc.sql("SELECT * FROM sign_in_user(?, ?)").params(tenant, login).query((rs, n) -> new SignInUser(
                 TenantId.of(rs.getString("tenant_id")), rs.getObject("user_id", UUID.class),
                 rs.getString("password_hash"), rs.getBoolean("disabled"),
                 "ACTIVE".equals(rs.getString("tenant_status")))).optional();
@@ -139,6 +157,72 @@ public final class Identities {
     public boolean revokeKey(TenantId tenant, String keyId) {
         return tx.write(tenant, () -> jdbc.sql("UPDATE application_keys SET revoked_at = coalesce(revoked_at, now()) "
                 + "WHERE id = ?").param(keyId).update() == 1);
+    }
+
+    public boolean teamExists(TenantId tenant, String team) {
+        return tx.read(tenant, () -> jdbc.sql("SELECT count(*) FROM teams WHERE name = ?").param(team)
+                .query(Long.class).single() == 1);
+    }
+
+    public List<TeamInfo> teams(TenantId tenant) {
+        return tx.read(tenant, () -> jdbc.sql("SELECT name, description FROM teams ORDER BY name")
+                .query((rs, n) -> new TeamInfo(rs.getString("name"), rs.getString("description"))).list());
+    }
+
+    /** Deletes a team with its memberships, applications, keys, ownerships and grants; false if there was none. */
+    public boolean deleteTeam(TenantId tenant, String team) {
+        return tx.write(tenant, () -> jdbc.sql("DELETE FROM teams WHERE name = ?").param(team).update() == 1);
+    }
+
+    public List<Member> members(TenantId tenant, String team) {
+        return tx.read(tenant, () -> jdbc.sql("SELECT u.id, u.login, u.display_name, m.roles FROM team_members m "
+                + "JOIN users u ON u.id = m.user_id WHERE m.team = ? ORDER BY u.login").param(team)
+                .query((rs, n) -> new Member(rs.getObject("id", UUID.class), rs.getString("login"),
+                        rs.getString("display_name"), roles(rs.getArray("roles")))).list());
+    }
+
+    /** Removes a member from a team; false if they were not one. */
+    public boolean removeMember(TenantId tenant, String team, UUID userId) {
+        return tx.write(tenant, () -> jdbc.sql("DELETE FROM team_members WHERE team = ? AND user_id = ?")
+                .params(team, userId).update() == 1);
+    }
+
+    public boolean userExists(TenantId tenant, UUID userId) {
+        return tx.read(tenant, () -> jdbc.sql("SELECT count(*) FROM users WHERE id = ?").param(userId)
+                .query(Long.class).single() == 1);
+    }
+
+    public List<UserInfo> users(TenantId tenant) {
+        return tx.read(tenant, () -> jdbc.sql("SELECT id, login, display_name, tenant_admin, disabled FROM users "
+                + "ORDER BY login").query((rs, n) -> new UserInfo(rs.getObject("id", UUID.class),
+                        rs.getString("login"), rs.getString("display_name"), rs.getBoolean("tenant_admin"),
+                        rs.getBoolean("disabled"))).list());
+    }
+
+    public Optional<ApplicationInfo> application(TenantId tenant, UUID id) {
+        return tx.read(tenant, () -> jdbc.sql("SELECT * FROM applications WHERE id = ?").param(id)
+                .query((rs, n) -> applicationInfo(rs)).optional());
+    }
+
+    public List<ApplicationInfo> applications(TenantId tenant) {
+        return tx.read(tenant, () -> jdbc.sql("SELECT * FROM applications ORDER BY name")
+                .query((rs, n) -> applicationInfo(rs)).list());
+    }
+
+    /** Deletes an application and its keys; false if there was none. */
+    public boolean deleteApplication(TenantId tenant, UUID id) {
+        return tx.write(tenant, () -> jdbc.sql("DELETE FROM applications WHERE id = ?").param(id).update() == 1);
+    }
+
+    private static ApplicationInfo applicationInfo(ResultSet rs) throws SQLException {
+        return new ApplicationInfo(rs.getObject("id", UUID.class), rs.getString("name"), rs.getString("team"),
+                roles(rs.getArray("roles")), rs.getBoolean("tenant_admin"));
+    }
+
+    /** Revokes the application's key; false if the application has no such key. */
+    public boolean revokeKey(TenantId tenant, UUID applicationId, String keyId) {
+        return tx.write(tenant, () -> jdbc.sql("UPDATE application_keys SET revoked_at = coalesce(revoked_at, now()) "
+                + "WHERE id = ? AND application_id = ?").params(keyId, applicationId).update() == 1);
     }
 
     private static Set<Role> roles(Array array) throws SQLException {

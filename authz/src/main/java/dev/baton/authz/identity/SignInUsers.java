@@ -7,7 +7,10 @@ import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 
-/** The login page's view of users: a login, its password hash, and whether it may sign in now. */
+/**
+ * The login page's view of users: a sign-in name ({@code tenant/login}, or a bare login of the {@code default}
+ * tenant), its password hash, and whether it may sign in now.
+ */
 public final class SignInUsers implements UserDetailsService {
 
     private final Identities identities;
@@ -19,7 +22,8 @@ public final class SignInUsers implements UserDetailsService {
     @Override
     public UserDetails loadUserByUsername(String login) {
         return identities.userForSignIn(login)
-                .map(u -> User.withUsername(login.toLowerCase()).password(u.passwordHash())
+                .map(u -> User.withUsername(u.tenant().value() + "/" + login.substring(login.indexOf('/') + 1)
+                                .toLowerCase()).password(u.passwordHash())
                         .disabled(u.disabled()).accountLocked(!u.tenantActive())
                         .authorities(List.of(new SimpleGrantedAuthority("USER"))).build())
                 .orElseThrow(() -> new UsernameNotFoundException("no such user"));

@@ -85,7 +85,8 @@ public class AuditResource {
 
     private static void requireAdmin(Caller caller) {
         if (caller == null || !caller.tenantAdmin()) {
-            throw new AccessDeniedException("reading the audit trail needs the tenant administrator role");
+            throw new AccessDeniedException(
+                    "missing permission: read the audit trail (needs the tenant administrator role)");
         }
     }
 

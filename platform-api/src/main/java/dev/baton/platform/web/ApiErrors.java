@@ -1,5 +1,6 @@
 package dev.baton.platform.web;
 
+import dev.baton.authz.api.AuthzException;
 import dev.baton.engine.api.EngineException;
 import java.net.URI;
 import java.util.stream.Collectors;
@@ -28,6 +29,16 @@ public class ApiErrors {
 
     @ExceptionHandler(EngineException.class)
     ProblemDetail engine(EngineException e) {
+        HttpStatus status = switch (e.kind()) {
+            case INVALID -> HttpStatus.BAD_REQUEST;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case CONFLICT -> HttpStatus.CONFLICT;
+        };
+        return problem(status, e.getMessage(), e.field());
+    }
+
+    @ExceptionHandler(AuthzException.class)
+    ProblemDetail authz(AuthzException e) {
         HttpStatus status = switch (e.kind()) {
             case INVALID -> HttpStatus.BAD_REQUEST;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;

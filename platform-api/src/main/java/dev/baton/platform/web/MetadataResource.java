@@ -1,10 +1,18 @@
 package dev.baton.platform.web;
 
+import dev.baton.authz.access.Permission;
+import dev.baton.authz.access.ResourceType;
 import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.MetadataService;
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.WorkflowDef;
+import dev.baton.tenancy.TenantId;
+import dev.baton.tenancy.TenantTransactions;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -22,66 +30,133 @@ public class MetadataResource {
 
     private final MetadataService metadata;
     private final CurrentTenant tenant;
+    private final Guard guard;
+    private final TenantTransactions tx;
 
-    public MetadataResource(MetadataService metadata, CurrentTenant tenant) {
+    public MetadataResource(MetadataService metadata, CurrentTenant tenant, Guard guard, TenantTransactions tx) {
         this.metadata = metadata;
         this.tenant = tenant;
+        this.guard = guard;
+        this.tx = tx;
     }
 
     @PostMapping("/taskdefs")
-    void registerTaskDefs(@RequestBody List<TaskDef> defs) {
-        metadata.registerTaskDefs(tenant.get(), defs);
+    void registerTaskDefs(@RequestBody List<TaskDef> defs, @RequestParam(required = false) String team) {
+        TenantId t = tenant.get();
+        Map<String, String> claims = new LinkedHashMap<>();
+        for (TaskDef def : defs) {
+            if (def != null && def.name() != null) {
+                guard.beforeWriting(ResourceType.TASK_DEF, def.name(), metadata.taskDef(t, def.name()).isPresent(),
+                        team).ifPresent(owner -> claims.put(def.name(), owner));
+            }
+        }
+        tx.run(t, () -> {
+            metadata.registerTaskDefs(t, defs);
+            claims.forEach((name, owner) -> guard.claim(ResourceType.TASK_DEF, name, owner));
+        });
     }
 
     @PutMapping("/taskdefs")
     void updateTaskDef(@RequestBody TaskDef def) {
-        metadata.updateTaskDef(tenant.get(), def);
+        TenantId t = tenant.get();
+        if (def != null && def.name() != null && metadata.taskDef(t, def.name()).isPresent()) {
+            guard.beforeWriting(ResourceType.TASK_DEF, def.name(), true, null);
+        }
+        metadata.updateTaskDef(t, def);
     }
 
     @GetMapping("/taskdefs")
     List<TaskDef> taskDefs() {
-        return metadata.taskDefs(tenant.get());
+        Optional<Set<String>> readable = guard.permitted(Permission.READ_DEFINITION, ResourceType.TASK_DEF);
+        return metadata.taskDefs(tenant.get()).stream()
+                .filter(d -> readable.map(names -> names.contains(d.name())).orElse(true)).toList();
     }
 
     @GetMapping("/taskdefs/{name}")
     TaskDef taskDef(@PathVariable String name) {
-        return metadata.taskDef(tenant.get(), name)
-                .orElseThrow(() -> EngineException.notFound("no task definition named '" + name + "'"));
+        TaskDef def = existingTaskDef(name);
+        guard.require(Permission.READ_DEFINITION, ResourceType.TASK_DEF, name);
+        return def;
     }
 
     @DeleteMapping("/taskdefs/{name}")
     void deleteTaskDef(@PathVariable String name) {
-        metadata.deleteTaskDef(tenant.get(), name);
+        existingTaskDef(name);
+        guard.require(Permission.CHANGE_DEFINITION, ResourceType.TASK_DEF, name);
+        tx.run(tenant.get(), () -> {
+            metadata.deleteTaskDef(tenant.get(), name);
+            guard.release(ResourceType.TASK_DEF, name);
+        });
     }
 
     @PostMapping("/workflow")
-    void registerWorkflowDef(@RequestBody WorkflowDef def) {
-        metadata.registerWorkflowDef(tenant.get(), def);
+    void registerWorkflowDef(@RequestBody WorkflowDef def, @RequestParam(required = false) String team) {
+        TenantId t = tenant.get();
+        Optional<String> claim = def == null || def.name() == null ? Optional.empty()
+                : guard.beforeWriting(ResourceType.WORKFLOW_DEF, def.name(), workflowExists(def.name()), team);
+        tx.run(t, () -> {
+            metadata.registerWorkflowDef(t, def);
+            claim.ifPresent(owner -> guard.claim(ResourceType.WORKFLOW_DEF, def.name(), owner));
+        });
     }
 
     @PutMapping("/workflow")
-    void updateWorkflowDefs(@RequestBody List<WorkflowDef> defs) {
-        metadata.updateWorkflowDefs(tenant.get(), defs);
+    void updateWorkflowDefs(@RequestBody List<WorkflowDef> defs, @RequestParam(required = false) String team) {
+        TenantId t = tenant.get();
+        Map<String, String> claims = new LinkedHashMap<>();
+        for (WorkflowDef def : defs) {
+            if (def != null && def.name() != null) {
+                guard.beforeWriting(ResourceType.WORKFLOW_DEF, def.name(), workflowExists(def.name()), team)
+                        .ifPresent(owner -> claims.put(def.name(), owner));
+            }
+        }
+        tx.run(t, () -> {
+            metadata.updateWorkflowDefs(t, defs);
+            claims.forEach((name, owner) -> guard.claim(ResourceType.WORKFLOW_DEF, name, owner));
+        });
     }
 
     @PostMapping("/workflow/validate")
     void validateWorkflowDef(@RequestBody WorkflowDef def) {
+        guard.requireAuthor();
         metadata.validateWorkflowDef(tenant.get(), def);
     }
 
     @GetMapping("/workflow")
     List<WorkflowDef> workflowDefs(@RequestParam(defaultValue = "false") boolean latestOnly) {
-        return metadata.workflowDefs(tenant.get(), latestOnly);
+        Optional<Set<String>> readable = guard.permitted(Permission.READ_DEFINITION, ResourceType.WORKFLOW_DEF);
+        return metadata.workflowDefs(tenant.get(), latestOnly).stream()
+                .filter(d -> readable.map(names -> names.contains(d.name())).orElse(true)).toList();
     }
 
     @GetMapping("/workflow/{name}")
     WorkflowDef workflowDef(@PathVariable String name, @RequestParam(required = false) Integer version) {
-        return metadata.workflowDef(tenant.get(), name, version).orElseThrow(() -> EngineException.notFound(
+        WorkflowDef def = metadata.workflowDef(tenant.get(), name, version).orElseThrow(() -> EngineException.notFound(
                 "no workflow definition named '" + name + "'" + (version == null ? "" : " with version " + version)));
+        guard.require(Permission.READ_DEFINITION, ResourceType.WORKFLOW_DEF, name);
+        return def;
     }
 
     @DeleteMapping("/workflow/{name}/{version}")
     void deleteWorkflowDef(@PathVariable String name, @PathVariable int version) {
-        metadata.deleteWorkflowDef(tenant.get(), name, version);
+        TenantId t = tenant.get();
+        if (workflowExists(name)) {
+            guard.require(Permission.CHANGE_DEFINITION, ResourceType.WORKFLOW_DEF, name);
+        }
+        tx.run(t, () -> {
+            metadata.deleteWorkflowDef(t, name, version);
+            if (!workflowExists(name)) {
+                guard.release(ResourceType.WORKFLOW_DEF, name);
+            }
+        });
+    }
+
+    private TaskDef existingTaskDef(String name) {
+        return metadata.taskDef(tenant.get(), name)
+                .orElseThrow(() -> EngineException.notFound("no task definition named '" + name + "'"));
+    }
+
+    private boolean workflowExists(String name) {
+        return metadata.workflowDef(tenant.get(), name, null).isPresent();
     }
 }

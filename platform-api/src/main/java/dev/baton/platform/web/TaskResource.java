@@ -1,12 +1,19 @@
 package dev.baton.platform.web;
 
+import dev.baton.authz.access.Permission;
+import dev.baton.authz.access.ResourceType;
 import dev.baton.engine.api.TaskService;
+import dev.baton.engine.api.WorkflowService;
+import dev.baton.engine.api.execution.Workflow;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskExecLog;
 import dev.baton.engine.api.execution.TaskResult;
 import dev.baton.engine.api.execution.TaskStatus;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.http.MediaType;
@@ -25,16 +32,21 @@ import org.springframework.web.bind.annotation.RestController;
 public class TaskResource {
 
     private final TaskService tasks;
+    private final WorkflowService workflows;
     private final CurrentTenant tenant;
+    private final Guard guard;
 
-    public TaskResource(TaskService tasks, CurrentTenant tenant) {
+    public TaskResource(TaskService tasks, WorkflowService workflows, CurrentTenant tenant, Guard guard) {
         this.tasks = tasks;
+        this.workflows = workflows;
         this.tenant = tenant;
+        this.guard = guard;
     }
 
     @GetMapping("/poll/{taskType}")
     ResponseEntity<Task> poll(@PathVariable String taskType, @RequestParam(required = false) String workerid,
             @RequestParam(required = false) String domain) {
+        guard.require(Permission.WORK_TASKS, ResourceType.TASK_DEF, taskType);
         List<Task> polled = tasks.poll(tenant.get(), taskType, workerid, domain, 1, Duration.ZERO);
         return polled.isEmpty() ? ResponseEntity.noContent().build() : ResponseEntity.ok(polled.get(0));
     }
@@ -43,16 +55,19 @@ public class TaskResource {
     List<Task> batchPoll(@PathVariable String taskType, @RequestParam(required = false) String workerid,
             @RequestParam(required = false) String domain, @RequestParam(defaultValue = "1") int count,
             @RequestParam(defaultValue = "100") long timeout) {
+        guard.require(Permission.WORK_TASKS, ResourceType.TASK_DEF, taskType);
         return tasks.poll(tenant.get(), taskType, workerid, domain, count, Duration.ofMillis(timeout));
     }
 
     @PostMapping(produces = MediaType.TEXT_PLAIN_VALUE)
     String update(@RequestBody TaskResult result) {
+        workable(result);
         return tasks.update(tenant.get(), result).toString();
     }
 
     @PostMapping("/update-v2")
     ResponseEntity<Task> updateAndPoll(@RequestBody TaskResult result) {
+        workable(result);
         UUID id = tasks.update(tenant.get(), result);
         Task done = tasks.get(tenant.get(), id);
         List<Task> next = tasks.poll(tenant.get(), done.getTaskDefName(), result.workerId(), done.getDomain(), 1,
@@ -64,32 +79,75 @@ public class TaskResource {
     String updateByReferenceName(@PathVariable UUID workflowId, @PathVariable String taskRefName,
             @PathVariable TaskStatus status, @RequestParam(required = false) String workerid,
             @RequestBody(required = false) Map<String, Object> output) {
+        Workflow w = workflows.get(tenant.get(), workflowId, false);
+        guard.require(Permission.OPERATE_EXECUTIONS, ResourceType.WORKFLOW_DEF, w.getWorkflowName());
         return tasks.updateByReferenceName(tenant.get(), workflowId, taskRefName, status, output, workerid)
                 .getTaskId().toString();
     }
 
     @GetMapping("/{taskId}")
     Task get(@PathVariable UUID taskId) {
-        return tasks.get(tenant.get(), taskId);
+        return readable(taskId);
     }
 
     @PostMapping("/{taskId}/log")
     void log(@PathVariable UUID taskId, @RequestBody String line) {
+        Task task = tasks.get(tenant.get(), taskId);
+        guard.require(Permission.WORK_TASKS, ResourceType.TASK_DEF, task.getTaskDefName());
         tasks.log(tenant.get(), taskId, line);
     }
 
     @GetMapping("/{taskId}/log")
     List<TaskExecLog> logs(@PathVariable UUID taskId) {
+        readable(taskId);
         return tasks.logs(tenant.get(), taskId);
     }
 
     @GetMapping("/queue/sizes")
     Map<String, Long> queueSizes(@RequestParam(required = false) List<String> taskType) {
-        return tasks.queueSizes(tenant.get(), taskType == null ? List.of() : taskType);
+        return visibleQueues(tasks.queueSizes(tenant.get(), taskType == null ? List.of() : taskType));
     }
 
     @GetMapping("/queue/all")
     Map<String, Long> allQueues() {
-        return tasks.queueSizes(tenant.get(), List.of());
+        return visibleQueues(tasks.queueSizes(tenant.get(), List.of()));
+    }
+
+    private Map<String, Long> visibleQueues(Map<String, Long> sizes) {
+        Optional<Set<String>> readable = guard.permitted(Permission.READ_DEFINITION, ResourceType.TASK_DEF);
+        if (readable.isEmpty()) {
+            return sizes;
+        }
+        Map<String, Long> visible = new LinkedHashMap<>();
+        sizes.forEach((type, size) -> {
+            if (readable.get().contains(type)) {
+                visible.put(type, size);
+            }
+        });
+        return visible;
+    }
+
+    /** A worker may update tasks of the task types it works on. */
+    private void workable(TaskResult result) {
+        if (result == null || result.taskId() == null) {
+            return; // the engine names the missing field
+        }
+        UUID taskId;
+        try {
+            taskId = UUID.fromString(result.taskId());
+        } catch (IllegalArgumentException e) {
+            return; // the engine names the malformed field
+        }
+        Task task = tasks.get(tenant.get(), taskId);
+        guard.require(Permission.WORK_TASKS, ResourceType.TASK_DEF, task.getTaskDefName());
+    }
+
+    /** A task can be read by whoever may read its workflow's executions or work on its task type. */
+    private Task readable(UUID taskId) {
+        Task task = tasks.get(tenant.get(), taskId);
+        if (!guard.allows(Permission.READ_EXECUTIONS, ResourceType.WORKFLOW_DEF, task.getWorkflowType())) {
+            guard.require(Permission.WORK_TASKS, ResourceType.TASK_DEF, task.getTaskDefName());
+        }
+        return task;
     }
 }

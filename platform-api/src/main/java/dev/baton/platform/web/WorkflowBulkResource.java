@@ -1,6 +1,10 @@
 package dev.baton.platform.web;
 
+import dev.baton.authz.access.Permission;
+import dev.baton.authz.access.ResourceType;
 import dev.baton.engine.api.EngineException;
+import dev.baton.engine.api.execution.Workflow;
+import org.springframework.security.access.AccessDeniedException;
 import dev.baton.engine.api.WorkflowService;
 import dev.baton.engine.api.execution.BulkResponse;
 import dev.baton.tenancy.TenantId;
@@ -27,10 +31,12 @@ public class WorkflowBulkResource {
 
     private final WorkflowService workflows;
     private final CurrentTenant tenant;
+    private final Guard guard;
 
-    public WorkflowBulkResource(WorkflowService workflows, CurrentTenant tenant) {
+    public WorkflowBulkResource(WorkflowService workflows, CurrentTenant tenant, Guard guard) {
         this.workflows = workflows;
         this.tenant = tenant;
+        this.guard = guard;
     }
 
     @PutMapping("/pause")
@@ -82,9 +88,11 @@ public class WorkflowBulkResource {
                 continue;
             }
             try {
+                Workflow w = workflows.get(t, uuid, false);
+                guard.require(Permission.OPERATE_EXECUTIONS, ResourceType.WORKFLOW_DEF, w.getWorkflowName());
                 operation.accept(t, uuid);
                 done.add(id);
-            } catch (EngineException e) {
+            } catch (EngineException | AccessDeniedException e) {
                 errors.put(id, e.getMessage());
             }
         }

@@ -1,5 +1,9 @@
 package dev.baton.platform.web;
 
+import dev.baton.authz.access.Permission;
+import dev.baton.authz.access.ResourceType;
+import dev.baton.engine.api.ExecutionQuery;
+import dev.baton.engine.api.MetadataService;
 import dev.baton.engine.api.WorkflowService;
 import dev.baton.engine.api.execution.RerunWorkflowRequest;
 import dev.baton.engine.api.execution.SearchResult;
@@ -9,6 +13,8 @@ import dev.baton.engine.api.execution.Workflow;
 import dev.baton.engine.api.execution.WorkflowSummary;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -27,15 +33,28 @@ import org.springframework.web.bind.annotation.RestController;
 public class WorkflowResource {
 
     private final WorkflowService workflows;
+    private final MetadataService metadata;
     private final CurrentTenant tenant;
+    private final Guard guard;
 
-    public WorkflowResource(WorkflowService workflows, CurrentTenant tenant) {
+    public WorkflowResource(WorkflowService workflows, MetadataService metadata, CurrentTenant tenant, Guard guard) {
         this.workflows = workflows;
+        this.metadata = metadata;
         this.tenant = tenant;
+        this.guard = guard;
     }
 
     @PostMapping(produces = MediaType.TEXT_PLAIN_VALUE)
     String start(@RequestBody StartWorkflowRequest request) {
+        if (request.workflowDef() != null) {
+            // an inline definition runs what its caller wrote: only an author may, and not under another team's name
+            guard.requireAuthor();
+            if (guard.owner(ResourceType.WORKFLOW_DEF, request.workflowDef().name()).isPresent()) {
+                guard.require(Permission.OPERATE_EXECUTIONS, ResourceType.WORKFLOW_DEF, request.workflowDef().name());
+            }
+        } else {
+            requireToStart(request.name());
+        }
         return workflows.start(tenant.get(), request).toString();
     }
 
@@ -43,47 +62,57 @@ public class WorkflowResource {
     String startByName(@PathVariable String name, @RequestParam(required = false) Integer version,
             @RequestParam(required = false) String correlationId, @RequestParam(required = false) Integer priority,
             @RequestBody(required = false) Map<String, Object> input) {
+        requireToStart(name);
         return workflows.start(tenant.get(), new StartWorkflowRequest(name, version, correlationId, input, null, null,
                 priority, null, null, null)).toString();
     }
 
     @GetMapping("/{workflowId}")
     Workflow get(@PathVariable UUID workflowId, @RequestParam(defaultValue = "true") boolean includeTasks) {
-        return workflows.get(tenant.get(), workflowId, includeTasks);
+        Workflow w = workflows.get(tenant.get(), workflowId, includeTasks);
+        guard.require(Permission.READ_EXECUTIONS, ResourceType.WORKFLOW_DEF, w.getWorkflowName());
+        return w;
     }
 
     @DeleteMapping("/{workflowId}")
     void terminate(@PathVariable UUID workflowId, @RequestParam(required = false) String reason) {
+        operable(workflowId);
         workflows.terminate(tenant.get(), workflowId, reason);
     }
 
     @DeleteMapping("/{workflowId}/remove")
     void remove(@PathVariable UUID workflowId) {
+        operable(workflowId);
         workflows.remove(tenant.get(), workflowId);
     }
 
     @PutMapping("/{workflowId}/pause")
     void pause(@PathVariable UUID workflowId) {
+        operable(workflowId);
         workflows.pause(tenant.get(), workflowId);
     }
 
     @PutMapping("/{workflowId}/resume")
     void resume(@PathVariable UUID workflowId) {
+        operable(workflowId);
         workflows.resume(tenant.get(), workflowId);
     }
 
     @PostMapping("/{workflowId}/restart")
     void restart(@PathVariable UUID workflowId, @RequestParam(defaultValue = "false") boolean useLatestDefinitions) {
+        operable(workflowId);
         workflows.restart(tenant.get(), workflowId, useLatestDefinitions);
     }
 
     @PostMapping("/{workflowId}/retry")
     void retry(@PathVariable UUID workflowId, @RequestParam(defaultValue = "false") boolean resumeSubworkflowTasks) {
+        operable(workflowId);
         workflows.retry(tenant.get(), workflowId, resumeSubworkflowTasks);
     }
 
     @PostMapping(path = "/{workflowId}/rerun", produces = MediaType.TEXT_PLAIN_VALUE)
     String rerun(@PathVariable UUID workflowId, @RequestBody RerunWorkflowRequest request) {
+        operable(workflowId);
         workflows.rerun(tenant.get(), workflowId, request);
         return workflowId.toString();
     }
@@ -91,16 +120,19 @@ public class WorkflowResource {
     @PutMapping("/{workflowId}/skiptask/{taskReferenceName}")
     void skipTask(@PathVariable UUID workflowId, @PathVariable String taskReferenceName,
             @RequestBody(required = false) SkipTaskRequest request) {
+        operable(workflowId);
         workflows.skipTask(tenant.get(), workflowId, taskReferenceName, request);
     }
 
     @PutMapping("/decide/{workflowId}")
     void decide(@PathVariable UUID workflowId) {
+        operable(workflowId);
         workflows.decide(tenant.get(), workflowId);
     }
 
     @GetMapping("/running/{name}")
     List<String> running(@PathVariable String name, @RequestParam(required = false) Integer version) {
+        guard.require(Permission.READ_EXECUTIONS, ResourceType.WORKFLOW_DEF, name);
         return workflows.running(tenant.get(), name, version).stream().map(UUID::toString).toList();
     }
 
@@ -108,6 +140,7 @@ public class WorkflowResource {
     List<Workflow> correlated(@PathVariable String name, @PathVariable String correlationId,
             @RequestParam(defaultValue = "false") boolean includeClosed,
             @RequestParam(defaultValue = "false") boolean includeTasks) {
+        guard.require(Permission.READ_EXECUTIONS, ResourceType.WORKFLOW_DEF, name);
         return workflows.byCorrelationId(tenant.get(), name, correlationId, includeClosed, includeTasks);
     }
 
@@ -115,6 +148,31 @@ public class WorkflowResource {
     SearchResult<WorkflowSummary> search(@RequestParam(defaultValue = "0") int start,
             @RequestParam(defaultValue = "100") int size, @RequestParam(required = false) String sort,
             @RequestParam(defaultValue = "*") String freeText, @RequestParam(required = false) String query) {
-        return workflows.search(tenant.get(), SearchQueryParser.parse(query, freeText, sort, start, size));
+        ExecutionQuery q = SearchQueryParser.parse(query, freeText, sort, start, size);
+        Optional<Set<String>> readable = guard.permitted(Permission.READ_EXECUTIONS, ResourceType.WORKFLOW_DEF);
+        if (readable.isPresent()) {
+            List<String> types = q.workflowTypes() == null || q.workflowTypes().isEmpty()
+                    ? List.copyOf(readable.get())
+                    : q.workflowTypes().stream().filter(readable.get()::contains).toList();
+            if (types.isEmpty()) {
+                return new SearchResult<>(0, List.of());
+            }
+            q = new ExecutionQuery(types, q.statuses(), q.workflowIds(), q.correlationId(), q.startedAfter(),
+                    q.startedBefore(), q.freeText(), q.sortField(), q.ascending(), q.start(), q.size());
+        }
+        return workflows.search(tenant.get(), q);
+    }
+
+    /** Starting needs the operator's permission; a workflow nobody has defined is simply not found. */
+    private void requireToStart(String name) {
+        if (name != null && !guard.allows(Permission.OPERATE_EXECUTIONS, ResourceType.WORKFLOW_DEF, name)
+                && metadata.workflowDef(tenant.get(), name, null).isPresent()) {
+            guard.require(Permission.OPERATE_EXECUTIONS, ResourceType.WORKFLOW_DEF, name);
+        }
+    }
+
+    private void operable(UUID workflowId) {
+        Workflow w = workflows.get(tenant.get(), workflowId, false);
+        guard.require(Permission.OPERATE_EXECUTIONS, ResourceType.WORKFLOW_DEF, w.getWorkflowName());
     }
 }

@@ -1,0 +1,17 @@
+package dev.baton.authz.access;
+
+/** The kinds of resource a team owns and grants access to. */
+public enum ResourceType {
+    WORKFLOW_DEF("workflow"), TASK_DEF("task type");
+
+    private final String noun;
+
+    ResourceType(String noun) {
+        this.noun = noun;
+    }
+
+    /** How a refusal names this kind of resource. */
+    public String noun() {
+        return noun;
+    }
+}

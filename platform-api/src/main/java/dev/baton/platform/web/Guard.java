@@ -1,0 +1,116 @@
+package dev.baton.platform.web;
+
+import dev.baton.authz.access.AccessPolicy;
+import dev.baton.authz.access.Permission;
+import dev.baton.authz.access.ResourceType;
+import dev.baton.authz.api.Caller;
+import dev.baton.authz.api.Role;
+import dev.baton.authz.identity.Identities;
+import dev.baton.engine.api.EngineException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.stereotype.Component;
+
+/** The API's permission checks, in terms of the current caller; the engine behind it never sees a caller. */
+@Component
+public class Guard {
+
+    private static final Set<Role> AUTHORING = Set.of(Role.AUTHOR, Role.TEAM_ADMIN);
+
+    private final AccessPolicy policy;
+    private final CurrentTenant current;
+    private final Identities identities;
+
+    public Guard(AccessPolicy policy, CurrentTenant current, Identities identities) {
+        this.policy = policy;
+        this.current = current;
+        this.identities = identities;
+    }
+
+    public void require(Permission permission, ResourceType type, String name) {
+        policy.require(current.caller(), permission, type, name);
+    }
+
+    public boolean allows(Permission permission, ResourceType type, String name) {
+        return policy.allows(current.caller(), permission, type, name);
+    }
+
+    /** The resource names the caller may act on with {@code permission}; empty when unrestricted. */
+    public Optional<Set<String>> permitted(Permission permission, ResourceType type) {
+        return policy.permitted(current.caller(), permission, type);
+    }
+
+    public Optional<String> owner(ResourceType type, String name) {
+        return policy.owner(current.get(), type, name);
+    }
+
+    /**
+     * The team that will own a definition the caller registers under a new name: the one named, or else the only
+     * team the caller authors in.
+     */
+    public String owningTeamForNew(String requested) {
+        Caller caller = current.caller();
+        if (requested != null) {
+            if (!identities.teamExists(caller.tenant(), requested)) {
+                throw EngineException.invalid("team", "there is no team '" + requested + "'");
+            }
+            if (!caller.tenantAdmin() && caller.teams().getOrDefault(requested, Set.of()).stream()
+                    .noneMatch(AUTHORING::contains)) {
+                throw new AccessDeniedException("missing permission: register definitions for team '" + requested
+                        + "' (needs the role AUTHOR or TEAM_ADMIN in it)");
+            }
+            return requested;
+        }
+        List<String> authoring = caller.teams().entrySet().stream()
+                .filter(e -> e.getValue().stream().anyMatch(AUTHORING::contains)).map(Map.Entry::getKey).sorted()
+                .toList();
+        if (authoring.size() == 1) {
+            return authoring.get(0);
+        }
+        if (authoring.isEmpty() && !caller.tenantAdmin()) {
+            throw new AccessDeniedException("missing permission: register definitions (needs the role AUTHOR or "
+                    + "TEAM_ADMIN in a team)");
+        }
+        throw EngineException.invalid("team", authoring.isEmpty()
+                ? "name the team that will own the definition with ?team="
+                : "you author in several teams " + authoring + "; name the one that will own it with ?team=");
+    }
+
+    /** Refuses callers who author in no team (validating a definition is an author's tool). */
+    public void requireAuthor() {
+        Caller caller = current.caller();
+        if (!caller.tenantAdmin() && caller.teams().values().stream()
+                .noneMatch(roles -> roles.stream().anyMatch(AUTHORING::contains))) {
+            throw new AccessDeniedException("missing permission: validate definitions (needs the role AUTHOR or "
+                    + "TEAM_ADMIN in a team)");
+        }
+    }
+
+    /**
+     * Before a definition under {@code name} is written: its owning team's authors may change it; a new name is
+     * claimed for a team (the returned one); a definition without an owner (made before teams existed) is left to
+     * tenant administrators, who give it to a team by changing it.
+     */
+    public Optional<String> beforeWriting(ResourceType type, String name, boolean exists, String requestedTeam) {
+        if (owner(type, name).isPresent()) {
+            require(Permission.CHANGE_DEFINITION, type, name);
+            return Optional.empty();
+        }
+        if (exists && !current.caller().tenantAdmin()) {
+            throw new AccessDeniedException("missing permission: change definition on " + type.noun() + " '" + name
+                    + "' (it has no owning team yet; a tenant administrator must give it one)");
+        }
+        return Optional.of(owningTeamForNew(requestedTeam));
+    }
+
+    public void claim(ResourceType type, String name, String team) {
+        policy.claim(current.get(), type, name, team);
+    }
+
+    public void release(ResourceType type, String name) {
+        policy.release(current.get(), type, name);
+    }
+}

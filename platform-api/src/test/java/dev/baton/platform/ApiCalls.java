@@ -1,0 +1,182 @@
+package dev.baton.platform;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Every API endpoint with a way to call it on a given set of resources: the table the authentication, tenant
+ * isolation and authorization tests share, checked against the running application's own list of endpoints.
+ */
+final class ApiCalls {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private ApiCalls() {}
+
+    /** What an endpoint is called with: its path variables filled from the resources at hand, and a body. */
+    record Call(String query, Function<Resources, Object> body) {
+        static Call plain() {
+            return new Call("", r -> null);
+        }
+    }
+
+    /** The names and ids an endpoint call refers to. */
+    record Resources(String taskDef, String workflowDef, String workflowId, String taskId,
+            String correlationId, String team, String userId, String login, String applicationId, String keyId) {
+
+        Map<String, String> pathVariables() {
+            Map<String, String> v = new LinkedHashMap<>();
+            v.put("taskType", taskDef);
+            v.put("workflowId", workflowId);
+            v.put("taskId", taskId);
+            v.put("taskRefName", "step");
+            v.put("taskReferenceName", "step");
+            v.put("status", "COMPLETED");
+            v.put("version", "1");
+            v.put("correlationId", correlationId);
+            v.put("team", team);
+            v.put("userId", userId);
+            v.put("id", applicationId);
+            v.put("keyId", keyId);
+            return v;
+        }
+    }
+
+    static final Map<String, Call> ENDPOINTS = new LinkedHashMap<>();
+
+    static {
+        Call plain = Call.plain();
+        Function<Resources, Object> ids = r -> List.of(r.workflowId());
+        Function<Resources, Object> workflowDef = r -> Map.of("name", r.workflowDef(), "version", 1,
+                "tasks", List.of(Map.of("name", r.taskDef(), "taskReferenceName", "step")));
+        Function<Resources, Object> taskResult = r -> Map.of("workflowInstanceId", r.workflowId(),
+                "taskId", r.taskId(), "status", "COMPLETED", "outputData", Map.of("by", "intruder"));
+        ENDPOINTS.put("POST /api/metadata/taskdefs", new Call("", r -> List.of(Map.of("name", r.taskDef()))));
+        ENDPOINTS.put("PUT /api/metadata/taskdefs", new Call("", r -> Map.of("name", r.taskDef(),
+                "description", "changed by an intruder")));
+        ENDPOINTS.put("GET /api/metadata/taskdefs", plain);
+        ENDPOINTS.put("GET /api/metadata/taskdefs/{name}", plain);
+        ENDPOINTS.put("DELETE /api/metadata/taskdefs/{name}", plain);
+        ENDPOINTS.put("POST /api/metadata/workflow", new Call("", workflowDef));
+        ENDPOINTS.put("PUT /api/metadata/workflow", new Call("", r -> List.of(workflowDef.apply(r))));
+        ENDPOINTS.put("POST /api/metadata/workflow/validate", new Call("", workflowDef));
+        ENDPOINTS.put("GET /api/metadata/workflow", plain);
+        ENDPOINTS.put("GET /api/metadata/workflow/{name}", plain);
+        ENDPOINTS.put("DELETE /api/metadata/workflow/{name}/{version}", plain);
+        ENDPOINTS.put("GET /api/tasks/poll/{taskType}", new Call("?workerid=intruder", r -> null));
+        ENDPOINTS.put("GET /api/tasks/poll/batch/{taskType}", new Call("?workerid=intruder&count=5&timeout=1",
+                r -> null));
+        ENDPOINTS.put("POST /api/tasks", new Call("", taskResult));
+        ENDPOINTS.put("POST /api/tasks/update-v2", new Call("", taskResult));
+        ENDPOINTS.put("POST /api/tasks/{workflowId}/{taskRefName}/{status}", new Call("", r -> Map.of()));
+        ENDPOINTS.put("GET /api/tasks/{taskId}", plain);
+        ENDPOINTS.put("POST /api/tasks/{taskId}/log", new Call("", r -> "a line from an intruder"));
+        ENDPOINTS.put("GET /api/tasks/{taskId}/log", plain);
+        ENDPOINTS.put("GET /api/tasks/queue/sizes", new Call("?taskType=%taskDef%", r -> null));
+        ENDPOINTS.put("GET /api/tasks/queue/all", plain);
+        ENDPOINTS.put("PUT /api/workflow/bulk/pause", new Call("", ids));
+        ENDPOINTS.put("PUT /api/workflow/bulk/resume", new Call("", ids));
+        ENDPOINTS.put("POST /api/workflow/bulk/restart", new Call("", ids));
+        ENDPOINTS.put("POST /api/workflow/bulk/retry", new Call("", ids));
+        ENDPOINTS.put("POST /api/workflow/bulk/terminate", new Call("", ids));
+        ENDPOINTS.put("DELETE /api/workflow/bulk/remove", new Call("", ids));
+        ENDPOINTS.put("POST /api/workflow", new Call("", r -> Map.of("name", r.workflowDef(), "version", 1)));
+        ENDPOINTS.put("POST /api/workflow/{name}", new Call("", r -> Map.of()));
+        ENDPOINTS.put("GET /api/workflow/{workflowId}", plain);
+        ENDPOINTS.put("DELETE /api/workflow/{workflowId}", new Call("?reason=intruder", r -> null));
+        ENDPOINTS.put("DELETE /api/workflow/{workflowId}/remove", plain);
+        ENDPOINTS.put("PUT /api/workflow/{workflowId}/pause", plain);
+        ENDPOINTS.put("PUT /api/workflow/{workflowId}/resume", plain);
+        ENDPOINTS.put("POST /api/workflow/{workflowId}/restart", plain);
+        ENDPOINTS.put("POST /api/workflow/{workflowId}/retry", plain);
+        ENDPOINTS.put("POST /api/workflow/{workflowId}/rerun", new Call("",
+                r -> Map.of("reRunFromWorkflowId", r.workflowId())));
+        ENDPOINTS.put("PUT /api/workflow/{workflowId}/skiptask/{taskReferenceName}", plain);
+        ENDPOINTS.put("PUT /api/workflow/decide/{workflowId}", plain);
+        ENDPOINTS.put("GET /api/workflow/running/{name}", plain);
+        ENDPOINTS.put("GET /api/workflow/{name}/correlated/{correlationId}", plain);
+        ENDPOINTS.put("GET /api/workflow/search", new Call("?query=workflowType%3D%workflowDef%", r -> null));
+        ENDPOINTS.put("GET /api/workflow/search-v2", new Call("?freeText=%workflowDef%", r -> null));
+        ENDPOINTS.put("GET /api/teams", plain);
+        ENDPOINTS.put("POST /api/teams", new Call("", r -> Map.of("name", r.team())));
+        ENDPOINTS.put("DELETE /api/teams/{team}", plain);
+        ENDPOINTS.put("GET /api/teams/{team}/members", plain);
+        ENDPOINTS.put("PUT /api/teams/{team}/members/{userId}", new Call("", r -> Map.of("roles", List.of("VIEWER"))));
+        ENDPOINTS.put("DELETE /api/teams/{team}/members/{userId}", plain);
+        ENDPOINTS.put("GET /api/users", plain);
+        ENDPOINTS.put("POST /api/users", new Call("", r -> Map.of("login", r.login(),
+                "password", "a long enough password")));
+        ENDPOINTS.put("POST /api/applications", new Call("", r -> Map.of("name", r.team() + "-app", "team", r.team(),
+                "roles", List.of("WORKER"))));
+        ENDPOINTS.put("GET /api/applications", plain);
+        ENDPOINTS.put("GET /api/applications/{id}", plain);
+        ENDPOINTS.put("DELETE /api/applications/{id}", plain);
+        ENDPOINTS.put("POST /api/applications/{id}/accessKeys", plain);
+        ENDPOINTS.put("GET /api/applications/{id}/accessKeys", plain);
+        ENDPOINTS.put("DELETE /api/applications/{id}/accessKeys/{keyId}", plain);
+        ENDPOINTS.put("PUT /api/grants", new Call("", r -> Map.of("resourceType", "WORKFLOW_DEF",
+                "resourceName", r.workflowDef(), "team", r.team(), "access", List.of("READ"))));
+        ENDPOINTS.put("GET /api/grants", new Call("?resourceType=WORKFLOW_DEF&resourceName=%workflowDef%", r -> null));
+        ENDPOINTS.put("DELETE /api/grants", new Call("?resourceType=WORKFLOW_DEF&resourceName=%workflowDef%"
+                + "&team=%team%", r -> null));
+        ENDPOINTS.put("GET /api/audit", plain);
+        ENDPOINTS.put("GET /api/audit/export", plain);
+        ENDPOINTS.put("GET /api/audit/verify", plain);
+    }
+
+    /** Endpoints anyone may call: they are how a caller gets a token. */
+    static final Set<String> PUBLIC = Set.of("POST /api/token");
+
+    static HttpResponse<String> send(int port, String endpoint, Resources r, String token) throws Exception {
+        String method = endpoint.substring(0, endpoint.indexOf(' '));
+        String path = endpoint.substring(endpoint.indexOf(' ') + 1);
+        Call call = ENDPOINTS.get(endpoint);
+        String name = path.contains("/taskdefs/") ? r.taskDef() : r.workflowDef();
+        path = path.replace("{name}", name);
+        for (Map.Entry<String, String> v : r.pathVariables().entrySet()) {
+            path = path.replace("{" + v.getKey() + "}", v.getValue());
+        }
+        String query = call.query().replace("%taskDef%", r.taskDef()).replace("%workflowDef%", r.workflowDef())
+                .replace("%team%", r.team());
+        Object body = call.body().apply(r);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path + query))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body instanceof String s ? s
+                                : JSON.writeValueAsString(body)));
+        if (body != null) {
+            request.header("Content-Type", body instanceof String ? "text/plain" : "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static Set<String> apiEndpoints(RequestMappingHandlerMapping mappings) {
+        Set<String> found = new TreeSet<>();
+        for (RequestMappingInfo info : mappings.getHandlerMethods().keySet()) {
+            for (String pattern : info.getPatternValues()) {
+                if (!pattern.startsWith("/api/")) {
+                    continue;
+                }
+                for (var method : info.getMethodsCondition().getMethods()) {
+                    found.add(method.name() + " " + pattern);
+                }
+            }
+        }
+        return found;
+    }
+
+}

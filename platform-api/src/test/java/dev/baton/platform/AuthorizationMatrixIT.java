@@ -1,0 +1,243 @@
+package dev.baton.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.authz.access.AccessPolicy;
+import dev.baton.authz.access.ResourceType;
+import dev.baton.authz.api.Role;
+import dev.baton.engine.api.execution.StartWorkflowRequest;
+import dev.baton.engine.api.execution.Workflow;
+import dev.baton.tenancy.TenantId;
+import java.net.http.HttpResponse;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/**
+ * The authorization matrix: every endpoint, called by every kind of caller on resources one team owns, with the
+ * outcome each must get. A new endpoint without a row here fails the build.
+ */
+class AuthorizationMatrixIT extends PlatformIT {
+
+    /** The callers: a tenant administrator, each role of the owning team, and an outsider of another team. */
+    enum Who {
+        ADMIN, TEAM_ADMIN, AUTHOR, OPERATOR, VIEWER, WORKER,
+        /** AUTHOR, OPERATOR, VIEWER and WORKER in another team, with no grant on the owners' resources. */
+        OUTSIDER
+    }
+
+    private static final Set<Who> ALL = EnumSet.allOf(Who.class);
+    private static final Set<Who> ADMIN = EnumSet.of(Who.ADMIN);
+    private static final Set<Who> TEAM_ADMINS = EnumSet.of(Who.ADMIN, Who.TEAM_ADMIN);
+    private static final Set<Who> AUTHORS = EnumSet.of(Who.ADMIN, Who.TEAM_ADMIN, Who.AUTHOR);
+    private static final Set<Who> OPERATORS = EnumSet.of(Who.ADMIN, Who.TEAM_ADMIN, Who.OPERATOR);
+    private static final Set<Who> WORKERS = EnumSet.of(Who.ADMIN, Who.TEAM_ADMIN, Who.WORKER);
+    private static final Set<Who> READERS = EnumSet.of(Who.ADMIN, Who.TEAM_ADMIN, Who.AUTHOR, Who.OPERATOR,
+            Who.VIEWER, Who.WORKER);
+    private static final Set<Who> EXECUTION_READERS = EnumSet.of(Who.ADMIN, Who.TEAM_ADMIN, Who.AUTHOR,
+            Who.OPERATOR, Who.VIEWER);
+
+    /** Who may call each endpoint on the owners' resources; everybody else gets 403. */
+    private static final Map<String, Set<Who>> ALLOWED = new LinkedHashMap<>();
+
+    static {
+        ALLOWED.put("POST /api/metadata/taskdefs", AUTHORS);
+        ALLOWED.put("PUT /api/metadata/taskdefs", AUTHORS);
+        ALLOWED.put("GET /api/metadata/taskdefs", ALL);
+        ALLOWED.put("GET /api/metadata/taskdefs/{name}", READERS);
+        ALLOWED.put("DELETE /api/metadata/taskdefs/{name}", AUTHORS);
+        ALLOWED.put("POST /api/metadata/workflow", AUTHORS);
+        ALLOWED.put("PUT /api/metadata/workflow", AUTHORS);
+        ALLOWED.put("POST /api/metadata/workflow/validate", EnumSet.of(Who.ADMIN, Who.TEAM_ADMIN, Who.AUTHOR,
+                Who.OUTSIDER));
+        ALLOWED.put("GET /api/metadata/workflow", ALL);
+        ALLOWED.put("GET /api/metadata/workflow/{name}", READERS);
+        ALLOWED.put("DELETE /api/metadata/workflow/{name}/{version}", AUTHORS);
+        ALLOWED.put("GET /api/tasks/poll/{taskType}", WORKERS);
+        ALLOWED.put("GET /api/tasks/poll/batch/{taskType}", WORKERS);
+        ALLOWED.put("POST /api/tasks", WORKERS);
+        ALLOWED.put("POST /api/tasks/update-v2", WORKERS);
+        ALLOWED.put("POST /api/tasks/{workflowId}/{taskRefName}/{status}", OPERATORS);
+        ALLOWED.put("GET /api/tasks/{taskId}", READERS);
+        ALLOWED.put("POST /api/tasks/{taskId}/log", WORKERS);
+        ALLOWED.put("GET /api/tasks/{taskId}/log", READERS);
+        ALLOWED.put("GET /api/tasks/queue/sizes", ALL);
+        ALLOWED.put("GET /api/tasks/queue/all", ALL);
+        ALLOWED.put("PUT /api/workflow/bulk/pause", OPERATORS);
+        ALLOWED.put("PUT /api/workflow/bulk/resume", OPERATORS);
+        ALLOWED.put("POST /api/workflow/bulk/restart", OPERATORS);
+        ALLOWED.put("POST /api/workflow/bulk/retry", OPERATORS);
+        ALLOWED.put("POST /api/workflow/bulk/terminate", OPERATORS);
+        ALLOWED.put("DELETE /api/workflow/bulk/remove", OPERATORS);
+        ALLOWED.put("POST /api/workflow", OPERATORS);
+        ALLOWED.put("POST /api/workflow/{name}", OPERATORS);
+        ALLOWED.put("GET /api/workflow/{workflowId}", EXECUTION_READERS);
+        ALLOWED.put("DELETE /api/workflow/{workflowId}", OPERATORS);
+        ALLOWED.put("DELETE /api/workflow/{workflowId}/remove", OPERATORS);
+        ALLOWED.put("PUT /api/workflow/{workflowId}/pause", OPERATORS);
+        ALLOWED.put("PUT /api/workflow/{workflowId}/resume", OPERATORS);
+        ALLOWED.put("POST /api/workflow/{workflowId}/restart", OPERATORS);
+        ALLOWED.put("POST /api/workflow/{workflowId}/retry", OPERATORS);
+        ALLOWED.put("POST /api/workflow/{workflowId}/rerun", OPERATORS);
+        ALLOWED.put("PUT /api/workflow/{workflowId}/skiptask/{taskReferenceName}", OPERATORS);
+        ALLOWED.put("PUT /api/workflow/decide/{workflowId}", OPERATORS);
+        ALLOWED.put("GET /api/workflow/running/{name}", EXECUTION_READERS);
+        ALLOWED.put("GET /api/workflow/{name}/correlated/{correlationId}", EXECUTION_READERS);
+        ALLOWED.put("GET /api/workflow/search", ALL);
+        ALLOWED.put("GET /api/workflow/search-v2", ALL);
+        ALLOWED.put("GET /api/teams", ALL);
+        ALLOWED.put("POST /api/teams", ADMIN);
+        ALLOWED.put("DELETE /api/teams/{team}", ADMIN);
+        ALLOWED.put("GET /api/teams/{team}/members", READERS);
+        ALLOWED.put("PUT /api/teams/{team}/members/{userId}", TEAM_ADMINS);
+        ALLOWED.put("DELETE /api/teams/{team}/members/{userId}", TEAM_ADMINS);
+        ALLOWED.put("GET /api/users", TEAM_ADMINS);
+        ALLOWED.put("POST /api/users", ADMIN);
+        ALLOWED.put("POST /api/applications", TEAM_ADMINS);
+        ALLOWED.put("GET /api/applications", ALL);
+        ALLOWED.put("GET /api/applications/{id}", TEAM_ADMINS);
+        ALLOWED.put("DELETE /api/applications/{id}", TEAM_ADMINS);
+        ALLOWED.put("POST /api/applications/{id}/accessKeys", TEAM_ADMINS);
+        ALLOWED.put("GET /api/applications/{id}/accessKeys", TEAM_ADMINS);
+        ALLOWED.put("DELETE /api/applications/{id}/accessKeys/{keyId}", TEAM_ADMINS);
+        ALLOWED.put("PUT /api/grants", TEAM_ADMINS);
+        ALLOWED.put("GET /api/grants", TEAM_ADMINS);
+        ALLOWED.put("DELETE /api/grants", TEAM_ADMINS);
+        ALLOWED.put("GET /api/audit", ADMIN);
+        ALLOWED.put("GET /api/audit/export", ADMIN);
+        ALLOWED.put("GET /api/audit/verify", ADMIN);
+    }
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping mappings;
+
+    @Autowired AccessPolicy policy;
+
+    /** One tenant with an owning team, its resources, and a token for every kind of caller. */
+    private record World(ApiCalls.Resources resources, Map<Who, String> tokens) {}
+
+    @Test
+    void everyEndpointHasARuleForEveryCaller() {
+        Set<String> expected = new TreeSet<>(ALLOWED.keySet());
+        expected.addAll(ApiCalls.PUBLIC);
+        assertThat(ApiCalls.apiEndpoints(mappings)).isEqualTo(expected);
+        assertThat(ALLOWED.keySet()).isEqualTo(ApiCalls.ENDPOINTS.keySet());
+    }
+
+    @Test
+    void everyEndpointAllowsExactlyTheCallersItsRuleNames() throws Exception {
+        List<String> wrong = new java.util.ArrayList<>();
+        for (Map.Entry<String, Set<Who>> rule : ALLOWED.entrySet()) {
+            String endpoint = rule.getKey();
+            // a world per endpoint, so what one caller changes cannot decide another caller's outcome
+            World world = world();
+            // refusals first: an allowed caller may delete what the next caller needs
+            for (Who who : EnumSet.complementOf(EnumSet.copyOf(rule.getValue()))) {
+                HttpResponse<String> r = ApiCalls.send(port, endpoint, world.resources(), world.tokens().get(who));
+                if (!refused(endpoint, r)) {
+                    wrong.add(endpoint + " by " + who + ": expected a refusal, got " + r.statusCode() + " "
+                            + r.body());
+                }
+            }
+            for (Who who : rule.getValue()) {
+                HttpResponse<String> r = ApiCalls.send(port, endpoint, world.resources(), world.tokens().get(who));
+                if (refused(endpoint, r) || r.statusCode() == 401 || r.statusCode() >= 500) {
+                    wrong.add(endpoint + " by " + who + ": expected it to be allowed, got " + r.statusCode() + " "
+                            + r.body());
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+    }
+
+    @Test
+    void grantsOpenAnotherTeamsResourcesExactlyAsFarAsGranted() throws Exception {
+        World world = world();
+        ApiCalls.Resources r = world.resources();
+        String outsider = world.tokens().get(Who.OUTSIDER);
+        assertThat(ApiCalls.send(port, "GET /api/metadata/workflow/{name}", r, outsider).statusCode()).isEqualTo(403);
+
+        policy.grant(tenantOf(world), new AccessPolicy.Grant(ResourceType.WORKFLOW_DEF, r.workflowDef(), "others",
+                Set.of(dev.baton.authz.access.Access.READ)));
+        assertThat(ApiCalls.send(port, "GET /api/metadata/workflow/{name}", r, outsider).statusCode()).isEqualTo(200);
+        assertThat(ApiCalls.send(port, "GET /api/workflow/{workflowId}", r, outsider).statusCode()).isEqualTo(200);
+        assertThat(ApiCalls.send(port, "POST /api/workflow/{name}", r, outsider).statusCode())
+                .as("READ does not let them start it").isEqualTo(403);
+        assertThat(ApiCalls.send(port, "PUT /api/metadata/workflow", r, outsider).statusCode())
+                .as("nor change it").isEqualTo(403);
+
+        policy.grant(tenantOf(world), new AccessPolicy.Grant(ResourceType.WORKFLOW_DEF, r.workflowDef(), "others",
+                Set.of(dev.baton.authz.access.Access.EXECUTE)));
+        assertThat(ApiCalls.send(port, "POST /api/workflow/{name}", r, outsider).statusCode()).isEqualTo(200);
+        assertThat(ApiCalls.send(port, "PUT /api/metadata/workflow", r, outsider).statusCode()).isEqualTo(403);
+
+        HttpResponse<String> poll = ApiCalls.send(port, "GET /api/tasks/poll/{taskType}", r, outsider);
+        assertThat(poll.statusCode()).as("EXECUTE on the workflow is not EXECUTE on its task type").isEqualTo(403);
+        assertThat(poll.body()).contains("missing permission: work tasks on task type '" + r.taskDef() + "'");
+        policy.grant(tenantOf(world), new AccessPolicy.Grant(ResourceType.TASK_DEF, r.taskDef(), "others",
+                Set.of(dev.baton.authz.access.Access.EXECUTE)));
+        assertThat(ApiCalls.send(port, "GET /api/tasks/poll/{taskType}", r, outsider).statusCode()).isEqualTo(200);
+    }
+
+    private static boolean refused(String endpoint, HttpResponse<String> r) {
+        if (endpoint.contains("/bulk/")) {
+            return r.statusCode() == 200 && r.body().contains("missing permission");
+        }
+        return r.statusCode() == 403 && r.body().contains("missing permission");
+    }
+
+    private TenantId tenantOf(World world) {
+        return worlds.get(world);
+    }
+
+    private final Map<World, TenantId> worlds = new java.util.HashMap<>();
+
+    private World world() {
+        TenantId t = createTenant("m-" + UUID.randomUUID().toString().substring(0, 8));
+        identities.createTeam(t, "owners", null);
+        identities.createTeam(t, "others", null);
+        String taskDef = unique("owned_task");
+        String workflowDef = unique("owned_flow");
+        metadata.registerTaskDefs(t, List.of(JSON.readValue("{\"name\":\"" + taskDef + "\"}",
+                dev.baton.engine.api.definition.TaskDef.class)));
+        metadata.registerWorkflowDef(t, JSON.readValue("""
+                {"name":"%s","version":1,"tasks":[{"name":"%s","taskReferenceName":"step"}]}"""
+                .formatted(workflowDef, taskDef), dev.baton.engine.api.definition.WorkflowDef.class));
+        policy.claim(t, ResourceType.TASK_DEF, taskDef, "owners");
+        policy.claim(t, ResourceType.WORKFLOW_DEF, workflowDef, "owners");
+        String correlationId = unique("corr");
+        UUID workflowId = workflows.start(t, new StartWorkflowRequest(workflowDef, 1, correlationId, Map.of(), null,
+                null, null, null, null, null));
+        Workflow w = workflows.get(t, workflowId, true);
+        UUID member = identities.createUser(t, "member", "Member", "a long enough password", false);
+        identities.addMember(t, "owners", member, EnumSet.of(Role.VIEWER));
+        UUID bot = identities.createApplication(t, "owners-bot", "owners", EnumSet.of(Role.WORKER), false);
+        String keyId = identities.createKey(t, bot).id();
+
+        Map<Who, String> tokens = new EnumMap<>(Who.class);
+        tokens.put(Who.ADMIN, token(adminKey(t)));
+        for (Who who : List.of(Who.TEAM_ADMIN, Who.AUTHOR, Who.OPERATOR, Who.VIEWER, Who.WORKER)) {
+            UUID app = identities.createApplication(t, "as-" + who, "owners", EnumSet.of(Role.valueOf(who.name())),
+                    false);
+            tokens.put(who, token(identities.createKey(t, app)));
+        }
+        UUID outsider = identities.createApplication(t, "outsider", "others",
+                EnumSet.of(Role.AUTHOR, Role.OPERATOR, Role.VIEWER, Role.WORKER), false);
+        tokens.put(Who.OUTSIDER, token(identities.createKey(t, outsider)));
+        World world = new World(new ApiCalls.Resources(taskDef, workflowDef, workflowId.toString(),
+                w.getTasks().get(0).getTaskId().toString(), correlationId, "owners", member.toString(),
+                unique("new-user").toLowerCase(), bot.toString(), keyId), tokens);
+        worlds.put(world, t);
+        return world;
+    }
+}

@@ -23,9 +23,12 @@ import dev.baton.authz.web.GrantResource;
 import dev.baton.authz.web.HeaderBearerTokenResolver;
 import dev.baton.authz.web.ProblemResponses;
 import dev.baton.authz.web.TeamResource;
+import dev.baton.authz.web.TenantLimitsFilter;
+import dev.baton.authz.web.TenantResource;
 import dev.baton.authz.web.TokenResource;
 import dev.baton.authz.web.UserResource;
 import dev.baton.tenancy.TenantTransactions;
+import dev.baton.tenancy.Tenants;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +78,7 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AuthProperties.class)
 @Import({TokenResource.class, AuditResource.class, TeamResource.class, UserResource.class,
-    ApplicationResource.class, GrantResource.class})
+    ApplicationResource.class, GrantResource.class, TenantResource.class})
 public class AuthzConfiguration {
 
     @Bean
@@ -205,10 +208,11 @@ public class AuthzConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain apiChain(HttpSecurity http, JwtDecoder decoder, BearerTokenResolver tokens,
-            AuditTrail trail) throws Exception {
+            AuditTrail trail, Tenants tenants) throws Exception {
         http.securityMatcher("/api/**")
-                // not a bean: Boot would also register a Filter bean for every request, outside this chain
+                // not beans: Boot would also register a Filter bean for every request, outside this chain
                 .addFilterAfter(new AuditFilter(trail, Clock.systemUTC()), BearerTokenAuthenticationFilter.class)
+                .addFilterAfter(new TenantLimitsFilter(tenants), AuditFilter.class)
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(a -> a

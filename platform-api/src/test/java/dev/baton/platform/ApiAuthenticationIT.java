@@ -80,7 +80,7 @@ class ApiAuthenticationIT extends PlatformIT {
                 java.util.EnumSet.of(dev.baton.authz.api.Role.WORKER), false);
         String keyId = identities.createKey(TENANT, app).id();
         tenantA = new ApiCalls.Resources(taskDef, workflowDef, id.toString(), queuedTask.getTaskId().toString(),
-                correlationId, team, user.toString(), login, app.toString(), keyId);
+                correlationId, team, user.toString(), login, app.toString(), keyId, TENANT.value());
     }
 
     @Test
@@ -135,7 +135,8 @@ class ApiAuthenticationIT extends PlatformIT {
             ApiCalls.Resources absent = new ApiCalls.Resources(unique("absent_task"), unique("absent_flow"),
                     UUID.randomUUID().toString(), UUID.randomUUID().toString(), unique("absent_corr"),
                     unique("absent-team").toLowerCase(), UUID.randomUUID().toString(),
-                    unique("absent-user").toLowerCase(), UUID.randomUUID().toString(), unique("bk_absent"));
+                    unique("absent-user").toLowerCase(), UUID.randomUUID().toString(), unique("bk_absent"),
+                    "absent-" + UUID.randomUUID().toString().substring(0, 8));
             HttpResponse<String> missing = call(endpoint, absent, token(adminKey(freshTenant())));
 
             assertThat(cross.statusCode()).as("%s across tenants (%s) vs. on a missing resource (%s)", endpoint,
@@ -172,7 +173,8 @@ class ApiAuthenticationIT extends PlatformIT {
         return body.replace(r.workflowId(), "<workflow-id>").replace(r.taskId(), "<task-id>")
                 .replace(r.correlationId(), "<correlation-id>").replace(r.workflowDef(), "<workflow-def>")
                 .replace(r.taskDef(), "<task-def>").replace(r.team(), "<team>").replace(r.userId(), "<user>")
-                .replace(r.applicationId(), "<application>").replace(r.keyId(), "<key>");
+                .replace(r.applicationId(), "<application>").replace(r.keyId(), "<key>")
+                .replace(r.tenantId(), "<tenant>");
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

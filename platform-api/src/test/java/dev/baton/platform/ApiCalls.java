@@ -34,7 +34,8 @@ final class ApiCalls {
 
     /** The names and ids an endpoint call refers to. */
     record Resources(String taskDef, String workflowDef, String workflowId, String taskId,
-            String correlationId, String team, String userId, String login, String applicationId, String keyId) {
+            String correlationId, String team, String userId, String login, String applicationId, String keyId,
+            String tenantId) {
 
         Map<String, String> pathVariables() {
             Map<String, String> v = new LinkedHashMap<>();
@@ -50,6 +51,7 @@ final class ApiCalls {
             v.put("userId", userId);
             v.put("id", applicationId);
             v.put("keyId", keyId);
+            v.put("tenantId", tenantId);
             return v;
         }
     }
@@ -131,6 +133,13 @@ final class ApiCalls {
         ENDPOINTS.put("GET /api/grants", new Call("?resourceType=WORKFLOW_DEF&resourceName=%workflowDef%", r -> null));
         ENDPOINTS.put("DELETE /api/grants", new Call("?resourceType=WORKFLOW_DEF&resourceName=%workflowDef%"
                 + "&team=%team%", r -> null));
+        ENDPOINTS.put("POST /api/admin/tenants", new Call("", r -> Map.of("id", r.tenantId() + "-new")));
+        ENDPOINTS.put("GET /api/admin/tenants", plain);
+        ENDPOINTS.put("GET /api/admin/tenants/{tenantId}", plain);
+        ENDPOINTS.put("PUT /api/admin/tenants/{tenantId}/suspend", plain);
+        ENDPOINTS.put("PUT /api/admin/tenants/{tenantId}/resume", plain);
+        ENDPOINTS.put("PUT /api/admin/tenants/{tenantId}/quotas", new Call("", r -> Map.of("maxRunningWorkflows", 50)));
+        ENDPOINTS.put("DELETE /api/admin/tenants/{tenantId}", plain);
         ENDPOINTS.put("GET /api/audit", plain);
         ENDPOINTS.put("GET /api/audit/export", plain);
         ENDPOINTS.put("GET /api/audit/verify", plain);

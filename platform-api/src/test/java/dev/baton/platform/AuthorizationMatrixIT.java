@@ -32,11 +32,14 @@ class AuthorizationMatrixIT extends PlatformIT {
     enum Who {
         ADMIN, TEAM_ADMIN, AUTHOR, OPERATOR, VIEWER, WORKER,
         /** AUTHOR, OPERATOR, VIEWER and WORKER in another team, with no grant on the owners' resources. */
-        OUTSIDER
+        OUTSIDER,
+        /** A platform operator (it manages tenants) with no role in any team. */
+        PLATFORM
     }
 
     private static final Set<Who> ALL = EnumSet.allOf(Who.class);
     private static final Set<Who> ADMIN = EnumSet.of(Who.ADMIN);
+    private static final Set<Who> PLATFORM = EnumSet.of(Who.PLATFORM);
     private static final Set<Who> TEAM_ADMINS = EnumSet.of(Who.ADMIN, Who.TEAM_ADMIN);
     private static final Set<Who> AUTHORS = EnumSet.of(Who.ADMIN, Who.TEAM_ADMIN, Who.AUTHOR);
     private static final Set<Who> OPERATORS = EnumSet.of(Who.ADMIN, Who.TEAM_ADMIN, Who.OPERATOR);
@@ -112,6 +115,13 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("PUT /api/grants", TEAM_ADMINS);
         ALLOWED.put("GET /api/grants", TEAM_ADMINS);
         ALLOWED.put("DELETE /api/grants", TEAM_ADMINS);
+        ALLOWED.put("POST /api/admin/tenants", PLATFORM);
+        ALLOWED.put("GET /api/admin/tenants", PLATFORM);
+        ALLOWED.put("GET /api/admin/tenants/{tenantId}", PLATFORM);
+        ALLOWED.put("PUT /api/admin/tenants/{tenantId}/suspend", PLATFORM);
+        ALLOWED.put("PUT /api/admin/tenants/{tenantId}/resume", PLATFORM);
+        ALLOWED.put("PUT /api/admin/tenants/{tenantId}/quotas", PLATFORM);
+        ALLOWED.put("DELETE /api/admin/tenants/{tenantId}", PLATFORM);
         ALLOWED.put("GET /api/audit", ADMIN);
         ALLOWED.put("GET /api/audit/export", ADMIN);
         ALLOWED.put("GET /api/audit/verify", ADMIN);
@@ -234,9 +244,15 @@ class AuthorizationMatrixIT extends PlatformIT {
         UUID outsider = identities.createApplication(t, "outsider", "others",
                 EnumSet.of(Role.AUTHOR, Role.OPERATOR, Role.VIEWER, Role.WORKER), false);
         tokens.put(Who.OUTSIDER, token(identities.createKey(t, outsider)));
+        identities.createTeam(t, "platform", null);
+        UUID platformUser = identities.createUser(t, "operator", "Operator", "a long enough password", false);
+        UUID platform = identities.createApplication(t, "platform-bot", "platform", EnumSet.of(Role.VIEWER), false);
+        identities.makePlatformOperators(t, platformUser, platform);
+        tokens.put(Who.PLATFORM, token(identities.createKey(t, platform)));
+        TenantId victim = createTenant("v-" + UUID.randomUUID().toString().substring(0, 8));
         World world = new World(new ApiCalls.Resources(taskDef, workflowDef, workflowId.toString(),
                 w.getTasks().get(0).getTaskId().toString(), correlationId, "owners", member.toString(),
-                unique("new-user").toLowerCase(), bot.toString(), keyId), tokens);
+                unique("new-user").toLowerCase(), bot.toString(), keyId, victim.value()), tokens);
         worlds.put(world, t);
         return world;
     }

@@ -1,5 +1,6 @@
 package dev.baton.tenancy;
 
+import java.time.Clock;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -12,5 +13,10 @@ public class TenancyConfiguration {
     @Bean
     TenantTransactions tenantTransactions(PlatformTransactionManager transactionManager, JdbcClient jdbc) {
         return new TenantTransactions(transactionManager, jdbc);
+    }
+
+    @Bean
+    Tenants tenants(JdbcClient jdbc, TenantTransactions tx) {
+        return new Tenants(jdbc, tx, Clock.systemUTC());
     }
 }

@@ -14,9 +14,10 @@ import java.util.Set;
  * @param name a readable name for audit entries and the console
  * @param tenantAdmin whether the caller administers the whole tenant
  * @param teams the caller's roles in each team it belongs to
+ * @param platformOperator whether the caller manages the installation's tenants
  */
 public record Caller(TenantId tenant, String subject, Kind kind, String name, boolean tenantAdmin,
-        Map<String, Set<Role>> teams) {
+        Map<String, Set<Role>> teams, boolean platformOperator) {
 
     /** A person or a program. */
     public enum Kind {

@@ -91,10 +91,11 @@ public final class Identities {
     }
 
     public Caller applicationCaller(TenantId tenant, UUID applicationId) {
-        return tx.read(tenant, () -> jdbc.sql("SELECT id, name, team, roles, tenant_admin FROM applications "
-                + "WHERE id = ?").param(applicationId).query((rs, n) -> new Caller(tenant, rs.getString("id"),
-                        Caller.Kind.APPLICATION, rs.getString("name"), rs.getBoolean("tenant_admin"),
-                        Map.of(rs.getString("team"), roles(rs.getArray("roles"))))).single());
+        return tx.read(tenant, () -> jdbc.sql("SELECT id, name, team, roles, tenant_admin, platform_operator "
+                + "FROM applications WHERE id = ?").param(applicationId).query((rs, n) -> new Caller(tenant,
+                        rs.getString("id"), Caller.Kind.APPLICATION, rs.getString("name"),
+                        rs.getBoolean("tenant_admin"), Map.of(rs.getString("team"), roles(rs.getArray("roles"))),
+                        rs.getBoolean("platform_operator"))).single());
     }
 
     public Caller userCaller(TenantId tenant, UUID userId) {
@@ -104,9 +105,18 @@ public final class Identities {
                     .query((ResultSet rs) -> {
                         teams.put(rs.getString("team"), roles(rs.getArray("roles")));
                     });
-            return jdbc.sql("SELECT id, display_name, tenant_admin FROM users WHERE id = ?").param(userId)
-                    .query((rs, n) -> new Caller(tenant, rs.getString("id"), Caller.Kind.USER,
-                            rs.getString("display_name"), rs.getBoolean("tenant_admin"), teams)).single();
+            return jdbc.sql("SELECT id, display_name, tenant_admin, platform_operator FROM users WHERE id = ?")
+                    .param(userId).query((rs, n) -> new Caller(tenant, rs.getString("id"), Caller.Kind.USER,
+                            rs.getString("display_name"), rs.getBoolean("tenant_admin"), teams,
+                            rs.getBoolean("platform_operator"))).single();
+        });
+    }
+
+    /** Lets a user and an application of {@code tenant} manage the installation's tenants. */
+    public void makePlatformOperators(TenantId tenant, UUID userId, UUID applicationId) {
+        tx.run(tenant, () -> {
+            jdbc.sql("UPDATE users SET platform_operator = true WHERE id = ?").param(userId).update();
+            jdbc.sql("UPDATE applications SET platform_operator = true WHERE id = ?").param(applicationId).update();
         });
     }
 

@@ -52,6 +52,7 @@ public final class InitialAdministrator implements ApplicationRunner {
                 identities.addMember(tenant, "admins", user, EnumSet.allOf(Role.class));
                 UUID app = identities.createApplication(tenant, "admin-key", "admins", EnumSet.allOf(Role.class),
                         true);
+                identities.makePlatformOperators(tenant, user, app);
                 // written before the commit: if the file cannot be written nobody could sign in, so nothing is kept
                 write(password, identities.createKey(tenant, app));
             });
@@ -61,7 +62,7 @@ public final class InitialAdministrator implements ApplicationRunner {
         }
         log.warn("""
                 First start of an empty installation: created the administrator '{}' of tenant '{}' and an \
-                administrator application key. The password and the key are in {} (readable only by this user). \
+                administrator application key, both also platform operators (they manage tenants). The password and the key are in {} (readable only by this user). \
                 Sign in, create your own users and keys, then delete that file.""",
                 LOGIN, tenant.value(), file.toAbsolutePath());
     }

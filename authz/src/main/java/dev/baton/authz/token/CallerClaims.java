@@ -20,6 +20,7 @@ public final class CallerClaims {
     public static final String NAME = "name";
     public static final String TENANT_ADMIN = "tenant_admin";
     public static final String TEAMS = "teams";
+    public static final String PLATFORM_OPERATOR = "platform_operator";
 
     private CallerClaims() {}
 
@@ -28,7 +29,7 @@ public final class CallerClaims {
         Map<String, Object> teams = new LinkedHashMap<>();
         caller.teams().forEach((team, roles) -> teams.put(team, roles.stream().map(Role::name).sorted().toList()));
         return Map.of(TENANT, caller.tenant().value(), KIND, caller.kind().name().toLowerCase(), NAME, caller.name(),
-                TENANT_ADMIN, caller.tenantAdmin(), TEAMS, teams);
+                TENANT_ADMIN, caller.tenantAdmin(), TEAMS, teams, PLATFORM_OPERATOR, caller.platformOperator());
     }
 
     /** The caller a validated token stands for; a token without a tenant claim is not one of ours. */
@@ -54,6 +55,7 @@ public final class CallerClaims {
         return new Caller(TenantId.of(tenant), jwt.getSubject(),
                 "application".equals(kind) ? Caller.Kind.APPLICATION : Caller.Kind.USER,
                 String.valueOf(jwt.getClaims().getOrDefault(NAME, jwt.getSubject())),
-                Boolean.TRUE.equals(jwt.getClaimAsBoolean(TENANT_ADMIN)), teams);
+                Boolean.TRUE.equals(jwt.getClaimAsBoolean(TENANT_ADMIN)), teams,
+                Boolean.TRUE.equals(jwt.getClaimAsBoolean(PLATFORM_OPERATOR)));
     }
 }

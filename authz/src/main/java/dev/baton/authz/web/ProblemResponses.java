@@ -50,12 +50,18 @@ public final class ProblemResponses {
 
     static void write(HttpServletResponse response, int status, String type, String detail, String instance)
             throws IOException {
+        write(response, status, type, detail, instance, Map.of());
+    }
+
+    static void write(HttpServletResponse response, int status, String type, String detail, String instance,
+            Map<String, Object> extra) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "https://baton.dev/problems/" + type);
-        body.put("title", status == 401 ? "Unauthorized" : "Forbidden");
+        body.put("title", HttpStatus.valueOf(status).getReasonPhrase());
         body.put("status", status);
         body.put("detail", detail);
         body.put("instance", instance);
+        body.putAll(extra);
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         JSON.writeValue(response.getOutputStream(), body);

@@ -2,6 +2,7 @@ package dev.baton.platform.web;
 
 import dev.baton.authz.api.AuthzException;
 import dev.baton.engine.api.EngineException;
+import dev.baton.tenancy.QuotaExceededException;
 import java.net.URI;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -45,6 +46,15 @@ public class ApiErrors {
             case CONFLICT -> HttpStatus.CONFLICT;
         };
         return problem(status, e.getMessage(), e.field());
+    }
+
+    @ExceptionHandler(QuotaExceededException.class)
+    ProblemDetail quota(QuotaExceededException e) {
+        ProblemDetail p = problem(HttpStatus.TOO_MANY_REQUESTS, e.getMessage(), null);
+        p.setType(URI.create("https://baton.dev/problems/quota-exceeded"));
+        p.setProperty("limit", e.limit());
+        p.setProperty("value", e.value());
+        return p;
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)

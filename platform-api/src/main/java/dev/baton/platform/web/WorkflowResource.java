@@ -5,6 +5,9 @@ import dev.baton.authz.access.ResourceType;
 import dev.baton.engine.api.ExecutionQuery;
 import dev.baton.engine.api.MetadataService;
 import dev.baton.engine.api.WorkflowService;
+import dev.baton.tenancy.QuotaExceededException;
+import dev.baton.tenancy.TenantId;
+import dev.baton.tenancy.Tenants;
 import dev.baton.engine.api.execution.RerunWorkflowRequest;
 import dev.baton.engine.api.execution.SearchResult;
 import dev.baton.engine.api.execution.SkipTaskRequest;
@@ -37,11 +40,15 @@ public class WorkflowResource {
     private final CurrentTenant tenant;
     private final Guard guard;
 
-    public WorkflowResource(WorkflowService workflows, MetadataService metadata, CurrentTenant tenant, Guard guard) {
+    private final Tenants tenants;
+
+    public WorkflowResource(WorkflowService workflows, MetadataService metadata, CurrentTenant tenant, Guard guard,
+            Tenants tenants) {
         this.workflows = workflows;
         this.metadata = metadata;
         this.tenant = tenant;
         this.guard = guard;
+        this.tenants = tenants;
     }
 
     @PostMapping(produces = MediaType.TEXT_PLAIN_VALUE)
@@ -55,6 +62,7 @@ public class WorkflowResource {
         } else {
             requireToStart(request.name());
         }
+        withinRunningQuota();
         return workflows.start(tenant.get(), request).toString();
     }
 
@@ -63,6 +71,7 @@ public class WorkflowResource {
             @RequestParam(required = false) String correlationId, @RequestParam(required = false) Integer priority,
             @RequestBody(required = false) Map<String, Object> input) {
         requireToStart(name);
+        withinRunningQuota();
         return workflows.start(tenant.get(), new StartWorkflowRequest(name, version, correlationId, input, null, null,
                 priority, null, null, null)).toString();
     }
@@ -101,6 +110,7 @@ public class WorkflowResource {
     @PostMapping("/{workflowId}/restart")
     void restart(@PathVariable UUID workflowId, @RequestParam(defaultValue = "false") boolean useLatestDefinitions) {
         operable(workflowId);
+        withinRunningQuota();
         workflows.restart(tenant.get(), workflowId, useLatestDefinitions);
     }
 
@@ -168,6 +178,20 @@ public class WorkflowResource {
         if (name != null && !guard.allows(Permission.OPERATE_EXECUTIONS, ResourceType.WORKFLOW_DEF, name)
                 && metadata.workflowDef(tenant.get(), name, null).isPresent()) {
             guard.require(Permission.OPERATE_EXECUTIONS, ResourceType.WORKFLOW_DEF, name);
+        }
+    }
+
+    /**
+     * The tenant's running-workflows quota, checked before a start: concurrent starts may overshoot it by their
+     * number, and workflows the engine starts itself (sub-workflows) are not held back.
+     */
+    private void withinRunningQuota() {
+        TenantId t = tenant.get();
+        Integer max = tenants.find(t).map(x -> x.quotas().maxRunningWorkflows()).orElse(null);
+        if (max != null && tenants.runningWorkflows(t) >= max) {
+            throw new QuotaExceededException("maxRunningWorkflows", max, "the tenant may have at most " + max
+                    + " running workflows at once; wait for some to finish, or ask a platform operator to raise "
+                    + "the quota");
         }
     }
 

@@ -1,0 +1,155 @@
+package dev.baton.authz.web;
+
+import dev.baton.authz.token.CallerAuthentication;
+import dev.baton.tenancy.Tenant;
+import dev.baton.tenancy.Tenants;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Applies the caller's tenant's standing to every API call: a suspended tenant's calls are refused (403), a deleted
+ * tenant's tokens no longer work (401), and calls over the tenant's request rate or payload size get 429 naming
+ * the limit.
+ *
+ * <p>The request rate is counted per node; with several nodes behind a balancer each allows the full rate.
+ */
+public final class TenantLimitsFilter extends OncePerRequestFilter {
+
+    private record Limiter(int perSecond, Bucket bucket) {}
+
+    private final Tenants tenants;
+    private final Map<String, Limiter> limiters = new ConcurrentHashMap<>();
+
+    public TenantLimitsFilter(Tenants tenants) {
+        this.tenants = tenants;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        if (!(auth instanceof CallerAuthentication signedIn)) {
+            chain.doFilter(request, response);
+            return;
+        }
+        Optional<Tenant> found = tenants.find(signedIn.caller().tenant());
+        if (found.isEmpty()) {
+            ProblemResponses.write(response, 401, "unauthenticated", "the token's tenant '"
+                    + signedIn.caller().tenant().value() + "' no longer exists", request.getRequestURI());
+            return;
+        }
+        Tenant tenant = found.get();
+        if (tenant.status() == Tenant.Status.SUSPENDED) {
+            ProblemResponses.write(response, 403, "tenant-suspended", "the tenant '" + tenant.id().value()
+                    + "' is suspended; its data is kept, but it cannot act until a platform operator resumes it",
+                    request.getRequestURI());
+            return;
+        }
+        Integer rate = tenant.quotas().maxRequestsPerSecond();
+        if (rate != null && !limiter(tenant, rate).bucket().tryConsume(1)) {
+            response.setHeader("Retry-After", "1");
+            tooMany(response, request, "maxRequestsPerSecond", rate, "the tenant's callers together may make at most "
+                    + rate + " API calls per second");
+            return;
+        }
+        Integer maxBytes = tenant.quotas().maxPayloadBytes();
+        if (maxBytes != null) {
+            long declared = request.getContentLengthLong();
+            if (declared > maxBytes) {
+                tooMany(response, request, "maxPayloadBytes", maxBytes, "the request body is " + declared
+                        + " bytes; the tenant's limit is " + maxBytes);
+                return;
+            }
+            if (declared < 0) {
+                byte[] body = request.getInputStream().readNBytes(maxBytes + 1);
+                if (body.length > maxBytes) {
+                    tooMany(response, request, "maxPayloadBytes", maxBytes, "the request body is over the "
+                            + "tenant's limit of " + maxBytes + " bytes");
+                    return;
+                }
+                request = new BufferedBody(request, body);
+            }
+        }
+        chain.doFilter(request, response);
+    }
+
+    private Limiter limiter(Tenant tenant, int perSecond) {
+        return limiters.compute(tenant.id().value(), (id, old) -> old != null && old.perSecond() == perSecond ? old
+                : new Limiter(perSecond, Bucket.builder().addLimit(Bandwidth.builder().capacity(perSecond)
+                        .refillGreedy(perSecond, Duration.ofSeconds(1)).build()).build()));
+    }
+
+    private static void tooMany(HttpServletResponse response, HttpServletRequest request, String limit, long value,
+            String detail) throws IOException {
+        ProblemResponses.write(response, 429, "quota-exceeded", detail, request.getRequestURI(),
+                Map.of("limit", limit, "value", value));
+    }
+
+    /** A request whose body was already read (to measure it) and is served again from memory. */
+    private static final class BufferedBody extends HttpServletRequestWrapper {
+
+        private final byte[] body;
+
+        BufferedBody(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() throws IOException {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("the body is already in memory");
+                }
+            };
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+    }
+}

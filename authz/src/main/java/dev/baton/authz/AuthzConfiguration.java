@@ -7,6 +7,7 @@ import dev.baton.authz.audit.AuditFilter;
 import dev.baton.authz.audit.AuditTrail;
 import dev.baton.authz.audit.SignInAudit;
 import dev.baton.authz.audit.SignInEvents;
+import dev.baton.authz.identity.ExternalIssuers;
 import dev.baton.authz.identity.Identities;
 import dev.baton.authz.identity.InitialAdministrator;
 import dev.baton.authz.identity.RegisteredClients;
@@ -16,10 +17,12 @@ import dev.baton.authz.keys.SigningKeys;
 import dev.baton.authz.token.CallerAuthentication;
 import dev.baton.authz.token.CallerClaims;
 import dev.baton.authz.token.CallerTokenCustomizer;
+import dev.baton.authz.token.IssuerAuthentication;
 import dev.baton.authz.token.TokenMinter;
 import dev.baton.authz.web.ApplicationResource;
 import dev.baton.authz.web.AuditResource;
 import dev.baton.authz.web.GrantResource;
+import dev.baton.authz.web.IdentityProviderResource;
 import dev.baton.authz.web.HeaderBearerTokenResolver;
 import dev.baton.authz.web.ProblemResponses;
 import dev.baton.authz.web.TeamResource;
@@ -65,6 +68,7 @@ import org.springframework.security.oauth2.server.authorization.JdbcOAuth2Author
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerAuthenticationManagerResolver;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
@@ -78,7 +82,7 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AuthProperties.class)
 @Import({TokenResource.class, AuditResource.class, TeamResource.class, UserResource.class,
-    ApplicationResource.class, GrantResource.class, TenantResource.class})
+    ApplicationResource.class, GrantResource.class, TenantResource.class, IdentityProviderResource.class})
 public class AuthzConfiguration {
 
     @Bean
@@ -95,6 +99,11 @@ public class AuthzConfiguration {
     @Bean
     AccessPolicy accessPolicy(TenantTransactions tx, JdbcClient jdbc) {
         return new AccessPolicy(tx, jdbc);
+    }
+
+    @Bean
+    ExternalIssuers externalIssuers(TenantTransactions tx, JdbcClient jdbc) {
+        return new ExternalIssuers(tx, jdbc, Clock.systemUTC());
     }
 
     @Bean
@@ -208,7 +217,7 @@ public class AuthzConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain apiChain(HttpSecurity http, JwtDecoder decoder, BearerTokenResolver tokens,
-            AuditTrail trail, Tenants tenants) throws Exception {
+            AuditTrail trail, Tenants tenants, ExternalIssuers external, AuthProperties props) throws Exception {
         http.securityMatcher("/api/**")
                 // not beans: Boot would also register a Filter bean for every request, outside this chain
                 .addFilterAfter(new AuditFilter(trail, Clock.systemUTC()), BearerTokenAuthenticationFilter.class)
@@ -222,9 +231,8 @@ public class AuthzConfiguration {
                         .bearerTokenResolver(tokens)
                         .authenticationEntryPoint(ProblemResponses.unauthenticated())
                         .accessDeniedHandler(ProblemResponses.forbidden())
-                        .jwt(jwt -> jwt.decoder(decoder)
-                                .jwtAuthenticationConverter(token -> new CallerAuthentication(
-                                        CallerClaims.from(token), token))))
+                        .authenticationManagerResolver(new JwtIssuerAuthenticationManagerResolver(
+                                new IssuerAuthentication(props.issuer(), decoder, external))))
                 .exceptionHandling(e -> e.authenticationEntryPoint(ProblemResponses.unauthenticated())
                         .accessDeniedHandler(ProblemResponses.forbidden()));
         return http.build();

@@ -46,6 +46,7 @@ class ApiAuthenticationIT extends PlatformIT {
     /** Endpoints whose answer is the caller's own tenant's record of itself (its sign-in), never the same twice. */
     private static final Set<String> OWN_RECORDS = Set.of("GET /api/audit", "GET /api/audit/export",
             "GET /api/audit/verify", "GET /api/teams", "GET /api/users", "GET /api/applications",
+            "POST /api/identity-providers", "GET /api/identity-providers",
             "POST /api/teams", "POST /api/users", "POST /api/applications");
 
     @Autowired
@@ -53,6 +54,7 @@ class ApiAuthenticationIT extends PlatformIT {
     RequestMappingHandlerMapping mappings;
 
     @Autowired SigningKeys signingKeys;
+    @Autowired dev.baton.authz.identity.ExternalIssuers externalIssuers;
     @Autowired AuthProperties authProperties;
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -80,7 +82,10 @@ class ApiAuthenticationIT extends PlatformIT {
                 java.util.EnumSet.of(dev.baton.authz.api.Role.WORKER), false);
         String keyId = identities.createKey(TENANT, app).id();
         tenantA = new ApiCalls.Resources(taskDef, workflowDef, id.toString(), queuedTask.getTaskId().toString(),
-                correlationId, team, user.toString(), login, app.toString(), keyId, TENANT.value());
+                correlationId, team, user.toString(), login, app.toString(), keyId, TENANT.value(),
+                externalIssuers.register(TENANT, new dev.baton.authz.identity.ExternalIssuers.Provider(TENANT, null,
+                        "https://issuer.example/" + team, "baton", "sub", "name", null, List.of(), null, true))
+                        .id().toString());
     }
 
     @Test
@@ -136,7 +141,7 @@ class ApiAuthenticationIT extends PlatformIT {
                     UUID.randomUUID().toString(), UUID.randomUUID().toString(), unique("absent_corr"),
                     unique("absent-team").toLowerCase(), UUID.randomUUID().toString(),
                     unique("absent-user").toLowerCase(), UUID.randomUUID().toString(), unique("bk_absent"),
-                    "absent-" + UUID.randomUUID().toString().substring(0, 8));
+                    "absent-" + UUID.randomUUID().toString().substring(0, 8), UUID.randomUUID().toString());
             HttpResponse<String> missing = call(endpoint, absent, token(adminKey(freshTenant())));
 
             assertThat(cross.statusCode()).as("%s across tenants (%s) vs. on a missing resource (%s)", endpoint,
@@ -174,7 +179,7 @@ class ApiAuthenticationIT extends PlatformIT {
                 .replace(r.correlationId(), "<correlation-id>").replace(r.workflowDef(), "<workflow-def>")
                 .replace(r.taskDef(), "<task-def>").replace(r.team(), "<team>").replace(r.userId(), "<user>")
                 .replace(r.applicationId(), "<application>").replace(r.keyId(), "<key>")
-                .replace(r.tenantId(), "<tenant>");
+                .replace(r.tenantId(), "<tenant>").replace(r.providerId(), "<provider>");
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

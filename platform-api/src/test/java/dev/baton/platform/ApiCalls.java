@@ -35,7 +35,7 @@ final class ApiCalls {
     /** The names and ids an endpoint call refers to. */
     record Resources(String taskDef, String workflowDef, String workflowId, String taskId,
             String correlationId, String team, String userId, String login, String applicationId, String keyId,
-            String tenantId) {
+            String tenantId, String providerId) {
 
         Map<String, String> pathVariables() {
             Map<String, String> v = new LinkedHashMap<>();
@@ -52,6 +52,7 @@ final class ApiCalls {
             v.put("id", applicationId);
             v.put("keyId", keyId);
             v.put("tenantId", tenantId);
+            v.put("providerId", providerId);
             return v;
         }
     }
@@ -140,6 +141,10 @@ final class ApiCalls {
         ENDPOINTS.put("PUT /api/admin/tenants/{tenantId}/resume", plain);
         ENDPOINTS.put("PUT /api/admin/tenants/{tenantId}/quotas", new Call("", r -> Map.of("maxRunningWorkflows", 50)));
         ENDPOINTS.put("DELETE /api/admin/tenants/{tenantId}", plain);
+        ENDPOINTS.put("POST /api/identity-providers", new Call("", r -> Map.of(
+                "issuer", "https://issuer.example/" + java.util.UUID.randomUUID(), "audience", "baton")));
+        ENDPOINTS.put("GET /api/identity-providers", plain);
+        ENDPOINTS.put("DELETE /api/identity-providers/{providerId}", plain);
         ENDPOINTS.put("GET /api/audit", plain);
         ENDPOINTS.put("GET /api/audit/export", plain);
         ENDPOINTS.put("GET /api/audit/verify", plain);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.baton.authz.access.AccessPolicy;
 import dev.baton.authz.access.ResourceType;
 import dev.baton.authz.api.Role;
+import dev.baton.authz.identity.ExternalIssuers;
 import dev.baton.engine.api.execution.StartWorkflowRequest;
 import dev.baton.engine.api.execution.Workflow;
 import dev.baton.tenancy.TenantId;
@@ -122,6 +123,9 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("PUT /api/admin/tenants/{tenantId}/resume", PLATFORM);
         ALLOWED.put("PUT /api/admin/tenants/{tenantId}/quotas", PLATFORM);
         ALLOWED.put("DELETE /api/admin/tenants/{tenantId}", PLATFORM);
+        ALLOWED.put("POST /api/identity-providers", ADMIN);
+        ALLOWED.put("GET /api/identity-providers", ADMIN);
+        ALLOWED.put("DELETE /api/identity-providers/{providerId}", ADMIN);
         ALLOWED.put("GET /api/audit", ADMIN);
         ALLOWED.put("GET /api/audit/export", ADMIN);
         ALLOWED.put("GET /api/audit/verify", ADMIN);
@@ -132,6 +136,7 @@ class AuthorizationMatrixIT extends PlatformIT {
     RequestMappingHandlerMapping mappings;
 
     @Autowired AccessPolicy policy;
+    @Autowired ExternalIssuers externalIssuers;
 
     /** One tenant with an owning team, its resources, and a token for every kind of caller. */
     private record World(ApiCalls.Resources resources, Map<Who, String> tokens) {}
@@ -252,7 +257,9 @@ class AuthorizationMatrixIT extends PlatformIT {
         TenantId victim = createTenant("v-" + UUID.randomUUID().toString().substring(0, 8));
         World world = new World(new ApiCalls.Resources(taskDef, workflowDef, workflowId.toString(),
                 w.getTasks().get(0).getTaskId().toString(), correlationId, "owners", member.toString(),
-                unique("new-user").toLowerCase(), bot.toString(), keyId, victim.value()), tokens);
+                unique("new-user").toLowerCase(), bot.toString(), keyId, victim.value(),
+                externalIssuers.register(t, new ExternalIssuers.Provider(t, null, "https://issuer.example/" + t.value(),
+                        "baton", "sub", "name", null, List.of(), null, true)).id().toString()), tokens);
         worlds.put(world, t);
         return world;
     }

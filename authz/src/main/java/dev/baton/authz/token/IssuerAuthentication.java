@@ -1,0 +1,79 @@
+package dev.baton.authz.token;
+
+import dev.baton.authz.identity.ExternalIssuers;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.AuthenticationManagerResolver;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+
+/**
+ * Chooses how to check a bearer token by its issuer: this installation's own tokens against its own keys; a
+ * registered external issuer's tokens against that issuer's published keys (OpenID discovery), for an audience
+ * some tenant registered; any other issuer is refused.
+ */
+public final class IssuerAuthentication implements AuthenticationManagerResolver<String> {
+
+    private final String ownIssuer;
+    private final JwtDecoder ownDecoder;
+    private final ExternalIssuers external;
+    private final Map<String, JwtDecoder> externalDecoders = new ConcurrentHashMap<>();
+
+    public IssuerAuthentication(String ownIssuer, JwtDecoder ownDecoder, ExternalIssuers external) {
+        this.ownIssuer = ownIssuer;
+        this.ownDecoder = ownDecoder;
+        this.external = external;
+    }
+
+    @Override
+    public AuthenticationManager resolve(String issuer) {
+        if (ownIssuer.equals(issuer)) {
+            return authentication -> {
+                Jwt jwt = decode(ownDecoder, authentication);
+                return new CallerAuthentication(CallerClaims.from(jwt), jwt);
+            };
+        }
+        List<ExternalIssuers.Provider> providers = external.forIssuer(issuer);
+        if (providers.isEmpty()) {
+            return null; // refused as an untrusted issuer
+        }
+        return authentication -> {
+            Jwt jwt = decode(externalDecoders.computeIfAbsent(issuer, IssuerAuthentication::discover), authentication);
+            List<String> audiences = jwt.getAudience() == null ? List.of() : jwt.getAudience();
+            ExternalIssuers.Provider provider = providers.stream()
+                    .filter(p -> audiences.contains(p.audience())).findFirst()
+                    .orElseThrow(() -> new InvalidBearerTokenException("no tenant accepts tokens of " + issuer
+                            + " for the audience " + audiences));
+            if (!provider.tenantActive()) {
+                throw new InvalidBearerTokenException("the tenant of this issuer is suspended");
+            }
+            try {
+                return new CallerAuthentication(external.callerFor(provider, jwt), jwt);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidBearerTokenException(e.getMessage());
+            }
+        };
+    }
+
+    private static Jwt decode(JwtDecoder decoder, org.springframework.security.core.Authentication authentication) {
+        try {
+            return decoder.decode(((BearerTokenAuthenticationToken) authentication).getToken());
+        } catch (JwtException e) {
+            throw new InvalidBearerTokenException(e.getMessage(), e);
+        }
+    }
+
+    /** A decoder for the issuer's keys, found through its OpenID discovery document when first needed. */
+    private static JwtDecoder discover(String issuer) {
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(issuer).discoverJwsAlgorithms().build();
+        decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(issuer));
+        return decoder;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.baton.authz.web;
+
+import dev.baton.authz.AuthProperties;
+import dev.baton.authz.api.AuthzException;
+import dev.baton.authz.api.Caller;
+import dev.baton.authz.identity.ExternalIssuers;
+import dev.baton.authz.identity.Identities;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** A tenant administrator registers the tenant's own OpenID Connect issuers and how their claims map to teams. */
+@RestController
+@RequestMapping("/api/identity-providers")
+public class IdentityProviderResource {
+
+    /** A registration request; claims default to {@code sub} for the user and {@code name} for the display name. */
+    public record NewProvider(String issuer, String audience, String userClaim, String nameClaim, String groupsClaim,
+            List<ExternalIssuers.GroupMapping> groupMappings, String adminGroup) {}
+
+    private final ExternalIssuers issuers;
+    private final Identities identities;
+    private final AuthProperties props;
+
+    public IdentityProviderResource(ExternalIssuers issuers, Identities identities, AuthProperties props) {
+        this.issuers = issuers;
+        this.identities = identities;
+        this.props = props;
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    public ExternalIssuers.Provider register(@AuthenticationPrincipal Caller caller, @RequestBody NewProvider p) {
+        Access.requireTenantAdmin(caller, "register identity providers");
+        URI issuer;
+        try {
+            issuer = p.issuer() == null ? null : URI.create(p.issuer());
+        } catch (IllegalArgumentException e) {
+            issuer = null;
+        }
+        if (issuer == null || !issuer.isAbsolute() || !List.of("http", "https").contains(issuer.getScheme())) {
+            throw AuthzException.invalid("issuer", "must be the issuer's absolute http(s) URL, as in its tokens' iss");
+        }
+        if (p.issuer().equals(props.issuer())) {
+            throw AuthzException.invalid("issuer", "is this installation's own issuer");
+        }
+        if (p.audience() == null || p.audience().isBlank()) {
+            throw AuthzException.invalid("audience", "is required: the aud the issuer puts in tokens meant for us");
+        }
+        List<ExternalIssuers.GroupMapping> mappings = p.groupMappings() == null ? List.of() : p.groupMappings();
+        for (int i = 0; i < mappings.size(); i++) {
+            ExternalIssuers.GroupMapping m = mappings.get(i);
+            if (m.group() == null || m.roles() == null || m.roles().isEmpty()) {
+                throw AuthzException.invalid("groupMappings[" + i + "]", "needs a group and at least one role");
+            }
+            if (m.team() == null || !identities.teamExists(caller.tenant(), m.team())) {
+                throw AuthzException.invalid("groupMappings[" + i + "].team", "there is no team '" + m.team() + "'");
+            }
+        }
+        if (!mappings.isEmpty() && p.groupsClaim() == null) {
+            throw AuthzException.invalid("groupsClaim", "is required to map groups to teams");
+        }
+        try {
+            return issuers.register(caller.tenant(), new ExternalIssuers.Provider(caller.tenant(), null, p.issuer(),
+                    p.audience(), p.userClaim() == null ? "sub" : p.userClaim(),
+                    p.nameClaim() == null ? "name" : p.nameClaim(), p.groupsClaim(), mappings, p.adminGroup(), true));
+        } catch (DuplicateKeyException e) {
+            throw AuthzException.conflict("audience", "this issuer and audience are already registered");
+        }
+    }
+
+    @GetMapping
+    public List<ExternalIssuers.Provider> list(@AuthenticationPrincipal Caller caller) {
+        Access.requireTenantAdmin(caller, "list identity providers");
+        return issuers.list(caller.tenant());
+    }
+
+    @DeleteMapping("/{providerId}")
+    public void delete(@AuthenticationPrincipal Caller caller, @PathVariable UUID providerId) {
+        Access.requireTenantAdmin(caller, "remove identity providers");
+        if (!issuers.delete(caller.tenant(), providerId)) {
+            throw AuthzException.notFound("no identity provider " + providerId);
+        }
+    }
+}

@@ -7,13 +7,11 @@ import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.execution.StartWorkflowRequest;
 import dev.baton.tenancy.TenantId;
 import dev.baton.tenancy.TenantTransactions;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -26,13 +24,10 @@ class TenantIsolationIT extends PlatformIT {
     @Autowired TenantTransactions tx;
     @Autowired JdbcClient jdbc;
 
-    @BeforeAll
-    static void secondTenant() throws Exception {
-        try (Connection c = DriverManager.getConnection(TestDatabase.url(), TestDatabase.adminUser(),
-                TestDatabase.adminPassword())) {
-            c.createStatement().execute("INSERT INTO tenants (id, name) VALUES ('other-tenant', 'Other') "
-                    + "ON CONFLICT DO NOTHING");
-        }
+    @BeforeEach
+    void secondTenant() {
+        // after the application context (and so the schema) exists, whichever test class runs first
+        createTenant(OTHER.value());
     }
 
     @Test
@@ -82,6 +77,37 @@ class TenantIsolationIT extends PlatformIT {
         assertThatThrownBy(() -> tx.run(OTHER, () -> jdbc.sql(
                 "INSERT INTO task_defs (tenant_id, name, definition) VALUES ('default', 'smuggled', '{}')").update()))
                 .rootCause().hasMessageContaining("new row violates row-level security policy for table \"task_defs\"");
+    }
+
+    @Test
+    void everyTableWithATenantColumnIsGuardedByRowLevelSecurity() {
+        List<String> tables = jdbc.sql("""
+                SELECT c.table_name FROM information_schema.columns c
+                 WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id' ORDER BY c.table_name""")
+                .query(String.class).list();
+        assertThat(tables).contains("workflows", "tasks", "users", "teams", "applications", "application_keys",
+                "audit_log", "resource_owners", "grants", "identity_providers");
+        List<String> unguarded = jdbc.sql("""
+                SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                 WHERE n.nspname = 'public' AND c.relname = ANY (?::text[])
+                   AND (NOT c.relrowsecurity OR NOT EXISTS (
+                        SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = 'tenant_isolation'))""")
+                .param(tables.toArray(String[]::new)).query(String.class).list();
+        assertThat(unguarded).as("tables with tenant rows but no tenant_isolation policy").isEmpty();
+    }
+
+    @Test
+    void identityAndAuditRowsOfAnotherTenantAreInvisibleToAQueryWithoutATenantCondition() {
+        identities.createTeam(OTHER, unique("hidden-team").toLowerCase(), null);
+        identities.createUser(OTHER, unique("hidden-user").toLowerCase(), "Hidden", "a long enough password", false);
+        token(adminKey(OTHER)); // signs in, which writes to the other tenant's audit trail
+        for (String table : List.of("teams", "users", "applications", "application_keys", "audit_log")) {
+            assertThat(tx.read(OTHER, () -> jdbc.sql("SELECT count(*) FROM " + table).query(Long.class).single()))
+                    .as("the other tenant sees its own %s", table).isPositive();
+            List<String> seen = tx.read(TENANT, () -> jdbc.sql("SELECT DISTINCT tenant_id FROM " + table)
+                    .query(String.class).list());
+            assertThat(seen).as(table).doesNotContain(OTHER.value());
+        }
     }
 
     private String registerAndStart() {

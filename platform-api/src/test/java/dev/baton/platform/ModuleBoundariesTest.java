@@ -38,9 +38,20 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void theEngineAndAuthzKnowNothingOfEachOther() {
+        noClasses().that().resideInAPackage("dev.baton.engine..")
+                .should().dependOnClassesThat().resideInAPackage("dev.baton.authz..")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("dev.baton.authz..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.baton.engine..", "dev.baton.platform..")
+                .check(CLASSES);
+    }
+
+    @Test
     void tenancyDependsOnNoOtherModule() {
         noClasses().that().resideInAPackage("dev.baton.tenancy..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.baton.engine..", "dev.baton.platform..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.baton.engine..", "dev.baton.platform..",
+                        "dev.baton.authz..")
                 .check(CLASSES);
     }
 

@@ -3,6 +3,10 @@ package dev.baton.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.authz.access.AccessPolicy;
+import dev.baton.authz.access.Permission;
+import dev.baton.authz.access.ResourceType;
+import dev.baton.authz.api.Caller;
 import dev.baton.authz.api.Role;
 import dev.baton.authz.identity.Identities;
 import dev.baton.tenancy.TenantId;
@@ -20,6 +24,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +37,7 @@ class AuditTrailIT extends PlatformIT {
 
     @Autowired TenantTransactions tx;
     @Autowired JdbcClient jdbc;
+    @Autowired AccessPolicy policy;
 
     private final HttpClient http = HttpClient.newHttpClient();
     private TenantId tenant;
@@ -76,6 +82,28 @@ class AuditTrailIT extends PlatformIT {
 
         assertThat(query("").stream().map(x -> x.get("requestId").asString()))
                 .as("reads are not state changes").doesNotContain("req-read-1");
+    }
+
+    @Test
+    void anEntryNamesTheTeamTheCallerActedThrough() throws Exception {
+        identities.createTeam(tenant, "billing", null);
+        identities.createTeam(tenant, "shipping", null);
+        UUID app = identities.createApplication(tenant, "billing-bot", "billing", EnumSet.of(Role.AUTHOR), false);
+        String author = token(identities.createKey(tenant, app));
+        assertThat(send("POST", "/api/metadata/taskdefs", author, "[{\"name\":\"invoice\"}]", "req-team-1")
+                .statusCode()).isEqualTo(200);
+        assertThat(send("PUT", "/api/metadata/taskdefs", author, "{\"name\":\"invoice\",\"description\":\"x\"}",
+                "req-team-2").statusCode()).isEqualTo(200);
+        List<JsonNode> entries = query("actor=" + app);
+        assertThat(entries).extracting(e -> e.get("action").asString()).containsExactly(
+                "PUT /api/metadata/taskdefs", "POST /api/metadata/taskdefs", "sign-in/api-token");
+        assertThat(entries).extracting(e -> e.get("team").asString()).containsOnly("billing");
+
+        // a caller in several teams acts through the one whose standing on the resource allows the call
+        Caller inTwoTeams = new Caller(tenant, "someone", Caller.Kind.USER, "Someone", false,
+                Map.of("shipping", Set.of(Role.AUTHOR), "billing", Set.of(Role.AUTHOR)), false);
+        assertThat(policy.require(inTwoTeams, Permission.CHANGE_DEFINITION, ResourceType.TASK_DEF, "invoice"))
+                .hasValue("billing");
     }
 
     @Test

@@ -41,26 +41,36 @@ public final class AccessPolicy {
     }
 
     public boolean allows(Caller caller, Permission permission, ResourceType type, String name) {
+        return caller.tenantAdmin() || actingTeam(caller, permission, type, name).isPresent();
+    }
+
+    /**
+     * Refuses with the missing permission named unless the caller holds it; returns the team through which the
+     * caller holds it (empty for a tenant administrator acting as such), for the audit trail.
+     */
+    public Optional<String> require(Caller caller, Permission permission, ResourceType type, String name) {
         if (caller.tenantAdmin()) {
-            return true;
+            return Optional.empty();
         }
+        Optional<String> team = actingTeam(caller, permission, type, name);
+        if (team.isEmpty()) {
+            throw new AccessDeniedException("missing permission: " + permission.describe(type, name));
+        }
+        return team;
+    }
+
+    /** The first of the caller's teams through which it holds the permission on the resource. */
+    private Optional<String> actingTeam(Caller caller, Permission permission, ResourceType type, String name) {
         if (!holdsAnyRole(caller, permission)) {
-            return false;
+            return Optional.empty();
         }
         for (Standing s : standings(caller.tenant(), type, name)) {
             if (qualifies(caller, permission, s.team()) && (s.owner() || s.granted().stream()
                     .anyMatch(a -> a.covers(permission.access())))) {
-                return true;
+                return Optional.of(s.team());
             }
         }
-        return false;
-    }
-
-    /** Refuses with the missing permission named unless the caller holds it. */
-    public void require(Caller caller, Permission permission, ResourceType type, String name) {
-        if (!allows(caller, permission, type, name)) {
-            throw new AccessDeniedException("missing permission: " + permission.describe(type, name));
-        }
+        return Optional.empty();
     }
 
     /**

@@ -28,6 +28,9 @@ public final class AuditFilter extends OncePerRequestFilter {
 
     public static final String REQUEST_ID = "X-Request-Id";
 
+    /** The request attribute where a permission check leaves the team the caller acted through. */
+    public static final String ACTING_TEAM = AuditFilter.class.getName() + ".team";
+
     private static final Logger log = LoggerFactory.getLogger(AuditFilter.class);
     private static final Set<String> CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
     private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
@@ -76,8 +79,11 @@ public final class AuditFilter extends OncePerRequestFilter {
     private void record(HttpServletRequest request, Caller caller, int status, String requestId) {
         Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
         String path = request.getRequestURI();
+        Object acting = request.getAttribute(ACTING_TEAM);
+        String team = acting instanceof String t ? t
+                : caller.teams().size() == 1 ? caller.teams().keySet().iterator().next() : null;
         AuditEntry entry = new AuditEntry(caller.tenant(), UUID.randomUUID(), clock.instant(), caller.subject(),
-                caller.name(), caller.kind().name(), null,
+                caller.name(), caller.kind().name(), team,
                 request.getMethod() + " " + (pattern instanceof String p ? p : path), path,
                 AuditEntry.Outcome.ofStatus(status), status, requestId, request.getRemoteAddr());
         try {

@@ -28,13 +28,14 @@ public final class SignInAudit {
 
     /** A successful sign-in of {@code caller} by {@code method} (api-token, password, client-credentials, ...). */
     public void succeeded(Caller caller, String method, String credential) {
-        write(caller.tenant(), caller.subject(), caller.name(), caller.kind().name(), method, credential,
+        write(caller.tenant(), caller.subject(), caller.name(), caller.kind().name(),
+                caller.teams().size() == 1 ? caller.teams().keySet().iterator().next() : null, method, credential,
                 AuditEntry.Outcome.SUCCEEDED);
     }
 
     /** A refused sign-in with a credential of {@code tenant}. */
     public void refused(TenantId tenant, String credential, String kind, String method) {
-        write(tenant, credential, null, kind, method, credential, AuditEntry.Outcome.DENIED);
+        write(tenant, credential, null, kind, null, method, credential, AuditEntry.Outcome.DENIED);
     }
 
     /** A refused sign-in with a credential that belongs to no tenant. */
@@ -44,10 +45,10 @@ public final class SignInAudit {
                 request == null ? "?" : request.getRemoteAddr());
     }
 
-    private void write(TenantId tenant, String actor, String actorName, String kind, String method,
+    private void write(TenantId tenant, String actor, String actorName, String kind, String team, String method,
             String credential, AuditEntry.Outcome outcome) {
         HttpServletRequest request = currentRequest();
-        AuditEntry entry = new AuditEntry(tenant, UUID.randomUUID(), clock.instant(), actor, actorName, kind, null,
+        AuditEntry entry = new AuditEntry(tenant, UUID.randomUUID(), clock.instant(), actor, actorName, kind, team,
                 "sign-in/" + method, credential, outcome, null,
                 request == null ? UUID.randomUUID().toString() : AuditFilter.requestId(request),
                 request == null ? null : request.getRemoteAddr());

@@ -4,6 +4,7 @@ import dev.baton.authz.access.AccessPolicy;
 import dev.baton.authz.access.Permission;
 import dev.baton.authz.access.ResourceType;
 import dev.baton.authz.api.Caller;
+import dev.baton.authz.audit.AuditFilter;
 import dev.baton.authz.api.Role;
 import dev.baton.authz.identity.Identities;
 import dev.baton.engine.api.EngineException;
@@ -13,6 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 
 /** The API's permission checks, in terms of the current caller; the engine behind it never sees a caller. */
 @Component
@@ -31,7 +34,15 @@ public class Guard {
     }
 
     public void require(Permission permission, ResourceType type, String name) {
-        policy.require(current.caller(), permission, type, name);
+        policy.require(current.caller(), permission, type, name).ifPresent(Guard::actingThrough);
+    }
+
+    /** Tells the audit trail which team this request acts for. */
+    private static void actingThrough(String team) {
+        if (RequestContextHolder.getRequestAttributes() != null) {
+            RequestContextHolder.getRequestAttributes().setAttribute(AuditFilter.ACTING_TEAM, team,
+                    RequestAttributes.SCOPE_REQUEST);
+        }
     }
 
     public boolean allows(Permission permission, ResourceType type, String name) {
@@ -103,7 +114,9 @@ public class Guard {
             throw new AccessDeniedException("missing permission: change definition on " + type.noun() + " '" + name
                     + "' (it has no owning team yet; a tenant administrator must give it one)");
         }
-        return Optional.of(owningTeamForNew(requestedTeam));
+        String team = owningTeamForNew(requestedTeam);
+        actingThrough(team);
+        return Optional.of(team);
     }
 
     public void claim(ResourceType type, String name, String team) {

@@ -1,9 +1,9 @@
 package dev.baton.authz.web;
 
-import dev.baton.authz.identity.Identities;
-import dev.baton.authz.token.TokenMinter;
 import dev.baton.authz.api.Caller;
 import dev.baton.authz.audit.SignInAudit;
+import dev.baton.authz.identity.Identities;
+import dev.baton.authz.token.TokenMinter;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;

@@ -16,7 +16,6 @@ import dev.baton.engine.internal.script.ScriptEvaluator;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

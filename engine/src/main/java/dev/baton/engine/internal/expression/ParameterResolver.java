@@ -1,10 +1,10 @@
 package dev.baton.engine.internal.expression;
 
 import com.jayway.jsonpath.Configuration;
+import com.jayway.jsonpath.InvalidPathException;
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.Option;
 import com.jayway.jsonpath.PathNotFoundException;
-import com.jayway.jsonpath.InvalidPathException;
 import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.Workflow;

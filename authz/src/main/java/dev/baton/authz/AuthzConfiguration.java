@@ -14,6 +14,7 @@ import dev.baton.authz.identity.RegisteredClients;
 import dev.baton.authz.identity.Secrets;
 import dev.baton.authz.identity.SignInUsers;
 import dev.baton.authz.keys.SigningKeys;
+import dev.baton.authz.token.CallerAuthentication;
 import dev.baton.authz.token.CallerClaims;
 import dev.baton.authz.token.CallerTokenCustomizer;
 import dev.baton.authz.token.IssuerAuthentication;
@@ -217,7 +218,7 @@ public class AuthzConfiguration {
     @Order(2)
     SecurityFilterChain apiChain(HttpSecurity http, JwtDecoder decoder, BearerTokenResolver tokens,
             AuditTrail trail, Tenants tenants, ExternalIssuers external, AuthProperties props) throws Exception {
-        http.securityMatcher("/api/**")
+        http.securityMatcher("/api/**", "/actuator/**")
                 // not beans: Boot would also register a Filter bean for every request, outside this chain
                 .addFilterAfter(new AuditFilter(trail, Clock.systemUTC()), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new TenantLimitsFilter(tenants), AuditFilter.class)
@@ -225,6 +226,9 @@ public class AuthzConfiguration {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(HttpMethod.POST, "/api/token").permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        // metrics and the like are for whoever runs the installation
+                        .requestMatchers("/actuator/**").hasAuthority(CallerAuthentication.PLATFORM_OPERATOR)
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(rs -> rs
                         .bearerTokenResolver(tokens)

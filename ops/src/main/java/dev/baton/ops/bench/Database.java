@@ -1,0 +1,85 @@
+package dev.baton.ops.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The benchmark's PostgreSQL as the benchmark sees it: PostgreSQL's own counters of commits and statements, and
+ * its ceiling for single-row-insert transactions measured with pgbench.
+ */
+final class Database {
+
+    /** Counters at one moment: commits in the database, statements run by the application's role. */
+    record Counters(long commits, long statements) {
+        Counters minus(Counters earlier) {
+            return new Counters(commits - earlier.commits, statements - earlier.statements);
+        }
+    }
+
+    private final String jdbcUrl;
+    private final int port;
+
+    Database(String jdbcUrl, int port) {
+        this.jdbcUrl = jdbcUrl;
+        this.port = port;
+    }
+
+    void prepare() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            // a schema of its own: the platform's migrations expect an empty public schema
+            s.execute("CREATE SCHEMA IF NOT EXISTS bench");
+            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA bench");
+            s.execute("CREATE TABLE IF NOT EXISTS bench.ceiling (id bigserial PRIMARY KEY, v integer NOT NULL)");
+        }
+    }
+
+    /** PostgreSQL publishes backend statistics about once a second, so this waits a little for them to settle. */
+    Counters counters() throws SQLException, InterruptedException {
+        Thread.sleep(1_200);
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            long commits = single(s, "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
+            long statements = single(s, "SELECT coalesce(sum(calls), 0) FROM bench.pg_stat_statements "
+                    + "WHERE userid = (SELECT oid FROM pg_roles WHERE rolname = 'baton_app')");
+            return new Counters(commits, statements);
+        }
+    }
+
+    /** Transactions per second of single-row inserts from {@code clients} connections, with the same durability. */
+    double insertCeiling(int clients, int seconds, Path work) throws IOException, InterruptedException {
+        Path script = work.resolve("ceiling.sql");
+        Files.writeString(script, "INSERT INTO bench.ceiling (v) VALUES (1);\n");
+        Process p = new ProcessBuilder(List.of("pgbench", "-h", "127.0.0.1", "-p", String.valueOf(port),
+                "-U", "postgres", "-n", "-c", String.valueOf(clients), "-j", "2", "-T", String.valueOf(seconds),
+                "-f", script.toString(), "postgres")).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("pgbench failed: " + out);
+        }
+        Matcher m = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("pgbench printed no tps: " + out);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, "postgres", "");
+    }
+
+    private static long single(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

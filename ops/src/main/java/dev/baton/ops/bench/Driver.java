@@ -1,0 +1,225 @@
+package dev.baton.ops.bench;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Drives one workload over HTTP: starters start workflows, workers (one virtual thread each) long-poll their task
+ * types and complete what they get, and every workflow's start-to-completion time goes into a histogram.
+ */
+final class Driver {
+
+    /** What one run measured. */
+    record Run(long completed, double seconds, Histogram latencyMicros, Histogram deliveryMicros) {
+        double perSecond() {
+            return completed / seconds;
+        }
+    }
+
+    private final Platform platform;
+    private final Workload workload;
+    private final List<String> tokens;
+    private final Map<String, Long> started = new ConcurrentHashMap<>();
+    private final Map<String, Long> finishedEarly = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> finalCounts = new ConcurrentHashMap<>();
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong sequence = new AtomicLong();
+    private volatile Recorder latency = new Recorder(3);
+    private volatile Recorder delivery = new Recorder(3);
+    private volatile Semaphore slots = new Semaphore(0);
+    private volatile boolean running;
+    private volatile boolean starting;
+
+    /** @param tokens one token per tenant; the load is spread evenly over them */
+    Driver(Platform platform, Workload workload, List<String> tokens) {
+        this.platform = platform;
+        this.workload = workload;
+        this.tokens = tokens;
+    }
+
+    /** Keeps {@code inflight} workflows running for warm-up plus measurement; throughput over the measurement. */
+    Run closedLoop(int inflight, int workers, Duration warmup, Duration measure) throws InterruptedException {
+        slots = new Semaphore(inflight);
+        List<Thread> threads = begin(workers, 100);
+        int starters = workload.finalTasks() == 0 ? workers : Math.min(inflight, 8 * tokens.size());
+        for (int i = 0; i < starters; i++) {
+            int tenant = i % tokens.size();
+            threads.add(Thread.ofVirtual().start(() -> {
+                while (starting) {
+                    try {
+                        if (slots.tryAcquire(100, TimeUnit.MILLISECONDS) && starting) {
+                            start(tenant);
+                        }
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }));
+        }
+        Thread.sleep(warmup.toMillis());
+        return measureFor(measure, threads);
+    }
+
+    /** Starts {@code perSecond} workflows a second, whatever is in flight, and measures their latency. */
+    Run openLoop(double perSecond, int workers, Duration measure) throws InterruptedException {
+        List<Thread> threads = begin(workers, 100);
+        long intervalNanos = (long) (1_000_000_000L / perSecond);
+        AtomicInteger tenant = new AtomicInteger();
+        threads.add(Thread.ofVirtual().start(() -> {
+            long next = System.nanoTime();
+            while (starting) {
+                int t = Math.floorMod(tenant.getAndIncrement(), tokens.size());
+                Thread.ofVirtual().start(() -> start(t));
+                next += intervalNanos;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    try {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }
+        }));
+        return measureFor(measure, threads);
+    }
+
+    /** One workflow at a time, {@code count} times: latency without queueing, and long-poll delivery. */
+    Run oneAtATime(int count) throws InterruptedException {
+        slots = new Semaphore(0);
+        List<Thread> threads = begin(Math.max(1, workload.taskTypes().size()), 1_000);
+        latency.reset();
+        delivery.reset();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            start(0);
+            if (!slots.tryAcquire(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("a " + workload + " workflow did not finish within 30 s");
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        stop(threads);
+        return new Run(count, seconds, latency.getIntervalHistogram(), delivery.getIntervalHistogram());
+    }
+
+    private List<Thread> begin(int workers, long pollTimeoutMillis) {
+        running = true;
+        starting = true;
+        List<Thread> threads = new ArrayList<>();
+        if (workload.taskTypes().isEmpty()) {
+            return threads;
+        }
+        for (int i = 0; i < workers; i++) {
+            int tenant = i % tokens.size();
+            int first = i / tokens.size();
+            threads.add(Thread.ofVirtual().start(() -> work(tenant, first, pollTimeoutMillis)));
+        }
+        return threads;
+    }
+
+    private Run measureFor(Duration measure, List<Thread> threads) throws InterruptedException {
+        latency.reset();
+        delivery.reset();
+        long before = completed.get();
+        long t0 = System.nanoTime();
+        Thread.sleep(measure.toMillis());
+        long done = completed.get() - before;
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Histogram lat = latency.getIntervalHistogram();
+        Histogram del = delivery.getIntervalHistogram();
+        drain(Duration.ofSeconds(30));
+        stop(threads);
+        return new Run(done, seconds, lat, del);
+    }
+
+    /** Stops starting and waits until every started workflow has finished, so no run leaks into the next. */
+    private void drain(Duration within) throws InterruptedException {
+        starting = false;
+        Thread.sleep(200);
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!started.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        if (!started.isEmpty()) {
+            throw new IllegalStateException(started.size() + " " + workload + " workflows did not finish");
+        }
+    }
+
+    private void stop(List<Thread> threads) throws InterruptedException {
+        running = false;
+        starting = false;
+        for (Thread t : threads) {
+            t.join(5_000);
+        }
+    }
+
+    /** Workflows finished since this driver was made, warm-up included. */
+    long totalCompleted() {
+        return completed.get();
+    }
+
+    private void start(int tenant) {
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = platform.send("POST", "/api/workflow/" + workload.workflowName(),
+                tokens.get(tenant), workload.input(sequence.incrementAndGet()));
+        Platform.expect(r, 200);
+        String id = r.body();
+        if (workload.finalTasks() == 0) {
+            finish(t0, System.nanoTime());
+            return;
+        }
+        started.put(id, t0);
+        Long end = finishedEarly.remove(id);
+        if (end != null && started.remove(id) != null) {
+            finish(t0, end);
+        }
+    }
+
+    private void work(int tenant, int firstType, long pollTimeoutMillis) {
+        List<String> types = workload.taskTypes();
+        int next = firstType;
+        while (running || !started.isEmpty()) {
+            String type = types.get(next++ % types.size());
+            HttpResponse<String> r = platform.send("GET", "/api/tasks/poll/batch/" + type + "?workerid=bench&count=5"
+                    + "&timeout=" + pollTimeoutMillis, tokens.get(tenant), null);
+            Platform.expect(r, 200);
+            long now = System.currentTimeMillis();
+            for (JsonNode task : Platform.JSON.readTree(r.body())) {
+                delivery.recordValue(Math.max(0, now - task.get("scheduledTime").asLong()) * 1_000);
+                String workflowId = task.get("workflowInstanceId").asString();
+                Platform.expect(platform.send("POST", "/api/tasks", tokens.get(tenant), Map.of(
+                        "workflowInstanceId", workflowId, "taskId", task.get("taskId").asString(),
+                        "workerId", "bench", "status", "COMPLETED",
+                        "outputData", Map.of("n", task.get("inputData").path("n").asLong(0)))), 200);
+                if (workload.finishes(type) && finalCounts.computeIfAbsent(workflowId, k -> new AtomicInteger())
+                        .incrementAndGet() == workload.finalTasks()) {
+                    finalCounts.remove(workflowId);
+                    long end = System.nanoTime();
+                    Long t0 = started.remove(workflowId);
+                    if (t0 == null) {
+                        finishedEarly.put(workflowId, end);
+                    } else {
+                        finish(t0, end);
+                    }
+                }
+            }
+        }
+    }
+
+    private void finish(long t0, long end) {
+        latency.recordValue(Math.max(1, (end - t0) / 1_000));
+        completed.incrementAndGet();
+        slots.release();
+    }
+}

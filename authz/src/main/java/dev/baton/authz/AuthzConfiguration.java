@@ -51,6 +51,7 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.DelegatingPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -84,6 +85,15 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 @Import({TokenResource.class, AuditResource.class, TeamResource.class, UserResource.class,
     ApplicationResource.class, GrantResource.class, TenantResource.class, IdentityProviderResource.class})
 public class AuthzConfiguration {
+
+    /**
+     * Spring Security would wrap every filter of every chain in a Micrometer observation: a measurable share of each
+     * call's CPU (docs/performance.md). Requests are still observed by Spring MVC's own http.server.requests.
+     */
+    @Bean
+    SecurityObservationSettings securityObservationSettings() {
+        return SecurityObservationSettings.noObservations();
+    }
 
     @Bean
     PasswordEncoder passwordEncoder() {

@@ -25,6 +25,7 @@ public final class IssuerAuthentication implements AuthenticationManagerResolver
     private final JwtDecoder ownDecoder;
     private final ExternalIssuers external;
     private final Map<String, JwtDecoder> externalDecoders = new ConcurrentHashMap<>();
+    private final VerifiedTokens verified = new VerifiedTokens(10_000);
 
     public IssuerAuthentication(String ownIssuer, JwtDecoder ownDecoder, ExternalIssuers external) {
         this.ownIssuer = ownIssuer;
@@ -36,8 +37,15 @@ public final class IssuerAuthentication implements AuthenticationManagerResolver
     public AuthenticationManager resolve(String issuer) {
         if (ownIssuer.equals(issuer)) {
             return authentication -> {
+                String token = ((BearerTokenAuthenticationToken) authentication).getToken();
+                CallerAuthentication known = verified.get(token);
+                if (known != null) {
+                    return known;
+                }
                 Jwt jwt = decode(ownDecoder, authentication);
-                return new CallerAuthentication(CallerClaims.from(jwt), jwt);
+                CallerAuthentication signedIn = new CallerAuthentication(CallerClaims.from(jwt), jwt);
+                verified.put(token, signedIn, jwt.getExpiresAt());
+                return signedIn;
             };
         }
         List<ExternalIssuers.Provider> providers = external.forIssuer(issuer);

@@ -22,7 +22,8 @@ import org.HdrHistogram.Histogram;
  */
 public final class Benchmark {
 
-    private record Options(boolean quick, Path platformJar, Path out, int workers, int tenants) {
+    private record Options(boolean quick, Path platformJar, Path out, int workers, int tenants,
+            List<String> platformJvmArgs) {
 
         static Options parse(String[] args) {
             boolean quick = false;
@@ -30,6 +31,7 @@ public final class Benchmark {
             Path out = Path.of("ops/target/benchmark.json");
             int workers = 32;
             int tenants = 100;
+            List<String> jvmArgs = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--short" -> quick = true;
@@ -37,14 +39,17 @@ public final class Benchmark {
                     case "--out" -> out = Path.of(args[++i]);
                     case "--workers" -> workers = Integer.parseInt(args[++i]);
                     case "--tenants" -> tenants = Integer.parseInt(args[++i]);
+                    // e.g. -XX:StartFlightRecording=filename=platform.jfr,settings=profile to profile the server
+                    case "--platform-jvm-arg" -> jvmArgs.add(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; use --short, --platform-jar <jar>, --out <json>, --workers <n>, --tenants <n>");
+                            + "; use --short, --platform-jar <jar>, --out <json>, --workers <n>, --tenants <n>, "
+                            + "--platform-jvm-arg <arg>");
                 }
             }
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalArgumentException("no platform jar at " + jar + "; build it first (bin/bench does)");
             }
-            return new Options(quick, jar, out, workers, tenants);
+            return new Options(quick, jar, out, workers, tenants, List.copyOf(jvmArgs));
         }
 
         Duration warmup() {
@@ -75,7 +80,7 @@ public final class Benchmark {
             String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
             Database db = new Database(url, pg.getPort());
             db.prepare();
-            try (Platform platform = Platform.start(o.platformJar(), url, work)) {
+            try (Platform platform = Platform.start(o.platformJar(), url, work, o.platformJvmArgs())) {
                 run(o, platform, db, work, report);
             }
         }
@@ -117,6 +122,8 @@ public final class Benchmark {
                 row.put("workflowsPerSecond", round(run.perSecond()));
                 row.put("p50Ms", ms(run.latencyMicros(), 50));
                 row.put("p99Ms", ms(run.latencyMicros(), 99));
+                row.put("startCall", percentiles(driver.startCallMicros()));
+                row.put("updateCall", percentiles(driver.updateCallMicros()));
                 row.put("commitsPerWorkflow", round(cost.commits() / workflows));
                 row.put("statementsPerWorkflow", round(cost.statements() / workflows));
                 row.put("commitsPerTransition", round(cost.commits() / workflows / w.transitions()));
@@ -155,6 +162,7 @@ public final class Benchmark {
                 "linear3TransitionsPerSecond", round(transitionsPerSecond),
                 "fractionOfCeiling", round(transitionsPerSecond / ceiling),
                 "linear3StatementsPerTransition", round(linearStatementsPerTransition)));
+        report.put("topStatements", db.topStatements(12));
         report.put("notYetMeasured", List.of("growth with 100k and 1M retained executions",
                 "peer engine (Operaton/Camunda 7) on the same PostgreSQL"));
         print(report);

@@ -8,7 +8,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,6 +55,26 @@ final class Database {
                     + "WHERE userid = (SELECT oid FROM pg_roles WHERE rolname = 'baton_app')");
             return new Counters(commits, statements);
         }
+    }
+
+    /** The application's statements that took the most database time so far: where a profile should look. */
+    List<Map<String, Object>> topStatements(int n) throws SQLException {
+        List<Map<String, Object>> top = new ArrayList<>();
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT query, calls, total_exec_time, mean_exec_time, rows FROM bench.pg_stat_statements "
+                        + "WHERE userid = (SELECT oid FROM pg_roles WHERE rolname = 'baton_app') "
+                        + "ORDER BY total_exec_time DESC LIMIT " + n)) {
+            while (rs.next()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                String q = rs.getString("query").replaceAll("\\s+", " ");
+                row.put("query", q.length() > 160 ? q.substring(0, 160) + "..." : q);
+                row.put("calls", rs.getLong("calls"));
+                row.put("totalMs", Math.round(rs.getDouble("total_exec_time")));
+                row.put("meanMs", Math.round(rs.getDouble("mean_exec_time") * 1000) / 1000.0);
+                top.add(row);
+            }
+        }
+        return top;
     }
 
     /** Transactions per second of single-row inserts from {@code clients} connections, with the same durability. */

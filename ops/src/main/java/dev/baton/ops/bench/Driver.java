@@ -37,6 +37,8 @@ final class Driver {
     private final AtomicLong sequence = new AtomicLong();
     private volatile Recorder latency = new Recorder(3);
     private volatile Recorder delivery = new Recorder(3);
+    private final Recorder startCalls = new Recorder(3);
+    private final Recorder updateCalls = new Recorder(3);
     private volatile Semaphore slots = new Semaphore(0);
     private volatile boolean running;
     private volatile boolean starting;
@@ -51,7 +53,7 @@ final class Driver {
     /** Keeps {@code inflight} workflows running for warm-up plus measurement; throughput over the measurement. */
     Run closedLoop(int inflight, int workers, Duration warmup, Duration measure) throws InterruptedException {
         slots = new Semaphore(inflight);
-        List<Thread> threads = begin(workers, 100);
+        List<Thread> threads = begin(workers, 1_000);
         int starters = workload.finalTasks() == 0 ? workers : Math.min(inflight, 8 * tokens.size());
         for (int i = 0; i < starters; i++) {
             int tenant = i % tokens.size();
@@ -73,7 +75,7 @@ final class Driver {
 
     /** Starts {@code perSecond} workflows a second, whatever is in flight, and measures their latency. */
     Run openLoop(double perSecond, int workers, Duration measure) throws InterruptedException {
-        List<Thread> threads = begin(workers, 100);
+        List<Thread> threads = begin(workers, 1_000);
         long intervalNanos = (long) (1_000_000_000L / perSecond);
         AtomicInteger tenant = new AtomicInteger();
         threads.add(Thread.ofVirtual().start(() -> {
@@ -113,17 +115,23 @@ final class Driver {
         return new Run(count, seconds, latency.getIntervalHistogram(), delivery.getIntervalHistogram());
     }
 
+    /**
+     * Starts the workers: each tenant's task types get their share of {@code workers}, at least one long-polling
+     * worker per (tenant, task type), so no worker spins over queues it is not waiting on.
+     */
     private List<Thread> begin(int workers, long pollTimeoutMillis) {
         running = true;
         starting = true;
         List<Thread> threads = new ArrayList<>();
-        if (workload.taskTypes().isEmpty()) {
+        List<String> types = workload.taskTypes();
+        if (types.isEmpty()) {
             return threads;
         }
-        for (int i = 0; i < workers; i++) {
-            int tenant = i % tokens.size();
-            int first = i / tokens.size();
-            threads.add(Thread.ofVirtual().start(() -> work(tenant, first, pollTimeoutMillis)));
+        int lanes = tokens.size() * types.size();
+        for (int i = 0; i < Math.max(workers, lanes); i++) {
+            int tenant = (i / types.size()) % tokens.size();
+            String type = types.get(i % types.size());
+            threads.add(Thread.ofVirtual().start(() -> work(tenant, type, pollTimeoutMillis)));
         }
         return threads;
     }
@@ -164,6 +172,16 @@ final class Driver {
         }
     }
 
+    /** How long the start calls took, as the client saw them, since this driver was made. */
+    Histogram startCallMicros() {
+        return startCalls.getIntervalHistogram();
+    }
+
+    /** How long the task-update calls took, as the client saw them, since this driver was made. */
+    Histogram updateCallMicros() {
+        return updateCalls.getIntervalHistogram();
+    }
+
     /** Workflows finished since this driver was made, warm-up included. */
     long totalCompleted() {
         return completed.get();
@@ -174,6 +192,7 @@ final class Driver {
         HttpResponse<String> r = platform.send("POST", "/api/workflow/" + workload.workflowName(),
                 tokens.get(tenant), workload.input(sequence.incrementAndGet()));
         Platform.expect(r, 200);
+        startCalls.recordValue(Math.max(1, (System.nanoTime() - t0) / 1_000));
         String id = r.body();
         if (workload.finalTasks() == 0) {
             finish(t0, System.nanoTime());
@@ -186,11 +205,8 @@ final class Driver {
         }
     }
 
-    private void work(int tenant, int firstType, long pollTimeoutMillis) {
-        List<String> types = workload.taskTypes();
-        int next = firstType;
+    private void work(int tenant, String type, long pollTimeoutMillis) {
         while (running || !started.isEmpty()) {
-            String type = types.get(next++ % types.size());
             HttpResponse<String> r = platform.send("GET", "/api/tasks/poll/batch/" + type + "?workerid=bench&count=5"
                     + "&timeout=" + pollTimeoutMillis, tokens.get(tenant), null);
             Platform.expect(r, 200);
@@ -198,10 +214,12 @@ final class Driver {
             for (JsonNode task : Platform.JSON.readTree(r.body())) {
                 delivery.recordValue(Math.max(0, now - task.get("scheduledTime").asLong()) * 1_000);
                 String workflowId = task.get("workflowInstanceId").asString();
+                long u0 = System.nanoTime();
                 Platform.expect(platform.send("POST", "/api/tasks", tokens.get(tenant), Map.of(
                         "workflowInstanceId", workflowId, "taskId", task.get("taskId").asString(),
                         "workerId", "bench", "status", "COMPLETED",
                         "outputData", Map.of("n", task.get("inputData").path("n").asLong(0)))), 200);
+                updateCalls.recordValue(Math.max(1, (System.nanoTime() - u0) / 1_000));
                 if (workload.finishes(type) && finalCounts.computeIfAbsent(workflowId, k -> new AtomicInteger())
                         .incrementAndGet() == workload.finalTasks()) {
                     finalCounts.remove(workflowId);

@@ -36,15 +36,18 @@ final class Platform implements AutoCloseable {
         this.log = log;
     }
 
-    static Platform start(Path jar, String jdbcUrl, Path work) throws IOException, InterruptedException {
+    static Platform start(Path jar, String jdbcUrl, Path work, List<String> jvmArgs)
+            throws IOException, InterruptedException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         Path credentials = work.resolve("initial-credentials");
         Path log = work.resolve("platform.log");
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"), "-Xmx1g", "-jar", jar.toString(),
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx1g"));
+        command.addAll(jvmArgs);
+        command.addAll(List.of("-jar", jar.toString(),
                 "--server.port=" + port, "--server.address=127.0.0.1",
                 "--baton.database.url=" + jdbcUrl, "--baton.database.owner-username=postgres",
                 "--baton.database.pool-size=40",

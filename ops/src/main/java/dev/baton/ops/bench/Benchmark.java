@@ -163,9 +163,48 @@ public final class Benchmark {
                 "fractionOfCeiling", round(transitionsPerSecond / ceiling),
                 "linear3StatementsPerTransition", round(linearStatementsPerTransition)));
         report.put("topStatements", db.topStatements(12));
-        report.put("notYetMeasured", List.of("growth with 100k and 1M retained executions",
-                "peer engine (Operaton/Camunda 7) on the same PostgreSQL"));
+        report.put("growth", growth(o, platform, db, one));
+        report.put("notYetMeasured", List.of("peer engine (Operaton/Camunda 7) on the same PostgreSQL"));
         print(report);
+    }
+
+    /**
+     * Linear3 throughput (one tenant) as finished executions pile up, and search latency over them. The short mode
+     * retains only a few thousand, to prove the path works.
+     */
+    private static List<Map<String, Object>> growth(Options o, Platform platform, Database db, List<String> one)
+            throws Exception {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        long retained = 0;
+        for (long target : o.quick() ? List.of(2_000L) : List.of(100_000L, 1_000_000L)) {
+            long t0 = System.nanoTime();
+            db.retainCopies(Workload.LINEAR3.workflowName(), target - retained);
+            retained = target;
+            double fillSeconds = (System.nanoTime() - t0) / 1e9;
+            Driver.Run run = new Driver(platform, Workload.LINEAR3, one).closedLoop(2 * o.workers(), o.workers(),
+                    o.warmup(), o.measure());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("retainedExecutions", retained);
+            row.put("secondsToRetain", round(fillSeconds));
+            row.put("linear3WorkflowsPerSecond", round(run.perSecond()));
+            row.put("searchByType", searchLatency(platform, "/api/workflow/search?size=20&query=workflowType%3D"
+                    + Workload.LINEAR3.workflowName()));
+            row.put("searchFreeText", searchLatency(platform, "/api/workflow/search?size=20&freeText=bench_linear3"));
+            rows.add(row);
+            System.out.printf(Locale.ROOT, "LINEAR3 with %,d retained: %8.1f workflows/s%n", retained,
+                    run.perSecond());
+        }
+        return rows;
+    }
+
+    private static Map<String, Object> searchLatency(Platform platform, String path) {
+        Histogram h = new Histogram(3);
+        for (int i = 0; i < 30; i++) {
+            long t0 = System.nanoTime();
+            Platform.expect(platform.send("GET", path, platform.operatorToken(), null), 200);
+            h.recordValue(Math.max(1, (System.nanoTime() - t0) / 1_000));
+        }
+        return percentiles(h);
     }
 
     @SuppressWarnings("unchecked")
@@ -184,6 +223,9 @@ public final class Benchmark {
         System.out.println("linear3 latency at 80% of peak:  " + latency.get("at80PercentOfPeak"));
         System.out.println("task delivery with long poll:    " + latency.get("deliveryLongPoll"));
         System.out.println("database ceiling and our share:  " + report.get("limit"));
+        for (Map<String, Object> row : (List<Map<String, Object>>) report.get("growth")) {
+            System.out.println("growth:                          " + row);
+        }
     }
 
     private static Map<String, Object> percentiles(Histogram h) {

@@ -77,6 +77,58 @@ final class Database {
         return top;
     }
 
+    /**
+     * Makes the database hold {@code count} more finished executions, each a copy (new ids, spread-out times) of one
+     * finished workflow and its tasks, written as the owner in batches; then refreshes the planner's statistics.
+     */
+    void retainCopies(String workflowName, long count) throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            String source;
+            try (ResultSet rs = s.executeQuery("SELECT id FROM workflows WHERE name = '" + workflowName
+                    + "' AND status = 'COMPLETED' ORDER BY created_at DESC LIMIT 1")) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("no finished " + workflowName + " workflow to copy");
+                }
+                source = rs.getString(1);
+            }
+            List<String> workflowColumns = columns(s, "workflows");
+            List<String> taskColumns = columns(s, "tasks");
+            String workflowCols = String.join(", ", workflowColumns);
+            String taskCols = String.join(", ", taskColumns);
+            String workflowValues = String.join(", ", workflowColumns.stream().map(col -> switch (col) {
+                case "id" -> "ids.wid";
+                case "created_at" -> "created_at - ids.g * interval '1 second'";
+                default -> "workflows." + col;
+            }).toList());
+            String taskValues = String.join(", ", taskColumns.stream().map(col -> switch (col) {
+                case "id" -> "gen_random_uuid()";
+                case "workflow_id" -> "ids.wid";
+                default -> "tasks." + col;
+            }).toList());
+            for (long done = 0; done < count; done += 100_000) {
+                long batch = Math.min(100_000, count - done);
+                s.execute("WITH ids AS (SELECT g, gen_random_uuid() AS wid FROM generate_series(1, " + batch + ") g), "
+                        + "w AS (INSERT INTO workflows (" + workflowCols + ") SELECT " + workflowValues
+                        + " FROM workflows, ids WHERE workflows.id = '" + source + "' RETURNING 1) "
+                        + "INSERT INTO tasks (" + taskCols + ") SELECT " + taskValues
+                        + " FROM tasks, ids WHERE tasks.workflow_id = '" + source + "'");
+            }
+            s.execute("ANALYZE workflows");
+            s.execute("ANALYZE tasks");
+        }
+    }
+
+    private static List<String> columns(Statement s, String table) throws SQLException {
+        List<String> cols = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery("SELECT column_name FROM information_schema.columns "
+                + "WHERE table_schema = 'public' AND table_name = '" + table + "' ORDER BY ordinal_position")) {
+            while (rs.next()) {
+                cols.add(rs.getString(1));
+            }
+        }
+        return cols;
+    }
+
     /** Transactions per second of single-row inserts from {@code clients} connections, with the same durability. */
     double insertCeiling(int clients, int seconds, Path work) throws IOException, InterruptedException {
         Path script = work.resolve("ceiling.sql");

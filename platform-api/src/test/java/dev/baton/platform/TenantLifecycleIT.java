@@ -177,6 +177,17 @@ class TenantLifecycleIT extends PlatformIT {
         }
     }
 
+    @Test
+    void metricsAreForPlatformOperatorsAndHealthForEveryone() throws Exception {
+        assertThat(send("GET", "/actuator/health", null, null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/actuator/metrics/jvm.memory.used", null, null).statusCode()).isEqualTo(401);
+        HttpResponse<String> tenantAdmin = send("GET", "/actuator/metrics/jvm.memory.used", adminToken(), null);
+        assertThat(tenantAdmin.statusCode()).as("a tenant administrator is not an operator").isEqualTo(403);
+        HttpResponse<String> metric = send("GET", "/actuator/metrics/jvm.memory.used", operator, null);
+        assertThat(metric.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(metric.body()).get("name").asString()).isEqualTo("jvm.memory.used");
+    }
+
     private JsonNode createTenantThroughApi() throws Exception {
         String id = "t-" + UUID.randomUUID().toString().substring(0, 8);
         HttpResponse<String> created = send("POST", "/api/admin/tenants", operator, "{\"id\":\"" + id + "\"}");

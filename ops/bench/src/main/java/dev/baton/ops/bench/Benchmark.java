@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.DoubleSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -22,46 +23,60 @@ import org.HdrHistogram.Histogram;
  */
 public final class Benchmark {
 
-    private record Options(boolean quick, Path platformJar, Path out, int workers, int tenants,
+    private record Options(boolean quick, Path platformJar, Path peerJar, Path out, int workers, int tenants,
             List<String> platformJvmArgs) {
 
         static Options parse(String[] args) {
             boolean quick = false;
             Path jar = Path.of("platform-api/target/baton-platform-api-0.1.0-SNAPSHOT.jar");
+            Path peerJar = Path.of("ops/camunda-peer/target/baton-camunda-peer.jar");
             Path out = Path.of("ops/target/benchmark.json");
             int workers = 32;
-            int tenants = 100;
+            Integer tenants = null;
             List<String> jvmArgs = new ArrayList<>();
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--short" -> quick = true;
                     case "--platform-jar" -> jar = Path.of(args[++i]);
+                    case "--peer-jar" -> peerJar = Path.of(args[++i]);
                     case "--out" -> out = Path.of(args[++i]);
                     case "--workers" -> workers = Integer.parseInt(args[++i]);
                     case "--tenants" -> tenants = Integer.parseInt(args[++i]);
                     // e.g. -XX:StartFlightRecording=filename=platform.jfr,settings=profile to profile the server
                     case "--platform-jvm-arg" -> jvmArgs.add(args[++i]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]
-                            + "; use --short, --platform-jar <jar>, --out <json>, --workers <n>, --tenants <n>, "
-                            + "--platform-jvm-arg <arg>");
+                            + "; use --short, --platform-jar <jar>, --peer-jar <jar>, --out <json>, --workers <n>, "
+                            + "--tenants <n>, --platform-jvm-arg <arg>");
                 }
             }
-            if (!Files.isRegularFile(jar)) {
-                throw new IllegalArgumentException("no platform jar at " + jar + "; build it first (bin/bench does)");
+            for (Path p : List.of(jar, peerJar)) {
+                if (!Files.isRegularFile(p)) {
+                    throw new IllegalArgumentException("no jar at " + p + "; build it first (bin/bench does)");
+                }
             }
-            return new Options(quick, jar, out, workers, tenants, List.copyOf(jvmArgs));
+            // the short mode spreads the load over fewer tenants: making a hundred takes a fifth of its time
+            return new Options(quick, jar, peerJar, out, workers, tenants != null ? tenants : quick ? 10 : 100,
+                    List.copyOf(jvmArgs));
         }
 
         Duration warmup() {
-            return Duration.ofSeconds(quick ? 2 : 10);
+            return Duration.ofSeconds(quick ? 1 : 10);
         }
 
         Duration measure() {
-            return Duration.ofSeconds(quick ? 4 : 30);
+            return Duration.ofSeconds(quick ? 3 : 30);
         }
     }
 
+    private static final long STARTED = System.nanoTime();
+
     private Benchmark() {}
+
+    /** A line of progress, stamped with the seconds since the benchmark began. */
+    private static void progress(String format, Object... args) {
+        System.out.printf(Locale.ROOT, "[%6.1f s] %s%n", (System.nanoTime() - STARTED) / 1e9,
+                String.format(Locale.ROOT, format, args));
+    }
 
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
@@ -80,12 +95,14 @@ public final class Benchmark {
             String url = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
             Database db = new Database(url, pg.getPort());
             db.prepare();
+            progress("PostgreSQL started");
             try (Platform platform = Platform.start(o.platformJar(), url, work, o.platformJvmArgs())) {
+                progress("platform started");
                 run(o, platform, db, work, report);
             }
         }
         Files.createDirectories(o.out().toAbsolutePath().getParent());
-        Files.writeString(o.out(), Platform.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        Files.writeString(o.out(), Http.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report));
         System.out.println("\nwritten to " + o.out().toAbsolutePath());
     }
 
@@ -102,51 +119,25 @@ public final class Benchmark {
                 w.register(platform, token);
             }
         }
+        progress("%d tenants made, workloads registered", many.size() + 1);
 
         List<Map<String, Object>> throughput = new ArrayList<>();
-        double linearPeak = 0;
-        double linearStatementsPerTransition = 0;
+        Map<String, Object> linearRow = Map.of();
         for (Workload w : Workload.values()) {
             for (List<String> tenants : List.of(one, many)) {
-                Database.Counters before = db.counters();
-                double cpuBefore = cpuSeconds(platform.pid());
-                double allocBefore = platform.metric("jvm.gc.memory.allocated", null);
-                Driver driver = new Driver(platform, w, tenants);
-                int workers = Math.max(o.workers(), tenants.size());
-                Driver.Run run = driver.closedLoop(2 * o.workers(), workers, o.warmup(), o.measure());
-                Database.Counters cost = db.counters().minus(before);
-                double workflows = driver.totalCompleted();
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("workload", w.name());
-                row.put("tenants", tenants.size());
-                row.put("workflowsPerSecond", round(run.perSecond()));
-                row.put("p50Ms", ms(run.latencyMicros(), 50));
-                row.put("p99Ms", ms(run.latencyMicros(), 99));
-                row.put("startCall", percentiles(driver.startCallMicros()));
-                row.put("updateCall", percentiles(driver.updateCallMicros()));
-                row.put("commitsPerWorkflow", round(cost.commits() / workflows));
-                row.put("statementsPerWorkflow", round(cost.statements() / workflows));
-                row.put("commitsPerTransition", round(cost.commits() / workflows / w.transitions()));
-                row.put("statementsPerTransition", round(cost.statements() / workflows / w.transitions()));
-                row.put("cpuSecondsPer1000", round((cpuSeconds(platform.pid()) - cpuBefore) / workflows * 1000));
-                row.put("allocatedMiBPer1000", round((platform.metric("jvm.gc.memory.allocated", null)
-                        - allocBefore) / workflows * 1000 / (1 << 20)));
+                Map<String, Object> row = throughput(o, platform, platform.server(), db, Database.OURS, w, tenants,
+                        () -> platform.metric("jvm.gc.memory.allocated", null));
                 throughput.add(row);
                 if (w == Workload.LINEAR3 && tenants.size() == 1) {
-                    linearPeak = run.perSecond();
-                    linearStatementsPerTransition = cost.statements() / workflows / w.transitions();
+                    linearRow = row;
                 }
-                System.out.printf(Locale.ROOT, "%-8s %3d tenant(s): %8.1f workflows/s%n", w, tenants.size(),
-                        run.perSecond());
             }
         }
         report.put("throughput", throughput);
         report.put("heapUsedMiBAfterThroughput", round(platform.metric("jvm.memory.used", "area:heap") / (1 << 20)));
 
-        Map<String, Object> latency = new LinkedHashMap<>();
-        Driver.Run low = new Driver(platform, Workload.LINEAR3, one).oneAtATime(o.quick() ? 50 : 500);
-        latency.put("lowLoad", percentiles(low.latencyMicros()));
-        latency.put("deliveryLongPoll", percentiles(low.deliveryMicros()));
+        double linearPeak = (double) linearRow.get("workflowsPerSecond");
+        Map<String, Object> latency = lowLoad(o, platform, one, db, Database.OURS);
         double rate = Math.max(1, 0.8 * linearPeak);
         Driver.Run loaded = new Driver(platform, Workload.LINEAR3, one).openLoop(rate, o.workers(), o.measure());
         Map<String, Object> at80 = percentiles(loaded.latencyMicros());
@@ -154,6 +145,7 @@ public final class Benchmark {
         at80.put("achievedPerSecond", round(loaded.perSecond()));
         latency.put("at80PercentOfPeak", at80);
         report.put("latencyLinear3", latency);
+        progress("latency measured");
 
         double ceiling = db.insertCeiling(o.workers(), o.quick() ? 5 : 20, work);
         double transitionsPerSecond = linearPeak * Workload.LINEAR3.transitions();
@@ -161,11 +153,98 @@ public final class Benchmark {
                 "pgbenchSingleInsertTps", round(ceiling),
                 "linear3TransitionsPerSecond", round(transitionsPerSecond),
                 "fractionOfCeiling", round(transitionsPerSecond / ceiling),
-                "linear3StatementsPerTransition", round(linearStatementsPerTransition)));
+                "linear3StatementsPerTransition", linearRow.get("statementsPerTransition")));
+        progress("database ceiling measured: %.0f tps", ceiling);
         report.put("topStatements", db.topStatements(12));
+        report.put("peer", peer(o, db, work, linearRow, latency));
         report.put("growth", growth(o, platform, db, one));
-        report.put("notYetMeasured", List.of("peer engine (Operaton/Camunda 7) on the same PostgreSQL"));
         print(report);
+    }
+
+    /** One closed-loop run of {@code w} on {@code engine}: throughput, and its cost from PostgreSQL and /proc. */
+    private static Map<String, Object> throughput(Options o, Engine engine, JarProcess server, Database db,
+            Database.Account account, Workload w, List<String> callers, DoubleSupplier allocatedBytes)
+            throws Exception {
+        Database.Counters before = db.counters(account);
+        double cpuBefore = server.cpuSeconds();
+        double allocBefore = allocatedBytes == null ? 0 : allocatedBytes.getAsDouble();
+        Driver driver = new Driver(engine, w, callers);
+        int workers = Math.max(o.workers(), callers.size());
+        Driver.Run run = driver.closedLoop(2 * o.workers(), workers, o.warmup(), o.measure());
+        Database.Counters cost = db.counters(account).minus(before);
+        double workflows = driver.totalCompleted();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("workload", w.name());
+        row.put("tenants", callers.size());
+        row.put("workflowsPerSecond", round(run.perSecond()));
+        row.put("p50Ms", ms(run.latencyMicros(), 50));
+        row.put("p99Ms", ms(run.latencyMicros(), 99));
+        row.put("startCall", percentiles(driver.startCallMicros()));
+        row.put("updateCall", percentiles(driver.updateCallMicros()));
+        row.put("commitsPerWorkflow", round(cost.commits() / workflows));
+        row.put("statementsPerWorkflow", round(cost.statements() / workflows));
+        row.put("commitsPerTransition", round(cost.commits() / workflows / w.transitions()));
+        row.put("statementsPerTransition", round(cost.statements() / workflows / w.transitions()));
+        row.put("cpuSecondsPer1000", round((server.cpuSeconds() - cpuBefore) / workflows * 1000));
+        if (allocatedBytes != null) {
+            row.put("allocatedMiBPer1000", round((allocatedBytes.getAsDouble() - allocBefore) / workflows * 1000
+                    / (1 << 20)));
+        }
+        progress("%-8s %3d tenant(s): %8.1f workflows/s", w, callers.size(), run.perSecond());
+        return row;
+    }
+
+    /** Linear3 one workflow at a time: latency without queueing, commits per workflow, long-poll delivery. */
+    private static Map<String, Object> lowLoad(Options o, Engine engine, List<String> callers, Database db,
+            Database.Account account) throws Exception {
+        int count = o.quick() ? 30 : 500;
+        Database.Counters before = db.counters(account);
+        Driver.Run low = new Driver(engine, Workload.LINEAR3, callers).oneAtATime(count);
+        Database.Counters cost = db.counters(account).minus(before);
+        Map<String, Object> lowLoad = percentiles(low.latencyMicros());
+        lowLoad.put("commitsPerWorkflow", round((double) cost.commits() / count));
+        lowLoad.put("statementsPerWorkflow", round((double) cost.statements() / count));
+        Map<String, Object> latency = new LinkedHashMap<>();
+        latency.put("lowLoad", lowLoad);
+        latency.put("deliveryLongPoll", percentiles(low.deliveryMicros()));
+        return latency;
+    }
+
+    /**
+     * Workload (a) on the peer engine, Camunda 7 with external-task workers, on its own database in the same
+     * PostgreSQL, with the same workers and in-flight count as ours; and our figures as ratios to its.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> peer(Options o, Database db, Path work, Map<String, Object> ours,
+            Map<String, Object> ourLatency) throws Exception {
+        Map<String, Object> peer = new LinkedHashMap<>();
+        try (Camunda camunda = Camunda.start(o.peerJar(), db.peerJdbcUrl(), work)) {
+            progress("peer started: Camunda %s", camunda.version());
+            List<String> one = List.of("peer");
+            peer.put("engine", "Camunda " + camunda.version()
+                    + " (Spring Boot starter with REST API, history level full, external-task workers)");
+            Map<String, Object> row = throughput(o, camunda, camunda.server(), db, Database.PEER, Workload.LINEAR3,
+                    one, null);
+            peer.put("throughput", row);
+            Map<String, Object> latency = lowLoad(o, camunda, one, db, Database.PEER);
+            peer.putAll(latency);
+            Map<String, Object> ourLow = (Map<String, Object>) ourLatency.get("lowLoad");
+            Map<String, Object> peerLow = (Map<String, Object>) latency.get("lowLoad");
+            Map<String, Object> ratios = new LinkedHashMap<>();
+            ratios.put("throughput", ratio(ours, row, "workflowsPerSecond"));
+            ratios.put("commitsPerWorkflow", ratio(ours, row, "commitsPerWorkflow"));
+            ratios.put("statementsPerWorkflow", ratio(ours, row, "statementsPerWorkflow"));
+            ratios.put("cpuSecondsPer1000", ratio(ours, row, "cpuSecondsPer1000"));
+            ratios.put("lowLoadP50", ratio(ourLow, peerLow, "p50Ms"));
+            ratios.put("lowLoadP99", ratio(ourLow, peerLow, "p99Ms"));
+            ratios.put("lowLoadCommitsPerWorkflow", ratio(ourLow, peerLow, "commitsPerWorkflow"));
+            peer.put("oursToPeer", ratios);
+        }
+        return peer;
+    }
+
+    private static double ratio(Map<String, Object> ours, Map<String, Object> peer, String key) {
+        return round((double) ours.get(key) / (double) peer.get(key));
     }
 
     /**
@@ -191,8 +270,7 @@ public final class Benchmark {
                     + Workload.LINEAR3.workflowName()));
             row.put("searchFreeText", searchLatency(platform, "/api/workflow/search?size=20&freeText=bench_linear3"));
             rows.add(row);
-            System.out.printf(Locale.ROOT, "LINEAR3 with %,d retained: %8.1f workflows/s%n", retained,
-                    run.perSecond());
+            progress("LINEAR3 with %,d retained: %8.1f workflows/s", retained, run.perSecond());
         }
         return rows;
     }
@@ -201,7 +279,7 @@ public final class Benchmark {
         Histogram h = new Histogram(3);
         for (int i = 0; i < 30; i++) {
             long t0 = System.nanoTime();
-            Platform.expect(platform.send("GET", path, platform.operatorToken(), null), 200);
+            Http.expect(platform.send("GET", path, platform.operatorToken(), null), 200);
             h.recordValue(Math.max(1, (System.nanoTime() - t0) / 1_000));
         }
         return percentiles(h);
@@ -223,6 +301,15 @@ public final class Benchmark {
         System.out.println("linear3 latency at 80% of peak:  " + latency.get("at80PercentOfPeak"));
         System.out.println("task delivery with long poll:    " + latency.get("deliveryLongPoll"));
         System.out.println("database ceiling and our share:  " + report.get("limit"));
+        Map<String, Object> peer = (Map<String, Object>) report.get("peer");
+        Map<String, Object> peerRow = (Map<String, Object>) peer.get("throughput");
+        System.out.println("peer:                            " + peer.get("engine"));
+        System.out.printf(Locale.ROOT, "peer linear3: %s wf/s, p50 %s ms, p99 %s ms, %s commits/wf, %s stmt/wf, "
+                + "%s cpu s/1k%n", peerRow.get("workflowsPerSecond"), peerRow.get("p50Ms"), peerRow.get("p99Ms"),
+                peerRow.get("commitsPerWorkflow"), peerRow.get("statementsPerWorkflow"),
+                peerRow.get("cpuSecondsPer1000"));
+        System.out.println("peer linear3, one at a time:     " + peer.get("lowLoad"));
+        System.out.println("ours to the peer:                " + peer.get("oursToPeer"));
         for (Map<String, Object> row : (List<Map<String, Object>>) report.get("growth")) {
             System.out.println("growth:                          " + row);
         }
@@ -240,14 +327,6 @@ public final class Benchmark {
 
     private static double ms(Histogram h, double percentile) {
         return round(h.getValueAtPercentile(percentile) / 1000.0);
-    }
-
-    /** User plus system CPU time of a process, from /proc (Linux). */
-    private static double cpuSeconds(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        return ticks / 100.0;
     }
 
     private static double round(double v) {

@@ -22,12 +22,21 @@ import java.util.regex.Pattern;
  */
 final class Database {
 
-    /** Counters at one moment: commits in the database, statements run by the application's role. */
+    /** Counters at one moment: commits in one database, statements run by one role. */
     record Counters(long commits, long statements) {
         Counters minus(Counters earlier) {
             return new Counters(commits - earlier.commits, statements - earlier.statements);
         }
     }
+
+    /** Whose commits and statements to count: a database and the role an engine connects as. */
+    record Account(String database, String role) {}
+
+    /** Our platform: the benchmark's main database, the application's role. */
+    static final Account OURS = new Account("postgres", "baton_app");
+
+    /** The peer engine: a database and role of its own. */
+    static final Account PEER = new Account(Camunda.DATABASE, Camunda.DATABASE);
 
     private final String jdbcUrl;
     private final int port;
@@ -43,16 +52,24 @@ final class Database {
             s.execute("CREATE SCHEMA IF NOT EXISTS bench");
             s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements SCHEMA bench");
             s.execute("CREATE TABLE IF NOT EXISTS bench.ceiling (id bigserial PRIMARY KEY, v integer NOT NULL)");
+            // the peer engine's: a database and role of its own, so its commits and statements count apart
+            s.execute("CREATE ROLE " + Camunda.DATABASE + " LOGIN");
+            s.execute("CREATE DATABASE " + Camunda.DATABASE + " OWNER " + Camunda.DATABASE);
         }
     }
 
+    /** The URL of the database the peer engine uses. */
+    String peerJdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + Camunda.DATABASE;
+    }
+
     /** PostgreSQL publishes backend statistics about once a second, so this waits a little for them to settle. */
-    Counters counters() throws SQLException, InterruptedException {
+    Counters counters(Account account) throws SQLException, InterruptedException {
         Thread.sleep(1_200);
         try (Connection c = connect(); Statement s = c.createStatement()) {
-            long commits = single(s, "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()");
+            long commits = single(s, "SELECT xact_commit FROM pg_stat_database WHERE datname = '" + account.database() + "'");
             long statements = single(s, "SELECT coalesce(sum(calls), 0) FROM bench.pg_stat_statements "
-                    + "WHERE userid = (SELECT oid FROM pg_roles WHERE rolname = 'baton_app')");
+                    + "WHERE userid = (SELECT oid FROM pg_roles WHERE rolname = '" + account.role() + "')");
             return new Counters(commits, statements);
         }
     }

@@ -1,6 +1,5 @@
 package dev.baton.ops.bench;
 
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,11 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import tools.jackson.databind.JsonNode;
 
 /**
- * Drives one workload over HTTP: starters start workflows, workers (one virtual thread each) long-poll their task
- * types and complete what they get, and every workflow's start-to-completion time goes into a histogram.
+ * Drives one workload on one engine: starters start workflows, workers (one virtual thread each) long-poll their
+ * task types and complete what they get, and every workflow's start-to-completion time goes into a histogram.
  */
 final class Driver {
 
@@ -27,7 +25,7 @@ final class Driver {
         }
     }
 
-    private final Platform platform;
+    private final Engine engine;
     private final Workload workload;
     private final List<String> tokens;
     private final Map<String, Long> started = new ConcurrentHashMap<>();
@@ -43,9 +41,9 @@ final class Driver {
     private volatile boolean running;
     private volatile boolean starting;
 
-    /** @param tokens one token per tenant; the load is spread evenly over them */
-    Driver(Platform platform, Workload workload, List<String> tokens) {
-        this.platform = platform;
+    /** @param tokens one caller per tenant; the load is spread evenly over them */
+    Driver(Engine engine, Workload workload, List<String> tokens) {
+        this.engine = engine;
         this.workload = workload;
         this.tokens = tokens;
     }
@@ -189,11 +187,8 @@ final class Driver {
 
     private void start(int tenant) {
         long t0 = System.nanoTime();
-        HttpResponse<String> r = platform.send("POST", "/api/workflow/" + workload.workflowName(),
-                tokens.get(tenant), workload.input(sequence.incrementAndGet()));
-        Platform.expect(r, 200);
+        String id = engine.start(tokens.get(tenant), workload, sequence.incrementAndGet());
         startCalls.recordValue(Math.max(1, (System.nanoTime() - t0) / 1_000));
-        String id = r.body();
         if (workload.finalTasks() == 0) {
             finish(t0, System.nanoTime());
             return;
@@ -207,18 +202,13 @@ final class Driver {
 
     private void work(int tenant, String type, long pollTimeoutMillis) {
         while (running || !started.isEmpty()) {
-            HttpResponse<String> r = platform.send("GET", "/api/tasks/poll/batch/" + type + "?workerid=bench&count=5"
-                    + "&timeout=" + pollTimeoutMillis, tokens.get(tenant), null);
-            Platform.expect(r, 200);
+            List<Engine.Task> tasks = engine.poll(tokens.get(tenant), type, 5, pollTimeoutMillis);
             long now = System.currentTimeMillis();
-            for (JsonNode task : Platform.JSON.readTree(r.body())) {
-                delivery.recordValue(Math.max(0, now - task.get("scheduledTime").asLong()) * 1_000);
-                String workflowId = task.get("workflowInstanceId").asString();
+            for (Engine.Task task : tasks) {
+                delivery.recordValue(Math.max(0, now - task.queuedAtMillis()) * 1_000);
+                String workflowId = task.instanceId();
                 long u0 = System.nanoTime();
-                Platform.expect(platform.send("POST", "/api/tasks", tokens.get(tenant), Map.of(
-                        "workflowInstanceId", workflowId, "taskId", task.get("taskId").asString(),
-                        "workerId", "bench", "status", "COMPLETED",
-                        "outputData", Map.of("n", task.get("inputData").path("n").asLong(0)))), 200);
+                engine.complete(tokens.get(tenant), task);
                 updateCalls.recordValue(Math.max(1, (System.nanoTime() - u0) / 1_000));
                 if (workload.finishes(type) && finalCounts.computeIfAbsent(workflowId, k -> new AtomicInteger())
                         .incrementAndGet() == workload.finalTasks()) {

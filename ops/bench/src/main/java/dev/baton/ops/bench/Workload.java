@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /** A workflow shape the benchmark drives, defined in {@code workloads/<file>.json}. */
@@ -58,19 +57,15 @@ enum Workload {
     void register(Platform platform, String token) {
         JsonNode def = definition();
         if (!def.get("taskDefs").isEmpty()) {
-            Platform.expect(platform.send("POST", "/api/metadata/taskdefs", token, def.get("taskDefs").toString()),
+            Http.expect(platform.send("POST", "/api/metadata/taskdefs", token, def.get("taskDefs").toString()),
                     200);
         }
-        Platform.expect(platform.send("POST", "/api/metadata/workflow", token, def.get("workflow").toString()), 200);
-    }
-
-    Map<String, Object> input(long n) {
-        return Map.of("n", n, "kind", "go");
+        Http.expect(platform.send("POST", "/api/metadata/workflow", token, def.get("workflow").toString()), 200);
     }
 
     private JsonNode definition() {
         try (InputStream in = Workload.class.getResourceAsStream("/workloads/" + file + ".json")) {
-            return Platform.JSON.readTree(in);
+            return Http.JSON.readTree(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

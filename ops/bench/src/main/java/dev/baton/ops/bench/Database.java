@@ -135,6 +135,13 @@ final class Database {
         }
     }
 
+    /** All workflows in the database, of every tenant and status. */
+    long workflowCount() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            return single(s, "SELECT count(*) FROM workflows");
+        }
+    }
+
     private static List<String> columns(Statement s, String table) throws SQLException {
         List<String> cols = new ArrayList<>();
         try (ResultSet rs = s.executeQuery("SELECT column_name FROM information_schema.columns "

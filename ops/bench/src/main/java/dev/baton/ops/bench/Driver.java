@@ -28,6 +28,7 @@ final class Driver {
     private final Engine engine;
     private final Workload workload;
     private final List<String> tokens;
+    private final int batch;
     private final Map<String, Long> started = new ConcurrentHashMap<>();
     private final Map<String, Long> finishedEarly = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> finalCounts = new ConcurrentHashMap<>();
@@ -43,6 +44,12 @@ final class Driver {
 
     /** @param tokens one caller per tenant; the load is spread evenly over them */
     Driver(Engine engine, Workload workload, List<String> tokens) {
+        this(engine, workload, tokens, 5);
+    }
+
+    /** @param batch how many tasks a worker asks for in one poll */
+    Driver(Engine engine, Workload workload, List<String> tokens, int batch) {
+        this.batch = batch;
         this.engine = engine;
         this.workload = workload;
         this.tokens = tokens;
@@ -202,7 +209,7 @@ final class Driver {
 
     private void work(int tenant, String type, long pollTimeoutMillis) {
         while (running || !started.isEmpty()) {
-            List<Engine.Task> tasks = engine.poll(tokens.get(tenant), type, 5, pollTimeoutMillis);
+            List<Engine.Task> tasks = engine.poll(tokens.get(tenant), type, batch, pollTimeoutMillis);
             long now = System.currentTimeMillis();
             for (Engine.Task task : tasks) {
                 delivery.recordValue(Math.max(0, now - task.queuedAtMillis()) * 1_000);

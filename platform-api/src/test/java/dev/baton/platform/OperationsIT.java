@@ -82,6 +82,25 @@ class OperationsIT extends PlatformIT {
     }
 
     @Test
+    void restartWithTheLatestDefinitionRunsAndKeepsTheNewVersion() {
+        UUID id = start(name, Map.of("x", 1));
+        complete(poll(a), Map.of("y", 2));
+        complete(poll(b), Map.of("z", 3));
+        awaitStatus(id, WorkflowStatus.COMPLETED, SHORT);
+        registerWorkflow("""
+                {"name":"%s","version":2,"tasks":[{"name":"%s","taskReferenceName":"only_b",
+                 "inputParameters":{"y":"${workflow.input.x}"}}],"outputParameters":{"z":"${only_b.output.z}"}}"""
+                .formatted(name, b));
+        workflows.restart(TENANT, id, true);
+        assertThat(workflow(id).getTasks()).extracting(Task::getReferenceTaskName).containsExactly("only_b");
+        complete(poll(b), Map.of("z", 7));
+        Workflow done = awaitStatus(id, WorkflowStatus.COMPLETED, SHORT);
+        assertThat(done.getOutput()).isEqualTo(Map.of("z", 7));
+        assertThat(done.getWorkflowDefinition().version()).as("the snapshot written on restart is kept").isEqualTo(2);
+        assertThat(done.getWorkflowVersion()).isEqualTo(2);
+    }
+
+    @Test
     void retryResumesAFailedWorkflowFromTheFailedTask() {
         UUID id = start(name, Map.of("x", 1));
         complete(poll(a), Map.of("y", 2));

@@ -35,11 +35,13 @@ public final class ExecutionStore {
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
     private final JsonCodec json;
+    private final SnapshotCache definitions;
 
     public ExecutionStore(JdbcClient jdbc, JdbcTemplate template, JsonCodec json) {
         this.jdbc = jdbc;
         this.template = template;
         this.json = json;
+        this.definitions = new SnapshotCache(json);
     }
 
     /** Inserts a new workflow row; returns false when its idempotency key is already taken. */
@@ -63,18 +65,31 @@ public final class ExecutionStore {
                 .update() > 0;
     }
 
-    public void updateWorkflow(Workflow w) {
-        jdbc.sql("""
-                UPDATE workflows SET status = ?, correlation_id = ?, definition = ?::jsonb, input = ?::jsonb,
-                  output = ?::jsonb, variables = ?::jsonb, reason = ?, failed_task_names = ?, failed_ref_names = ?,
-                  updated_at = ?, ended_at = ?, last_retried_at = ?, timeout_at = ?, version = ?
-                WHERE id = ?""")
-                .params(w.getStatus().name(), w.getCorrelationId(), json.write(w.getWorkflowDefinition()),
-                        json.write(w.getInput()), json.write(w.getOutput()), json.write(w.getVariables()),
-                        w.getReasonForIncompletion(), textArray(w.getFailedTaskNames()),
-                        textArray(w.getFailedReferenceTaskNames()), ts(w.getUpdated()), ts(w.getEnded()),
-                        ts(w.getLastRetried()), ts(w.getTimeoutAt()), w.getWorkflowVersion(), w.getWorkflowId())
+    /**
+     * Writes the workflow's changing fields. The definition snapshot is written only when {@code withDefinition}:
+     * it changes only on a restart with the latest definition, and rewriting it on every decision was the largest
+     * value each update wrote.
+     */
+    public void updateWorkflow(Workflow w, boolean withDefinition) {
+        jdbc.sql("UPDATE workflows SET status = ?, correlation_id = ?, input = ?::jsonb, output = ?::jsonb, "
+                        + "variables = ?::jsonb, reason = ?, failed_task_names = ?, failed_ref_names = ?, updated_at = ?, "
+                        + "ended_at = ?, last_retried_at = ?, timeout_at = ?, version = ?"
+                        + (withDefinition ? ", definition = ?::jsonb" : "") + " WHERE id = ?")
+                .params(updateParams(w, withDefinition))
                 .update();
+    }
+
+    private List<Object> updateParams(Workflow w, boolean withDefinition) {
+        List<Object> params = new ArrayList<>(Arrays.asList(w.getStatus().name(), w.getCorrelationId(),
+                json.write(w.getInput()), json.write(w.getOutput()), json.write(w.getVariables()),
+                w.getReasonForIncompletion(), textArray(w.getFailedTaskNames()),
+                textArray(w.getFailedReferenceTaskNames()), ts(w.getUpdated()), ts(w.getEnded()),
+                ts(w.getLastRetried()), ts(w.getTimeoutAt()), w.getWorkflowVersion()));
+        if (withDefinition) {
+            params.add(json.write(w.getWorkflowDefinition()));
+        }
+        params.add(w.getWorkflowId());
+        return params;
     }
 
     /** Loads a workflow and its tasks, holding the workflow's row lock until the transaction ends. */
@@ -253,7 +268,7 @@ public final class ExecutionStore {
         w.setIdempotencyKey(rs.getString("idempotency_key"));
         w.setParentWorkflowId(rs.getObject("parent_workflow_id", UUID.class));
         w.setParentWorkflowTaskId(rs.getObject("parent_task_id", UUID.class));
-        w.setWorkflowDefinition(json.read(rs.getString("definition"), WorkflowDef.class));
+        w.setWorkflowDefinition(definitions.parse(rs.getString("definition")));
         w.setInput(json.readMap(rs.getString("input")));
         w.setOutput(json.readMap(rs.getString("output")));
         w.setVariables(json.readMap(rs.getString("variables")));

@@ -110,8 +110,8 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
             if (!store.insertWorkflow(w)) {
                 throw new DuplicateKeyException("idempotency key " + w.getIdempotencyKey() + " was taken concurrently");
             }
-        } else if (run.workflowChanged) {
-            store.updateWorkflow(w);
+        } else if (run.workflowChanged || run.definitionChanged) {
+            store.updateWorkflow(w, run.definitionChanged);
         }
         store.deleteTasks(run.removed);
         store.insertTasks(run.tenant.value(), run.added);
@@ -134,6 +134,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         run.removed.clear();
         run.isNew = false;
         run.workflowChanged = false;
+        run.definitionChanged = false;
     }
 
     private static void countQueued(WorkflowRun run, Task t, Map<String, Integer> queued) {
@@ -366,6 +367,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
                 w.setWorkflowDefinition(definition(w.getWorkflowName(), null));
             }
             WorkflowRun run = newRun(tenant, w);
+            run.definitionChanged = useLatestDefinition;
             w.getTasks().forEach(t -> run.removed.add(t.getTaskId()));
             w.setTasks(new ArrayList<>());
             reopen(run);

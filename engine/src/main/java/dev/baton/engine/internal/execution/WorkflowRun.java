@@ -27,6 +27,8 @@ public final class WorkflowRun {
     private final Function<String, Optional<TaskDef>> taskDefs;
     private final Map<String, Optional<TaskDef>> taskDefCache = new HashMap<>();
     boolean workflowChanged;
+    /** Set when the run replaced the workflow's definition snapshot (a restart with the latest definition). */
+    boolean definitionChanged;
     boolean isNew;
     /** Set when the workflow reached a terminal state during this change. */
     boolean ended;

@@ -38,6 +38,15 @@ class OperationsIT extends PlatformIT {
                  "outputParameters":{"z":"${b.output.z}"}}""".formatted(name, a, b));
     }
 
+    /** Runs the two-step workflow to completion and returns its id. */
+    private UUID completedRun() {
+        UUID id = start(name, Map.of("x", 1));
+        complete(poll(a), Map.of("y", 2));
+        complete(poll(b), Map.of("z", 3));
+        awaitStatus(id, WorkflowStatus.COMPLETED, SHORT);
+        return id;
+    }
+
     @Test
     void aPausedWorkflowSchedulesNothingNewUntilResumed() {
         UUID id = start(name, Map.of("x", 1));
@@ -68,10 +77,7 @@ class OperationsIT extends PlatformIT {
 
     @Test
     void restartRunsAnEndedWorkflowAgainFromTheStart() {
-        UUID id = start(name, Map.of("x", 1));
-        complete(poll(a), Map.of("y", 2));
-        complete(poll(b), Map.of("z", 3));
-        awaitStatus(id, WorkflowStatus.COMPLETED, SHORT);
+        UUID id = completedRun();
         workflows.restart(TENANT, id, false);
         Workflow again = workflow(id);
         assertThat(again.getStatus()).isEqualTo(WorkflowStatus.RUNNING);
@@ -83,10 +89,7 @@ class OperationsIT extends PlatformIT {
 
     @Test
     void restartWithTheLatestDefinitionRunsAndKeepsTheNewVersion() {
-        UUID id = start(name, Map.of("x", 1));
-        complete(poll(a), Map.of("y", 2));
-        complete(poll(b), Map.of("z", 3));
-        awaitStatus(id, WorkflowStatus.COMPLETED, SHORT);
+        UUID id = completedRun();
         registerWorkflow("""
                 {"name":"%s","version":2,"tasks":[{"name":"%s","taskReferenceName":"only_b",
                  "inputParameters":{"y":"${workflow.input.x}"}}],"outputParameters":{"z":"${only_b.output.z}"}}"""

@@ -247,6 +247,7 @@ public final class Benchmark {
     private static Map<String, Object> peer(Options o, Platform platform, List<String> one, Database db, Path work,
             Map<String, Object> ours, Map<String, Object> ourLatency) throws Exception {
         Map<String, Object> peer = new LinkedHashMap<>();
+        List<Map<String, Object>> runs = new ArrayList<>();
         Map<String, Object> best = null;
         Load bestLoad = null;
         try (Camunda camunda = Camunda.start(o.peerJar(), db.peerJdbcUrl(), work)) {
@@ -254,7 +255,6 @@ public final class Benchmark {
             List<String> caller = List.of("peer");
             peer.put("engine", "Camunda " + camunda.version()
                     + " (Spring Boot starter with REST API, history level full, external-task workers)");
-            List<Map<String, Object>> runs = new ArrayList<>();
             for (Load load : o.peerLoads()) {
                 Map<String, Object> row = throughput(runs.isEmpty() ? load.first() : load, camunda, camunda.server(),
                         db, Database.PEER, Workload.LINEAR3, caller, null);
@@ -275,8 +275,7 @@ public final class Benchmark {
         Map<String, Object> peerLow = (Map<String, Object>) peer.get("lowLoad");
         Map<String, Object> ratios = new LinkedHashMap<>();
         ratios.put("throughput", ratio(oursAtBest, best, "workflowsPerSecond"));
-        ratios.put("throughputAtOurLoad", ratio(ours, ((List<Map<String, Object>>) peer.get("throughput")).get(0),
-                "workflowsPerSecond"));
+        ratios.put("throughputAtOurLoad", ratio(ours, runs.get(0), "workflowsPerSecond"));
         ratios.put("commitsPerWorkflow", ratio(oursAtBest, best, "commitsPerWorkflow"));
         ratios.put("statementsPerWorkflow", ratio(oursAtBest, best, "statementsPerWorkflow"));
         ratios.put("cpuSecondsPer1000", ratio(oursAtBest, best, "cpuSecondsPer1000"));
@@ -307,8 +306,8 @@ public final class Benchmark {
             retained = target;
             double fillSeconds = (System.nanoTime() - t0) / 1e9;
             Load load = o.load();
-            Driver.Run run = new Driver(platform, Workload.LINEAR3, one).closedLoop(load.inflight(), load.workers(),
-                    load.warmup(), load.measure());
+            Driver.Run run = new Driver(platform, Workload.LINEAR3, one, load.batch()).closedLoop(load.inflight(),
+                    load.workers(), load.warmup(), load.measure());
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("retainedExecutions", retained);
             row.put("workflowsInDatabase", db.workflowCount());

@@ -14,13 +14,11 @@ import java.util.concurrent.TimeUnit;
 final class JarProcess implements AutoCloseable {
 
     private final Process process;
-    private final int port;
     private final Path log;
     private final Http http;
 
     private JarProcess(Process process, int port, Path log) {
         this.process = process;
-        this.port = port;
         this.log = log;
         this.http = new Http(port);
     }
@@ -53,14 +51,6 @@ final class JarProcess implements AutoCloseable {
 
     Http http() {
         return http;
-    }
-
-    long pid() {
-        return process.pid();
-    }
-
-    int port() {
-        return port;
     }
 
     /** User plus system CPU seconds the process has used so far, from /proc (Linux). */

@@ -10,6 +10,7 @@ import dev.baton.engine.internal.execution.WorkflowExecutor;
 import dev.baton.engine.internal.json.JsonCodec;
 import dev.baton.engine.internal.queue.QueueSignals;
 import dev.baton.engine.internal.script.JqEvaluator;
+import dev.baton.engine.internal.script.SandboxPool;
 import dev.baton.engine.internal.script.ScriptEvaluator;
 import dev.baton.engine.internal.timer.TimerSweeper;
 import dev.baton.tenancy.TenantTransactions;
@@ -36,15 +37,27 @@ public class EngineConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ScriptEvaluator scriptEvaluator(JsonCodec json,
-            @Value("${baton.engine.script.time-limit:PT2S}") Duration timeLimit,
-            @Value("${baton.engine.script.allocation-limit-bytes:67108864}") long allocationLimit) {
-        return new ScriptEvaluator(json, timeLimit, allocationLimit);
+    SandboxPool sandboxPool(
+            @Value("${baton.engine.sandbox.threads:0}") int threads,
+            @Value("${baton.engine.sandbox.per-tenant:0}") int perTenant,
+            @Value("${baton.engine.sandbox.slot-wait:PT2S}") Duration slotWait,
+            @Value("${baton.engine.sandbox.grace:PT1S}") Duration grace) {
+        int pool = threads > 0 ? threads : Math.max(2, Runtime.getRuntime().availableProcessors());
+        int tenantShare = perTenant > 0 ? perTenant : Math.max(1, pool / 2);
+        return new SandboxPool(pool, tenantShare, slotWait, grace, 4L * 1024 * 1024);
     }
 
     @Bean(destroyMethod = "close")
-    JqEvaluator jqEvaluator(@Value("${baton.engine.jq.time-limit:PT2S}") Duration timeLimit) {
-        return new JqEvaluator(timeLimit);
+    ScriptEvaluator scriptEvaluator(JsonCodec json, SandboxPool sandbox,
+            @Value("${baton.engine.script.time-limit:PT2S}") Duration timeLimit,
+            @Value("${baton.engine.script.allocation-limit-bytes:67108864}") long allocationLimit) {
+        return new ScriptEvaluator(json, sandbox, timeLimit, allocationLimit);
+    }
+
+    @Bean
+    JqEvaluator jqEvaluator(SandboxPool sandbox, @Value("${baton.engine.jq.time-limit:PT2S}") Duration timeLimit,
+            @Value("${baton.engine.jq.allocation-limit-bytes:67108864}") long allocationLimit) {
+        return new JqEvaluator(sandbox, timeLimit, allocationLimit);
     }
 
     @Bean

@@ -50,7 +50,7 @@ final class DoWhileTask implements SystemTask {
         loop.getOutputData().put(String.valueOf(iteration), outputs);
         boolean again;
         try {
-            again = continues(loop, iteration, outputs);
+            again = continues(run, loop, iteration, outputs);
         } catch (ScriptEvaluator.ScriptException e) {
             TaskScheduler.fail(run, loop, TaskStatus.FAILED, "cannot evaluate the loop condition: " + e.getMessage());
             return true;
@@ -63,7 +63,7 @@ final class DoWhileTask implements SystemTask {
         return true;
     }
 
-    private boolean continues(Task loop, int iteration, Map<String, Object> outputs) {
+    private boolean continues(WorkflowRun run, Task loop, int iteration, Map<String, Object> outputs) {
         if (loop.getInputData().get("items") instanceof List<?> items) {
             if (iteration >= items.size()) {
                 return false;
@@ -76,7 +76,7 @@ final class DoWhileTask implements SystemTask {
         Map<String, Object> context = new LinkedHashMap<>(loop.getInputData());
         context.putAll(outputs);
         context.put(loop.getWorkflowTask().taskReferenceName(), loop.getOutputData());
-        Object result = scripts.evaluate(condition, context);
+        Object result = scripts.evaluate(run.tenant(), condition, context);
         return result instanceof Boolean b ? b : result != null && !"false".equals(String.valueOf(result));
     }
 }

@@ -22,7 +22,7 @@ final class JsonJqTransformTask implements SystemTask {
         Map<String, Object> input = new LinkedHashMap<>(task.getInputData());
         String query = String.valueOf(input.remove("queryExpression"));
         try {
-            List<Object> results = jq.apply(query, input);
+            List<Object> results = jq.apply(run.tenant(), query, input);
             Map<String, Object> out = new HashMap<>();
             out.put("result", results.isEmpty() ? null : results.get(0));
             out.put("resultList", results);

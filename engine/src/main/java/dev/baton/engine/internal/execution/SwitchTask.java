@@ -24,7 +24,7 @@ final class SwitchTask implements SystemTask {
         WorkflowTask wt = task.getWorkflowTask();
         String selected;
         try {
-            selected = caseValue(wt, task.getInputData());
+            selected = caseValue(run, wt, task.getInputData());
         } catch (ScriptEvaluator.ScriptException e) {
             TaskScheduler.fail(run, task, TaskStatus.FAILED, "cannot evaluate the switch: " + e.getMessage());
             return true;
@@ -36,14 +36,14 @@ final class SwitchTask implements SystemTask {
         return true;
     }
 
-    private String caseValue(WorkflowTask wt, Map<String, Object> input) {
+    private String caseValue(WorkflowRun run, WorkflowTask wt, Map<String, Object> input) {
         Object value;
         if (DECISION.equals(wt.type())) {
-            value = wt.caseValueParam() != null ? input.get(wt.caseValueParam()) : scripts.evaluate(wt.caseExpression(), input);
+            value = wt.caseValueParam() != null ? input.get(wt.caseValueParam()) : scripts.evaluate(run.tenant(), wt.caseExpression(), input);
         } else if (wt.evaluatorType() == null || "value-param".equals(wt.evaluatorType())) {
             value = input.get(wt.expression());
         } else {
-            value = scripts.evaluate(wt.expression(), input);
+            value = scripts.evaluate(run.tenant(), wt.expression(), input);
         }
         if (value instanceof Double d && d == Math.rint(d)) {
             return String.valueOf(d.longValue());

@@ -2,17 +2,12 @@ package dev.baton.engine.internal.script;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.tenancy.TenantId;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import net.thisptr.jackson.jq.BuiltinFunctionLoader;
 import net.thisptr.jackson.jq.JsonQuery;
 import net.thisptr.jackson.jq.Scope;
@@ -22,70 +17,86 @@ import net.thisptr.jackson.jq.exception.JsonQueryException;
 /**
  * Runs jq queries (JSON_JQ_TRANSFORM) with jackson-jq.
  *
- * <p>jackson-jq works on Jackson 2 trees, so values cross into Jackson 2 only here. Queries are compiled once and
- * cached; each run is bounded in time and in the number of results it may emit.
+ * <p>jackson-jq works on Jackson 2 trees, so values cross into Jackson 2 only here. Queries are compiled once,
+ * guarded ({@link JqGuards}) and cached. Each run happens on a {@link SandboxPool} thread under a {@link JqBudget}
+ * of time and allocated bytes, and may emit at most {@value #MAX_RESULTS} results.
  */
-public final class JqEvaluator implements AutoCloseable {
+public final class JqEvaluator {
 
     private static final int MAX_RESULTS = 10_000;
+    private static final int MAX_CACHED_QUERIES = 4_096;
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final Scope rootScope = Scope.newEmptyScope();
     private final Map<String, JsonQuery> compiled = new ConcurrentHashMap<>();
+    private final SandboxPool pool;
     private final Duration timeLimit;
-    private final ExecutorService runner = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "jq-runner");
-        t.setDaemon(true);
-        return t;
-    });
+    private final long allocationLimitBytes;
 
-    public JqEvaluator(Duration timeLimit) {
+    public JqEvaluator(SandboxPool pool, Duration timeLimit, long allocationLimitBytes) {
+        this.pool = pool;
         this.timeLimit = timeLimit;
+        this.allocationLimitBytes = allocationLimitBytes;
         BuiltinFunctionLoader.getInstance().loadFunctions(Versions.JQ_1_6, rootScope);
+        JqGuards.guardBuiltins(rootScope);
     }
 
     /** Compiles {@code query}, throwing {@link JqException} with jq's message when it is malformed. */
     public JsonQuery compile(String query) {
-        return compiled.computeIfAbsent(query, q -> {
-            try {
-                return JsonQuery.compile(q, Versions.JQ_1_6);
-            } catch (JsonQueryException e) {
-                throw new JqException("malformed jq query: " + e.getMessage());
-            }
-        });
+        JsonQuery cached = compiled.get(query);
+        if (cached != null) {
+            return cached;
+        }
+        JsonQuery fresh;
+        try {
+            fresh = JsonQuery.compile(query, Versions.JQ_1_6);
+        } catch (JsonQueryException e) {
+            throw new JqException("malformed jq query: " + e.getMessage());
+        } catch (StackOverflowError e) {
+            throw new JqException("malformed jq query: nested too deeply");
+        }
+        JqGuards.guard(fresh);
+        if (compiled.size() >= MAX_CACHED_QUERIES) {
+            compiled.clear(); // tenants can write any number of distinct queries; the cache must not grow with them
+        }
+        compiled.put(query, fresh);
+        return fresh;
     }
 
     /** Every result of {@code query} applied to {@code input}, as plain maps, lists and scalars. */
-    public List<Object> apply(String query, Object input) {
+    public List<Object> apply(TenantId tenant, String query, Object input) {
         JsonQuery q = compile(query);
         JsonNode in = mapper.valueToTree(input);
-        Future<List<Object>> run = runner.submit(() -> {
-            List<Object> out = new ArrayList<>();
-            q.apply(Scope.newChildScope(rootScope), in, node -> {
-                if (out.size() >= MAX_RESULTS) {
-                    throw new JsonQueryException("query emitted more than " + MAX_RESULTS + " results");
-                }
-                out.add(mapper.convertValue(node, Object.class));
-            });
-            return out;
-        });
         try {
-            return run.get(timeLimit.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            run.cancel(true);
-            throw new JqException("jq query ran longer than " + timeLimit.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw new JqException(cause instanceof StackOverflowError ? "jq query recursed too deeply" : cause.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new JqException("interrupted");
+            return pool.run(tenant, timeLimit, () -> applyHere(q, in));
+        } catch (SandboxPool.SandboxBusyException | SandboxPool.SandboxTimeoutException e) {
+            throw new JqException("jq query " + e.getMessage());
         }
     }
 
-    @Override
-    public void close() {
-        runner.shutdownNow();
+    private List<Object> applyHere(JsonQuery q, JsonNode in) {
+        JqBudget.start(timeLimit.toMillis(), allocationLimitBytes);
+        try {
+            List<Object> out = new ArrayList<>();
+            q.apply(Scope.newChildScope(rootScope), in, node -> {
+                if (out.size() >= MAX_RESULTS) {
+                    throw new JqBudget.JqBudgetExceeded("jq query emitted more than " + MAX_RESULTS + " results");
+                }
+                out.add(mapper.convertValue(node, Object.class));
+            });
+            JqBudget.checkNow();
+            return out;
+        } catch (JsonQueryException e) {
+            throw new JqException(e.getMessage());
+        } catch (JqBudget.JqBudgetExceeded e) {
+            throw new JqException(e.getMessage());
+        } catch (StackOverflowError e) {
+            throw new JqException("jq query recursed too deeply");
+        } catch (OutOfMemoryError e) {
+            throw new JqException("jq query ran out of memory");
+        } finally {
+            JqBudget.end();
+        }
     }
 
     /** A jq query that did not compile or failed when run. */

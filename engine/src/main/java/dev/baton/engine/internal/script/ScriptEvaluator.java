@@ -2,14 +2,15 @@ package dev.baton.engine.internal.script;
 
 import com.sun.management.ThreadMXBean;
 import dev.baton.engine.internal.json.JsonCodec;
+import dev.baton.tenancy.TenantId;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.EnvironmentAccess;
@@ -24,62 +25,76 @@ import org.graalvm.polyglot.io.IOAccess;
  * Evaluates user JavaScript (INLINE tasks, SWITCH and loop conditions) in a GraalJS sandbox.
  *
  * <p>A script sees only {@code $}, a copy of its input made from JSON: no host classes, files, network, threads,
- * processes or environment. A watchdog cancels a script that runs longer than its time budget or allocates more
- * than its memory budget (counted as bytes allocated by the evaluating thread, which bounds what it can retain).
+ * processes or environment. It runs on a {@link SandboxPool} thread (a platform thread, never a virtual-thread
+ * carrier). A watchdog stops a script that runs longer than its time budget or allocates more than its memory
+ * budget (bytes allocated by its thread): it dooms the thread through {@link CancelGuard}, which the script cannot
+ * catch, and cancels the context for code that runs no statements (a backtracking regular expression). Strings and
+ * typed arrays are capped by GraalJS itself so a single allocation cannot pass the budget unnoticed.
  */
 public final class ScriptEvaluator implements AutoCloseable {
 
     private final Engine engine;
+    private final CancelGuard.Doom doom;
     private final JsonCodec json;
+    private final SandboxPool pool;
     private final Duration timeLimit;
     private final long allocationLimitBytes;
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "script-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    // The watchdog only flags, dooms and hands cancellation to the canceller: it never blocks on a script.
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "script-watchdog"));
+    private final ExecutorService canceller = Executors.newCachedThreadPool(r -> daemon(r, "script-canceller"));
     private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-    public ScriptEvaluator(JsonCodec json, Duration timeLimit, long allocationLimitBytes) {
+    public ScriptEvaluator(JsonCodec json, SandboxPool pool, Duration timeLimit, long allocationLimitBytes) {
         this.json = json;
+        this.pool = pool;
         this.timeLimit = timeLimit;
         this.allocationLimitBytes = allocationLimitBytes;
         this.engine = Engine.newBuilder("js")
                 .option("engine.WarnInterpreterOnly", "false")
                 .build();
+        this.doom = engine.getInstruments().get(CancelGuard.ID).lookup(CancelGuard.Doom.class);
     }
 
     /** Evaluates {@code script} with {@code $} bound to {@code input}; returns the value of its last statement. */
-    public Object evaluate(String script, Map<String, Object> input) {
-        try (Context context = sandbox()) {
-            Thread self = Thread.currentThread();
-            long allocatedBefore = threads.getThreadAllocatedBytes(self.threadId());
-            long deadline = System.nanoTime() + timeLimit.toNanos();
-            AtomicReference<String> verdict = new AtomicReference<>();
-            ScheduledFuture<?> guard = watchdog.scheduleAtFixedRate(() -> {
-                if (System.nanoTime() > deadline) {
-                    verdict.compareAndSet(null, "script ran longer than " + timeLimit.toMillis() + " ms");
-                } else if (threads.getThreadAllocatedBytes(self.threadId()) - allocatedBefore > allocationLimitBytes) {
-                    verdict.compareAndSet(null, "script allocated more than " + allocationLimitBytes / (1024 * 1024) + " MiB");
-                }
-                if (verdict.get() != null) {
-                    context.close(true);
-                }
-            }, 5, 5, TimeUnit.MILLISECONDS);
+    public Object evaluate(TenantId tenant, String script, Map<String, Object> input) {
+        String inputJson = json.write(input);
+        try {
+            return pool.run(tenant, timeLimit, () -> evaluateHere(script, inputJson));
+        } catch (SandboxPool.SandboxBusyException | SandboxPool.SandboxTimeoutException e) {
+            throw new ScriptException("script " + e.getMessage());
+        }
+    }
+
+    private Object evaluateHere(String script, String inputJson) {
+        Thread self = Thread.currentThread();
+        long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+        Context context = sandbox();
+        Watch watch = new Watch(self, context, allocatedBefore, System.nanoTime() + timeLimit.toNanos());
+        ScheduledFuture<?> guard = watchdog.scheduleAtFixedRate(watch::check, 5, 5, TimeUnit.MILLISECONDS);
+        try {
+            context.getBindings("js").putMember("__input", inputJson);
+            context.eval("js", "var $ = JSON.parse(__input); delete globalThis.__input;");
+            Value result = context.eval(Source.create("js", script));
+            Object plain = toPlain(context, result);
+            long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+            if (allocated > allocationLimitBytes) {
+                throw new ScriptException(overAllocation());
+            }
+            return plain;
+        } catch (PolyglotException e) {
+            String verdict = watch.verdict();
+            throw new ScriptException(verdict != null ? verdict : describe(e));
+        } catch (IllegalStateException e) {
+            String verdict = watch.verdict();
+            throw new ScriptException(verdict != null ? verdict : e.getMessage());
+        } finally {
+            guard.cancel(false);
+            watch.end();
+            doom.pardon(self);
             try {
-                context.getBindings("js").putMember("__input", json.write(input));
-                context.eval("js", "var $ = JSON.parse(__input); delete globalThis.__input;");
-                Value result = context.eval(Source.create("js", script));
-                return toPlain(context, result);
-            } catch (PolyglotException e) {
-                if (verdict.get() != null) {
-                    throw new ScriptException(verdict.get());
-                }
-                throw new ScriptException(describe(e));
-            } catch (IllegalStateException e) {
-                throw new ScriptException(verdict.get() != null ? verdict.get() : e.getMessage());
-            } finally {
-                guard.cancel(false);
+                context.close();
+            } catch (RuntimeException alreadyClosing) {
+                // the canceller closes it
             }
         }
     }
@@ -104,6 +119,11 @@ public final class ScriptEvaluator implements AutoCloseable {
                 .allowNativeAccess(false)
                 .allowEnvironmentAccess(EnvironmentAccess.NONE)
                 .allowPolyglotAccess(PolyglotAccess.NONE)
+                // the two options below are marked experimental; they only lower GraalJS's own caps
+                .option("js.java-package-globals", "false")
+                .allowExperimentalOptions(true)
+                .option("js.string-length-limit", String.valueOf(Math.max(1024, allocationLimitBytes / 4)))
+                .option("js.max-typed-array-length", String.valueOf(Math.max(1024, allocationLimitBytes / 8)))
                 .build();
     }
 
@@ -127,15 +147,75 @@ public final class ScriptEvaluator implements AutoCloseable {
         return json.read(text.asString(), Object.class);
     }
 
+    private String overAllocation() {
+        return "script allocated more than " + allocationLimitBytes / (1024 * 1024) + " MiB";
+    }
+
     private static String describe(PolyglotException e) {
+        if (e.isInternalError() || e.isCancelled() || e.isInterrupted()) {
+            return "script was stopped";
+        }
         String location = e.getSourceLocation() == null ? "" : " (line " + e.getSourceLocation().getStartLine() + ")";
         return e.getMessage() + location;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 
     @Override
     public void close() {
         watchdog.shutdownNow();
-        engine.close();
+        canceller.shutdownNow();
+        engine.close(true);
+    }
+
+    /** The watchdog's view of one evaluation; its lock orders a doom before the evaluation's pardon. */
+    private final class Watch {
+        private final Thread thread;
+        private final Context context;
+        private final long allocatedBefore;
+        private final long deadline;
+        private String verdict;
+        private boolean ended;
+
+        Watch(Thread thread, Context context, long allocatedBefore, long deadline) {
+            this.thread = thread;
+            this.context = context;
+            this.allocatedBefore = allocatedBefore;
+            this.deadline = deadline;
+        }
+
+        synchronized void check() {
+            if (ended || verdict != null) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                verdict = "script ran longer than " + timeLimit.toMillis() + " ms";
+            } else if (threads.getThreadAllocatedBytes(thread.threadId()) - allocatedBefore > allocationLimitBytes) {
+                verdict = overAllocation();
+            } else {
+                return;
+            }
+            doom.doom(thread);
+            canceller.execute(() -> {
+                try {
+                    context.close(true);
+                } catch (RuntimeException ignored) {
+                    // closed already, or the pool abandons the thread
+                }
+            });
+        }
+
+        synchronized String verdict() {
+            return verdict;
+        }
+
+        synchronized void end() {
+            ended = true;
+        }
     }
 
     /** A script that did not parse, failed, or ran over its budget. */

@@ -32,13 +32,16 @@ import dev.baton.authz.web.TokenResource;
 import dev.baton.authz.web.UserResource;
 import dev.baton.tenancy.TenantTransactions;
 import dev.baton.tenancy.Tenants;
+import dev.baton.tenancy.outbound.OutboundAddressPolicy;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -109,6 +112,18 @@ public class AuthzConfiguration {
     @Bean
     AccessPolicy accessPolicy(TenantTransactions tx, JdbcClient jdbc) {
         return new AccessPolicy(tx, jdbc);
+    }
+
+    /** Every call to an address a tenant chose goes through this one policy ({@code baton.outbound.*}). */
+    @Bean(destroyMethod = "close")
+    OutboundAddressPolicy outboundAddressPolicy(
+            @Value("${baton.outbound.allow-http:false}") boolean allowHttp,
+            @Value("${baton.outbound.allowed-ranges:}") List<String> allowedRanges,
+            @Value("${baton.outbound.connect-timeout:PT5S}") Duration connectTimeout,
+            @Value("${baton.outbound.read-timeout:PT5S}") Duration readTimeout,
+            @Value("${baton.outbound.max-response-bytes:1048576}") long maxResponseBytes) {
+        return new OutboundAddressPolicy(new OutboundAddressPolicy.Settings(allowHttp, allowedRanges, connectTimeout,
+                readTimeout, maxResponseBytes));
     }
 
     @Bean
@@ -227,7 +242,8 @@ public class AuthzConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain apiChain(HttpSecurity http, JwtDecoder decoder, BearerTokenResolver tokens,
-            AuditTrail trail, Tenants tenants, ExternalIssuers external, AuthProperties props) throws Exception {
+            AuditTrail trail, Tenants tenants, ExternalIssuers external, OutboundAddressPolicy outbound,
+            AuthProperties props) throws Exception {
         http.securityMatcher("/api/**", "/actuator/**")
                 // not beans: Boot would also register a Filter bean for every request, outside this chain
                 .addFilterAfter(new AuditFilter(trail, Clock.systemUTC()), BearerTokenAuthenticationFilter.class)
@@ -245,7 +261,8 @@ public class AuthzConfiguration {
                         .authenticationEntryPoint(ProblemResponses.unauthenticated())
                         .accessDeniedHandler(ProblemResponses.forbidden())
                         .authenticationManagerResolver(new JwtIssuerAuthenticationManagerResolver(
-                                new IssuerAuthentication(props.issuer(), decoder, external))))
+                                new IssuerAuthentication(props.issuer(), decoder, external, outbound,
+                                        Clock.systemUTC()))))
                 .exceptionHandling(e -> e.authenticationEntryPoint(ProblemResponses.unauthenticated())
                         .accessDeniedHandler(ProblemResponses.forbidden()));
         return http.build();

@@ -50,6 +50,10 @@ public abstract class PlatformIT {
         registry.add("baton.database.owner-username", TestDatabase::adminUser);
         registry.add("baton.database.owner-password", TestDatabase::adminPassword);
         registry.add("baton.engine.timer-interval", () -> "PT0.05S");
+        // the tests run a real OpenID issuer on loopback over http; every other refused range stays refused
+        registry.add("baton.outbound.allow-http", () -> "true");
+        registry.add("baton.outbound.allowed-ranges", () -> "127.0.0.1/32");
+        registry.add("baton.outbound.read-timeout", () -> "PT2S");
         registry.add("baton.auth.initial-credentials-file", () -> CREDENTIALS_DIR.resolve("initial-credentials"));
     }
 

@@ -1,16 +1,14 @@
 package dev.baton.authz.token;
 
 import dev.baton.authz.identity.ExternalIssuers;
+import dev.baton.tenancy.outbound.OutboundAddressPolicy;
+import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationManagerResolver;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
-import org.springframework.security.oauth2.jwt.JwtValidators;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
 
@@ -24,11 +22,13 @@ public final class IssuerAuthentication implements AuthenticationManagerResolver
     private final String ownIssuer;
     private final JwtDecoder ownDecoder;
     private final ExternalIssuers external;
-    private final Map<String, JwtDecoder> externalDecoders = new ConcurrentHashMap<>();
+    private final IssuerDiscovery discovery;
     private final VerifiedTokens verified = new VerifiedTokens(10_000);
 
-    public IssuerAuthentication(String ownIssuer, JwtDecoder ownDecoder, ExternalIssuers external) {
+    public IssuerAuthentication(String ownIssuer, JwtDecoder ownDecoder, ExternalIssuers external,
+            OutboundAddressPolicy outbound, Clock clock) {
         this.ownIssuer = ownIssuer;
+        this.discovery = new IssuerDiscovery(outbound, clock);
         this.ownDecoder = ownDecoder;
         this.external = external;
     }
@@ -53,7 +53,14 @@ public final class IssuerAuthentication implements AuthenticationManagerResolver
             return null; // refused as an untrusted issuer
         }
         return authentication -> {
-            Jwt jwt = decode(externalDecoders.computeIfAbsent(issuer, IssuerAuthentication::discover), authentication);
+            JwtDecoder decoder;
+            try {
+                decoder = discovery.decoderFor(issuer);
+            } catch (RuntimeException e) {
+                // an issuer we cannot reach or may not reach makes its tokens unusable: 401, never 500
+                throw new InvalidBearerTokenException(e.getMessage());
+            }
+            Jwt jwt = decode(decoder, authentication);
             List<String> audiences = jwt.getAudience() == null ? List.of() : jwt.getAudience();
             ExternalIssuers.Provider provider = providers.stream()
                     .filter(p -> audiences.contains(p.audience())).findFirst()
@@ -73,15 +80,9 @@ public final class IssuerAuthentication implements AuthenticationManagerResolver
     private static Jwt decode(JwtDecoder decoder, org.springframework.security.core.Authentication authentication) {
         try {
             return decoder.decode(((BearerTokenAuthenticationToken) authentication).getToken());
-        } catch (JwtException e) {
+        } catch (JwtException | OutboundAddressPolicy.RefusedAddressException
+                | OutboundAddressPolicy.OutboundCallException e) {
             throw new InvalidBearerTokenException(e.getMessage(), e);
         }
-    }
-
-    /** A decoder for the issuer's keys, found through its OpenID discovery document when first needed. */
-    private static JwtDecoder discover(String issuer) {
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(issuer).discoverJwsAlgorithms().build();
-        decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(issuer));
-        return decoder;
     }
 }

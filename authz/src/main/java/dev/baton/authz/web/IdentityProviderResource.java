@@ -5,7 +5,7 @@ import dev.baton.authz.api.AuthzException;
 import dev.baton.authz.api.Caller;
 import dev.baton.authz.identity.ExternalIssuers;
 import dev.baton.authz.identity.Identities;
-import java.net.URI;
+import dev.baton.tenancy.outbound.OutboundAddressPolicy;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.dao.DuplicateKeyException;
@@ -32,8 +32,11 @@ public class IdentityProviderResource {
     private final ExternalIssuers issuers;
     private final Identities identities;
     private final AuthProperties props;
+    private final OutboundAddressPolicy outbound;
 
-    public IdentityProviderResource(ExternalIssuers issuers, Identities identities, AuthProperties props) {
+    public IdentityProviderResource(ExternalIssuers issuers, Identities identities, AuthProperties props,
+            OutboundAddressPolicy outbound) {
+        this.outbound = outbound;
         this.issuers = issuers;
         this.identities = identities;
         this.props = props;
@@ -43,14 +46,13 @@ public class IdentityProviderResource {
     @ResponseStatus(HttpStatus.CREATED)
     public ExternalIssuers.Provider register(@AuthenticationPrincipal Caller caller, @RequestBody NewProvider p) {
         Access.requireTenantAdmin(caller, "register identity providers");
-        URI issuer;
-        try {
-            issuer = p.issuer() == null ? null : URI.create(p.issuer());
-        } catch (IllegalArgumentException e) {
-            issuer = null;
+        if (p.issuer() == null || p.issuer().isBlank()) {
+            throw AuthzException.invalid("issuer", "is required: the issuer's URL, as in its tokens' iss");
         }
-        if (issuer == null || !issuer.isAbsolute() || !List.of("http", "https").contains(issuer.getScheme())) {
-            throw AuthzException.invalid("issuer", "must be the issuer's absolute http(s) URL, as in its tokens' iss");
+        try {
+            outbound.check(p.issuer());
+        } catch (OutboundAddressPolicy.RefusedAddressException e) {
+            throw AuthzException.invalid("issuer", "the URL " + e.getMessage());
         }
         if (p.issuer().equals(props.issuer())) {
             throw AuthzException.invalid("issuer", "is this installation's own issuer");

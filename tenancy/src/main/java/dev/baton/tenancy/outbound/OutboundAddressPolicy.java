@@ -1,0 +1,263 @@
+package dev.baton.tenancy.outbound;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * The one rule for every call the server makes to an address a tenant chose (OpenID discovery and keys today; the
+ * HTTP task and webhooks later).
+ *
+ * <p>Only https, unless an operator allows http. The host is resolved and every address it resolves to is checked:
+ * loopback, private, link-local (cloud metadata), carrier-grade NAT, multicast and other special ranges are refused
+ * unless an operator allows a range. The connection is made through a DNS resolver that applies the same check, so it
+ * goes only to an address that passed (no window for DNS rebinding). Connect and read are bounded in time, the whole
+ * exchange in time, and the response in size; redirects are not followed.
+ */
+public final class OutboundAddressPolicy implements AutoCloseable {
+
+    /** What operators may change ({@code baton.outbound.*}). */
+    public record Settings(boolean allowHttp, List<String> allowedRanges, Duration connectTimeout,
+            Duration readTimeout, long maxResponseBytes) {}
+
+    private final Settings settings;
+    private final List<Cidr> allowed;
+    private final CloseableHttpClient client;
+
+    public OutboundAddressPolicy(Settings settings) {
+        this.settings = settings;
+        this.allowed = settings.allowedRanges().stream().filter(r -> !r.isBlank()).map(Cidr::parse).toList();
+        DnsResolver checkedResolver = new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                return checkedAddresses(host);
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) throws UnknownHostException {
+                return checkedAddresses(host)[0].getCanonicalHostName();
+            }
+        };
+        this.client = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(checkedResolver)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(settings.connectTimeout()))
+                                .setSocketTimeout(Timeout.of(settings.readTimeout()))
+                                .build())
+                        .setMaxConnTotal(32)
+                        .setMaxConnPerRoute(4)
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(Timeout.of(settings.readTimeout()))
+                        .setRedirectsEnabled(false)
+                        .build())
+                .disableRedirectHandling()
+                .disableCookieManagement()
+                .disableAutomaticRetries()
+                .build();
+    }
+
+    /** Checks {@code url} (scheme, host and the addresses it resolves to now) and returns it parsed. */
+    public URI check(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (Exception e) {
+            throw new RefusedAddressException("is not a valid URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("https") && !(scheme.equals("http") && settings.allowHttp())) {
+            throw new RefusedAddressException(settings.allowHttp() ? "must be an http(s) URL" : "must be an https URL");
+        }
+        if (uri.getHost() == null || uri.getHost().isBlank()) {
+            throw new RefusedAddressException("has no host");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw new RefusedAddressException("must not carry user information");
+        }
+        try {
+            checkedAddresses(uri.getHost());
+        } catch (UnknownHostException e) {
+            throw new RefusedAddressException("has a host that does not resolve: " + uri.getHost());
+        }
+        return uri;
+    }
+
+    /** GETs {@code url} within the policy's limits and returns the body as text. */
+    public String get(String url) {
+        URI uri = check(url);
+        long deadline = System.nanoTime() + settings.connectTimeout().plus(settings.readTimeout()).toNanos();
+        HttpGet get = new HttpGet(uri);
+        get.setHeader("Accept", "application/json");
+        try {
+            return client.execute(get, response -> {
+                if (response.getCode() != 200) {
+                    throw new OutboundCallException(uri.getHost() + " answered " + response.getCode());
+                }
+                if (response.getEntity() == null) {
+                    return "";
+                }
+                try (InputStream in = response.getEntity().getContent()) {
+                    return new String(readBounded(in, deadline, get), java.nio.charset.StandardCharsets.UTF_8);
+                }
+            });
+        } catch (RefusedAddressException | OutboundCallException e) {
+            throw e;
+        } catch (IOException | UncheckedIOException e) {
+            throw new OutboundCallException("cannot reach " + uri.getHost() + ": " + e.getMessage());
+        }
+    }
+
+    private byte[] readBounded(InputStream in, long deadline, HttpGet get) throws IOException {
+        byte[] buffer = new byte[8192];
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            out.write(buffer, 0, n);
+            if (out.size() > settings.maxResponseBytes()) {
+                get.abort();
+                throw new OutboundCallException("the response is larger than " + settings.maxResponseBytes() + " bytes");
+            }
+            if (System.nanoTime() > deadline) {
+                get.abort();
+                throw new OutboundCallException("the response took longer than "
+                        + TimeUnit.NANOSECONDS.toMillis(settings.connectTimeout().plus(settings.readTimeout()).toNanos())
+                        + " ms");
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private InetAddress[] checkedAddresses(String host) throws UnknownHostException {
+        InetAddress[] addresses = InetAddress.getAllByName(host);
+        for (InetAddress address : addresses) {
+            String refusal = refusal(address);
+            if (refusal != null && allowed.stream().noneMatch(c -> c.contains(address))) {
+                throw new RefusedAddressException("resolves to " + address.getHostAddress() + ", " + refusal
+                        + ", which outbound calls may not reach");
+            }
+        }
+        return addresses;
+    }
+
+    /** Why {@code address} is refused by default, or null when it is an ordinary public address. */
+    static String refusal(InetAddress address) {
+        if (address instanceof Inet6Address v6 && isIpv4Mapped(v6.getAddress())) {
+            try {
+                return refusal(InetAddress.getByAddress(Arrays.copyOfRange(v6.getAddress(), 12, 16)));
+            } catch (UnknownHostException e) {
+                return "an unreadable address";
+            }
+        }
+        if (address.isLoopbackAddress()) {
+            return "a loopback address";
+        }
+        if (address.isAnyLocalAddress()) {
+            return "the unspecified address";
+        }
+        if (address.isLinkLocalAddress()) {
+            return "a link-local address (cloud metadata lives there)";
+        }
+        if (address.isSiteLocalAddress()) {
+            return "a private address";
+        }
+        if (address.isMulticastAddress()) {
+            return "a multicast address";
+        }
+        byte[] b = address.getAddress();
+        if (address instanceof Inet4Address) {
+            int first = b[0] & 0xff;
+            int second = b[1] & 0xff;
+            if (first == 0 || first >= 240) {
+                return "a reserved address";
+            }
+            if (first == 100 && second >= 64 && second < 128) {
+                return "a carrier-grade NAT address";
+            }
+            if (first == 198 && (second == 18 || second == 19)) {
+                return "a benchmarking address";
+            }
+            if (first == 192 && second == 0 && (b[2] & 0xff) == 0) {
+                return "an IETF protocol address";
+            }
+        } else if ((b[0] & 0xfe) == 0xfc) {
+            return "a unique-local (private) address";
+        }
+        return null;
+    }
+
+    private static boolean isIpv4Mapped(byte[] b) {
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+    }
+
+    /** An address range in CIDR notation that operators allow despite {@link #refusal}. */
+    private record Cidr(byte[] network, int prefix) {
+        static Cidr parse(String text) {
+            String[] parts = text.trim().split("/");
+            try {
+                byte[] network = InetAddress.getByName(parts[0]).getAddress();
+                int prefix = parts.length > 1 ? Integer.parseInt(parts[1]) : network.length * 8;
+                return new Cidr(network, prefix);
+            } catch (UnknownHostException | NumberFormatException e) {
+                throw new IllegalArgumentException("baton.outbound.allowed-ranges: not a CIDR range: " + text);
+            }
+        }
+
+        boolean contains(InetAddress address) {
+            byte[] a = address.getAddress();
+            if (a.length != network.length) {
+                return false;
+            }
+            for (int bit = 0; bit < prefix; bit++) {
+                int mask = 0x80 >> (bit % 8);
+                if ((a[bit / 8] & mask) != (network[bit / 8] & mask)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** An address the policy refuses; the message says why, to complete "the URL ...". */
+    public static final class RefusedAddressException extends RuntimeException {
+        public RefusedAddressException(String message) {
+            super(message);
+        }
+    }
+
+    /** A call the policy allowed that failed, timed out or answered too much. */
+    public static final class OutboundCallException extends RuntimeException {
+        public OutboundCallException(String message) {
+            super(message);
+        }
+    }
+}

@@ -19,7 +19,6 @@ final class JqBudget {
     private final long allocatedBefore;
     private final long allocationLimit;
     private final long timeLimitMillis;
-    private int ticks;
     private String exceeded;
 
     private JqBudget(long timeLimitMillis, long allocationLimit) {
@@ -56,7 +55,6 @@ final class JqBudget {
     static void checkNow() {
         JqBudget budget = CURRENT.get();
         if (budget != null) {
-            budget.ticks = 0;
             budget.measure();
         }
     }
@@ -65,9 +63,8 @@ final class JqBudget {
         if (exceeded != null) {
             throw new JqBudgetExceeded(exceeded);
         }
-        if ((++ticks & 127) == 0) {
-            measure();
-        }
+        // Every tick, not every n-th: one step of a query (". + ." on a big array) can cost as much as the budget.
+        measure();
     }
 
     private void measure() {

@@ -138,6 +138,12 @@ public final class SandboxPool implements AutoCloseable {
         return abandoned.get();
     }
 
+    /** How many evaluations of {@code tenant} hold a slot now. */
+    public int inUse(TenantId tenant) {
+        Semaphore mine = tenantSlots.get(tenant);
+        return mine == null ? 0 : perTenant - mine.availablePermits();
+    }
+
     /** How many evaluations may run at once for one tenant. */
     public int perTenant() {
         return perTenant;

@@ -113,7 +113,11 @@ class ScriptSandboxTest {
                 return e;
             }
         });
-        Thread.sleep(100);
+        long waitUntil = System.nanoTime() + 2_000_000_000L;
+        while (pool.inUse(MALLORY) == 0 && System.nanoTime() < waitUntil) {
+            Thread.sleep(5);
+        }
+        assertThat(pool.inUse(MALLORY)).isEqualTo(1);
         // Mallory's one slot is taken: a second script of Mallory's waits for it, then gives up.
         assertThatThrownBy(() -> scripts.evaluate(MALLORY, "1", Map.of()))
                 .hasMessage("script all 1 script slots of this tenant stayed busy for 300 ms");

@@ -1,5 +1,6 @@
 package dev.baton.engine;
 
+import dev.baton.engine.api.EngineLimits;
 import dev.baton.engine.internal.definition.DefinitionRegistry;
 import dev.baton.engine.internal.definition.DefinitionStore;
 import dev.baton.engine.internal.definition.DefinitionValidator;
@@ -42,7 +43,9 @@ public class EngineConfiguration {
             @Value("${baton.engine.sandbox.per-tenant:0}") int perTenant,
             @Value("${baton.engine.sandbox.slot-wait:PT2S}") Duration slotWait,
             @Value("${baton.engine.sandbox.grace:PT1S}") Duration grace) {
-        int pool = threads > 0 ? threads : Math.max(2, Runtime.getRuntime().availableProcessors());
+        // Scripts are short and CPU-bound; a few more threads than cores keeps one tenant's spinning scripts to
+        // its share of the CPU instead of all of it, and half the threads per tenant leaves the rest to the others.
+        int pool = threads > 0 ? threads : Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
         int tenantShare = perTenant > 0 ? perTenant : Math.max(1, pool / 2);
         return new SandboxPool(pool, tenantShare, slotWait, grace, 4L * 1024 * 1024);
     }
@@ -66,8 +69,20 @@ public class EngineConfiguration {
     }
 
     @Bean
-    DefinitionValidator definitionValidator(ScriptEvaluator scripts, JqEvaluator jq) {
-        return new DefinitionValidator(scripts, jq);
+    EngineLimits engineLimits(
+            @Value("${baton.engine.limits.tasks-per-definition:1000}") int tasksPerDefinition,
+            @Value("${baton.engine.limits.definitions-per-call:1000}") int definitionsPerCall,
+            @Value("${baton.engine.limits.dynamic-fork-fan-out:1000}") int dynamicForkFanOut,
+            @Value("${baton.engine.limits.loop-iterations:1000}") int loopIterations,
+            @Value("${baton.engine.limits.nesting-depth:10}") int nestingDepth,
+            @Value("${baton.engine.limits.description-length:4096}") int descriptionLength) {
+        return new EngineLimits(tasksPerDefinition, definitionsPerCall, dynamicForkFanOut, loopIterations,
+                nestingDepth, descriptionLength);
+    }
+
+    @Bean
+    DefinitionValidator definitionValidator(ScriptEvaluator scripts, JqEvaluator jq, EngineLimits limits) {
+        return new DefinitionValidator(scripts, jq, limits);
     }
 
     @Bean

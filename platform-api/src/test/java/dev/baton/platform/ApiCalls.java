@@ -18,7 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Every API endpoint with a way to call it on a given set of resources: the table the authentication, tenant
  * isolation and authorization tests share, checked against the running application's own list of endpoints.
  */
-final class ApiCalls {
+public final class ApiCalls {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -26,14 +26,14 @@ final class ApiCalls {
     private ApiCalls() {}
 
     /** What an endpoint is called with: its path variables filled from the resources at hand, and a body. */
-    record Call(String query, Function<Resources, Object> body) {
+    public record Call(String query, Function<Resources, Object> body) {
         static Call plain() {
             return new Call("", r -> null);
         }
     }
 
     /** The names and ids an endpoint call refers to. */
-    record Resources(String taskDef, String workflowDef, String workflowId, String taskId,
+    public record Resources(String taskDef, String workflowDef, String workflowId, String taskId,
             String correlationId, String team, String userId, String login, String applicationId, String keyId,
             String tenantId, String providerId) {
 
@@ -57,7 +57,7 @@ final class ApiCalls {
         }
     }
 
-    static final Map<String, Call> ENDPOINTS = new LinkedHashMap<>();
+    public static final Map<String, Call> ENDPOINTS = new LinkedHashMap<>();
 
     static {
         Call plain = Call.plain();
@@ -153,7 +153,13 @@ final class ApiCalls {
     /** Endpoints anyone may call: they are how a caller gets a token. */
     static final Set<String> PUBLIC = Set.of("POST /api/token");
 
-    static HttpResponse<String> send(int port, String endpoint, Resources r, String token) throws Exception {
+    public static HttpResponse<String> send(int port, String endpoint, Resources r, String token) throws Exception {
+        return send(port, endpoint, r, token, "", body -> body);
+    }
+
+    /** Like {@link #send(int, String, Resources, String)}, with more query and a rewritten body. */
+    public static HttpResponse<String> send(int port, String endpoint, Resources r, String token, String moreQuery,
+            java.util.function.UnaryOperator<Object> rewriteBody) throws Exception {
         String method = endpoint.substring(0, endpoint.indexOf(' '));
         String path = endpoint.substring(endpoint.indexOf(' ') + 1);
         Call call = ENDPOINTS.get(endpoint);
@@ -164,7 +170,10 @@ final class ApiCalls {
         }
         String query = call.query().replace("%taskDef%", r.taskDef()).replace("%workflowDef%", r.workflowDef())
                 .replace("%team%", r.team());
-        Object body = call.body().apply(r);
+        if (!moreQuery.isEmpty()) {
+            query = query + (query.isEmpty() ? "?" : "&") + moreQuery;
+        }
+        Object body = rewriteBody.apply(call.body().apply(r));
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path + query))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body instanceof String s ? s

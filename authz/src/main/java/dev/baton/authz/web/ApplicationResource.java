@@ -4,6 +4,7 @@ import dev.baton.authz.api.AuthzException;
 import dev.baton.authz.api.Caller;
 import dev.baton.authz.api.Role;
 import dev.baton.authz.identity.Identities;
+import dev.baton.tenancy.ResourceNames;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -38,8 +39,8 @@ public class ApplicationResource {
     public Identities.ApplicationInfo create(@AuthenticationPrincipal Caller caller,
             @RequestBody NewApplication app) {
         boolean admin = Boolean.TRUE.equals(app.tenantAdmin());
-        if (app.name() == null || app.name().isBlank() || app.name().length() > 200) {
-            throw AuthzException.invalid("name", "must be 1 to 200 characters");
+        if (!ResourceNames.valid(app.name())) {
+            throw AuthzException.invalid("name", ResourceNames.RULE);
         }
         if (app.team() == null) {
             throw AuthzException.invalid("team", "is required: an application acts within one team");

@@ -53,7 +53,8 @@ public final class ProblemResponses {
         write(response, status, type, detail, instance, Map.of());
     }
 
-    static void write(HttpServletResponse response, int status, String type, String detail, String instance,
+    /** Writes a problem-details answer; {@code extra} adds members such as {@code field}. */
+    public static void write(HttpServletResponse response, int status, String type, String detail, String instance,
             Map<String, Object> extra) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "https://baton.dev/problems/" + type);

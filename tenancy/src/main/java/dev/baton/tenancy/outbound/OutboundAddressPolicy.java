@@ -76,7 +76,9 @@ public final class OutboundAddressPolicy implements AutoCloseable {
                 .build();
     }
 
-    /** Checks {@code url} (scheme, host and the addresses it resolves to now) and returns it parsed. */
+    /**
+     * Checks {@code url} (scheme, host and the addresses it resolves to now, if it resolves) and returns it parsed.
+     */
     public URI check(String url) {
         URI uri;
         try {
@@ -97,7 +99,7 @@ public final class OutboundAddressPolicy implements AutoCloseable {
         try {
             checkedAddresses(uri.getHost());
         } catch (UnknownHostException e) {
-            throw new RefusedAddressException("has a host that does not resolve: " + uri.getHost());
+            // nothing to refuse yet: every connection resolves and checks again
         }
         return uri;
     }

@@ -30,6 +30,7 @@ public final class DefinitionRegistry implements MetadataService {
         if (defs == null || defs.isEmpty()) {
             throw EngineException.invalid("", "at least one task definition is required");
         }
+        requireBatchSize(defs.size());
         for (int i = 0; i < defs.size(); i++) {
             validator.validateTaskDef(defs.get(i), "[" + i + "]");
         }
@@ -87,6 +88,7 @@ public final class DefinitionRegistry implements MetadataService {
         if (defs == null || defs.isEmpty()) {
             throw EngineException.invalid("", "at least one workflow definition is required");
         }
+        requireBatchSize(defs.size());
         tx.run(tenant, () -> {
             long now = clock.millis();
             for (int i = 0; i < defs.size(); i++) {
@@ -128,5 +130,13 @@ public final class DefinitionRegistry implements MetadataService {
                 throw EngineException.notFound("no workflow definition named '" + name + "' with version " + version);
             }
         });
+    }
+
+    private void requireBatchSize(int size) {
+        int most = validator.limits().definitionsPerCall();
+        if (size > most) {
+            throw EngineException.invalid("", size + " definitions in one call; at most " + most
+                    + " are allowed (baton.engine.limits.definitions-per-call)");
+        }
     }
 }

@@ -8,7 +8,9 @@ import dev.baton.engine.api.definition.TaskType;
 import dev.baton.engine.api.definition.WorkflowDef;
 import dev.baton.engine.api.definition.WorkflowTask;
 import dev.baton.engine.internal.expression.ParameterResolver;
+import dev.baton.engine.api.EngineLimits;
 import dev.baton.engine.internal.script.JqEvaluator;
+import dev.baton.tenancy.ResourceNames;
 import dev.baton.engine.internal.script.ScriptEvaluator;
 import dev.baton.engine.internal.systemtask.WaitTimes;
 import java.util.HashSet;
@@ -30,15 +32,22 @@ public final class DefinitionValidator {
 
     private final ScriptEvaluator scripts;
     private final JqEvaluator jq;
+    private final EngineLimits limits;
 
-    public DefinitionValidator(ScriptEvaluator scripts, JqEvaluator jq) {
+    public DefinitionValidator(ScriptEvaluator scripts, JqEvaluator jq, EngineLimits limits) {
         this.scripts = scripts;
         this.jq = jq;
+        this.limits = limits;
+    }
+
+    public EngineLimits limits() {
+        return limits;
     }
 
     public void validateTaskDef(TaskDef def, String field) {
         require(def != null, field, "a task definition is required");
-        requireName(def.name(), field + ".name");
+        requireDefinitionName(def.name(), field + ".name");
+        requireDescription(def.description(), field + ".description");
         require(def.retryCount() == null || def.retryCount() >= 0, field + ".retryCount", "must be 0 or more");
         require(def.timeoutSeconds() == null || def.timeoutSeconds() >= 0, field + ".timeoutSeconds", "must be 0 or more");
         require(def.retryDelaySeconds() == null || def.retryDelaySeconds() >= 0, field + ".retryDelaySeconds",
@@ -58,7 +67,12 @@ public final class DefinitionValidator {
     /** Validates {@code def}; {@code taskDefs} finds registered task definitions by name. */
     public void validateWorkflowDef(WorkflowDef def, Function<String, Optional<TaskDef>> taskDefs) {
         require(def != null, "", "a workflow definition is required");
-        requireName(def.name(), "name");
+        requireDefinitionName(def.name(), "name");
+        requireDescription(def.description(), "description");
+        int[] count = {0};
+        def.visitTasks(t -> count[0]++);
+        require(count[0] <= limits.tasksPerDefinition(), "tasks", "has " + count[0] + " tasks; at most "
+                + limits.tasksPerDefinition() + " are allowed (baton.engine.limits.tasks-per-definition)");
         require(def.version() == null || def.version() > 0, "version", "must be 1 or more");
         require(!def.tasks().isEmpty(), "tasks", "a workflow needs at least one task");
         require(def.timeoutSeconds() == null || def.timeoutSeconds() >= 0, "timeoutSeconds", "must be 0 or more");
@@ -306,6 +320,16 @@ public final class DefinitionValidator {
         }
         throw EngineException.invalid(field, "${" + expr + "} refers to '" + root
                 + "', which is not a task that runs before this one");
+    }
+
+    private static void requireDefinitionName(String name, String field) {
+        require(name != null && !name.isBlank(), field, "is required");
+        require(ResourceNames.valid(name), field, ResourceNames.RULE);
+    }
+
+    private void requireDescription(String description, String field) {
+        require(description == null || description.length() <= limits.descriptionLength(), field,
+                "must be at most " + limits.descriptionLength() + " characters (baton.engine.limits.description-length)");
     }
 
     private static void requireName(String name, String field) {

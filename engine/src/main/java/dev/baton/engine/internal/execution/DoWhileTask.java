@@ -15,9 +15,11 @@ import java.util.Map;
 final class DoWhileTask implements SystemTask {
 
     private final ScriptEvaluator scripts;
+    private final int maxIterations;
     private final TaskScheduler scheduler;
 
-    DoWhileTask(ScriptEvaluator scripts, TaskScheduler scheduler) {
+    DoWhileTask(ScriptEvaluator scripts, TaskScheduler scheduler, int maxIterations) {
+        this.maxIterations = maxIterations;
         this.scripts = scripts;
         this.scheduler = scheduler;
     }
@@ -55,7 +57,10 @@ final class DoWhileTask implements SystemTask {
             TaskScheduler.fail(run, loop, TaskStatus.FAILED, "cannot evaluate the loop condition: " + e.getMessage());
             return true;
         }
-        if (again) {
+        if (again && iteration >= maxIterations) {
+            TaskScheduler.fail(run, loop, TaskStatus.FAILED, "the loop ran " + maxIterations
+                    + " iterations, the most allowed (baton.engine.limits.loop-iterations)");
+        } else if (again) {
             scheduler.startIteration(run, loop, iteration + 1);
         } else {
             TaskScheduler.complete(run, loop, Map.of());

@@ -108,6 +108,17 @@ public final class ExecutionStore {
         return w;
     }
 
+    /** How many ancestors (parent, grandparent, ...) {@code workflowId} has, counting at most {@code most}. */
+    public int depthOf(UUID workflowId, int most) {
+        return jdbc.sql("""
+                WITH RECURSIVE chain (id, parent, depth) AS (
+                  SELECT id, parent_workflow_id, 0 FROM workflows WHERE id = ?
+                  UNION ALL
+                  SELECT w.id, w.parent_workflow_id, c.depth + 1 FROM workflows w JOIN chain c ON w.id = c.parent
+                  WHERE c.depth < ?)
+                SELECT coalesce(max(depth), 0) FROM chain""").params(workflowId, most).query(Integer.class).single();
+    }
+
     public Optional<Workflow> find(UUID workflowId, boolean includeTasks) {
         Optional<Workflow> w = jdbc.sql("SELECT * FROM workflows WHERE id = ?").param(workflowId)
                 .query(this::mapWorkflow).optional();

@@ -23,7 +23,7 @@ final class StartWorkflowTask implements SystemTask {
     public boolean execute(WorkflowRun run, Task task) {
         try {
             StartWorkflowRequest request = json.convert(task.getInputData().get("startWorkflow"), StartWorkflowRequest.class);
-            UUID id = launcher.start(run.tenant, request);
+            UUID id = launcher.startFromTask(run, request);
             TaskScheduler.complete(run, task, Map.of("workflowId", id.toString()));
         } catch (EngineException | IllegalArgumentException e) {
             TaskScheduler.fail(run, task, TaskStatus.FAILED, "cannot start workflow: " + e.getMessage());

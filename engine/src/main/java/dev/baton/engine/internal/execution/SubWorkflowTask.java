@@ -34,7 +34,13 @@ final class SubWorkflowTask implements SystemTask {
         }
         task.setStarted(run.now);
         task.setFirstStarted(run.now);
-        Workflow child = launcher.startChild(run, task, def, new LinkedHashMap<>(task.getInputData()));
+        Workflow child;
+        try {
+            child = launcher.startChild(run, task, def, new LinkedHashMap<>(task.getInputData()));
+        } catch (EngineException e) {
+            TaskScheduler.fail(run, task, TaskStatus.FAILED, "cannot start the sub workflow: " + e.getMessage());
+            return true;
+        }
         task.setSubWorkflowId(child.getWorkflowId());
         task.getOutputData().put("subWorkflowId", child.getWorkflowId().toString());
         task.setStatus(TaskStatus.IN_PROGRESS);

@@ -3,6 +3,7 @@ package dev.baton.engine.internal.execution;
 import static dev.baton.engine.api.definition.TaskType.*;
 
 import dev.baton.engine.api.EngineException;
+import dev.baton.engine.api.EngineLimits;
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.TaskType;
 import dev.baton.engine.api.definition.WorkflowTask;
@@ -21,10 +22,12 @@ final class TaskScheduler {
 
     private final ParameterResolver resolver;
     private final JsonCodec json;
+    private final EngineLimits limits;
 
-    TaskScheduler(ParameterResolver resolver, JsonCodec json) {
+    TaskScheduler(ParameterResolver resolver, JsonCodec json, EngineLimits limits) {
         this.resolver = resolver;
         this.json = json;
+        this.limits = limits;
     }
 
     /** Schedules {@code wt} in loop iteration {@code iteration} (0 outside loops), with what must start along. */
@@ -179,6 +182,10 @@ final class TaskScheduler {
                     }
                     forked.add(t.with(t.taskReferenceName(), taskInput, t.joinOn(), t.taskDefinition()));
                 }
+            }
+            if (forked.size() > limits.dynamicForkFanOut()) {
+                throw new IllegalArgumentException(forked.size() + " branches; at most " + limits.dynamicForkFanOut()
+                        + " are allowed (baton.engine.limits.dynamic-fork-fan-out)");
             }
             for (WorkflowTask t : forked) {
                 if (run.index.task(t.taskReferenceName()).isPresent()

@@ -2,6 +2,7 @@ package dev.baton.engine.internal.execution;
 
 import static dev.baton.engine.api.definition.TaskType.*;
 
+import dev.baton.engine.api.EngineLimits;
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.WorkflowDef;
 import dev.baton.engine.api.definition.WorkflowTask;
@@ -36,16 +37,16 @@ public final class WorkflowDecider {
     private final Map<String, SystemTask> systemTasks = new LinkedHashMap<>();
 
     WorkflowDecider(ParameterResolver resolver, JsonCodec json, ScriptEvaluator scripts, JqEvaluator jq,
-            WorkflowLauncher launcher) {
+            WorkflowLauncher launcher, EngineLimits limits) {
         this.resolver = resolver;
         this.launcher = launcher;
-        this.scheduler = new TaskScheduler(resolver, json);
+        this.scheduler = new TaskScheduler(resolver, json, limits);
         WaitTask wait = new WaitTask();
         systemTasks.put(SWITCH, new SwitchTask(scripts));
         systemTasks.put(DECISION, systemTasks.get(SWITCH));
         systemTasks.put(JOIN, new JoinTask());
         systemTasks.put(EXCLUSIVE_JOIN, new ExclusiveJoinTask());
-        systemTasks.put(DO_WHILE, new DoWhileTask(scripts, scheduler));
+        systemTasks.put(DO_WHILE, new DoWhileTask(scripts, scheduler, limits.loopIterations()));
         systemTasks.put(SUB_WORKFLOW, new SubWorkflowTask(launcher));
         systemTasks.put(START_WORKFLOW, new StartWorkflowTask(launcher, json));
         systemTasks.put(WAIT, wait);

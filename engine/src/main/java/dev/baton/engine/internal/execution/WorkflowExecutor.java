@@ -56,6 +56,9 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     private final WorkflowDecider decider;
     private final Clock clock;
 
+    /** Starts nested on this thread's stack, whatever the stored parent links say. */
+    private static final ThreadLocal<int[]> NESTING = ThreadLocal.withInitial(() -> new int[1]);
+
     public WorkflowExecutor(TenantTransactions tx, ExecutionStore store, ExecutionSearch search,
             DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
             ScriptEvaluator scripts, JqEvaluator jq, Clock clock) {
@@ -67,7 +70,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         this.json = json;
         this.signals = signals;
         this.clock = clock;
-        this.decider = new WorkflowDecider(new ParameterResolver(), json, scripts, jq, this);
+        this.decider = new WorkflowDecider(new ParameterResolver(), json, scripts, jq, this, validator.limits());
     }
 
     // ---- running changes ------------------------------------------------------------------------------------
@@ -190,6 +193,14 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     // ---- start --------------------------------------------------------------------------------------------
 
     @Override
+    public UUID startFromTask(WorkflowRun run, StartWorkflowRequest request) {
+        if (request == null || (request.workflowDef() == null && (request.name() == null || request.name().isBlank()))) {
+            throw EngineException.invalid("name", "the name of the workflow to start is required");
+        }
+        return startInTransaction(run.tenant, request, null, null);
+    }
+
+    @Override
     public UUID start(TenantId tenant, StartWorkflowRequest request) {
         if (request == null || (request.workflowDef() == null && (request.name() == null || request.name().isBlank()))) {
             throw EngineException.invalid("name", "the name of the workflow to start is required");
@@ -216,6 +227,14 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
                 return existing.get();
             }
         }
+        int depth = parent == null ? 0 : depthOf(parent) + 1;
+        int nested = NESTING.get()[0];
+        int most = validator.limits().nestingDepth();
+        if (depth > most || nested >= most) {
+            throw EngineException.invalid(parent == null ? "startWorkflow" : "subWorkflowParam",
+                    "workflows start workflows more than " + most + " levels deep "
+                            + "(baton.engine.limits.nesting-depth)");
+        }
         Workflow w = newWorkflow(tenant, def, request);
         if (parent != null) {
             w.setParentWorkflowId(parent.workflow.getWorkflowId());
@@ -223,10 +242,25 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         }
         WorkflowRun run = newRun(tenant, w);
         run.isNew = true;
+        run.depth = depth;
         run.notifyParent = parent == null;
-        decider.start(run);
+        // A start inside a decision (SUB_WORKFLOW, START_WORKFLOW) decides the new workflow on this stack: count it.
+        NESTING.get()[0]++;
+        try {
+            decider.start(run);
+        } finally {
+            NESTING.get()[0]--;
+        }
         persist(run);
         return w.getWorkflowId();
+    }
+
+    /** The nesting depth of {@code run}: known when it was started in this transaction, else read up its parents. */
+    private int depthOf(WorkflowRun run) {
+        if (run.depth < 0) {
+            run.depth = store.depthOf(run.workflow.getWorkflowId(), validator.limits().nestingDepth() + 1);
+        }
+        return run.depth;
     }
 
     private Workflow newWorkflow(TenantId tenant, WorkflowDef def, StartWorkflowRequest request) {

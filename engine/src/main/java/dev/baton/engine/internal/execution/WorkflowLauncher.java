@@ -16,6 +16,12 @@ interface WorkflowLauncher {
     /** Starts an unrelated workflow; returns its id. */
     UUID start(TenantId tenant, StartWorkflowRequest request);
 
+    /**
+     * Starts a workflow from a task of {@code run}, inside the transaction already open: a refusal fails only the
+     * task, never the transaction (a nested transaction template would mark it rollback-only).
+     */
+    UUID startFromTask(WorkflowRun run, StartWorkflowRequest request);
+
     /** Terminates a running child workflow because its parent ended. */
     void terminateChild(TenantId tenant, UUID childId, String reason);
 

@@ -34,6 +34,8 @@ public final class WorkflowRun {
     boolean ended;
     /** False while a parent starts this workflow synchronously and reads its outcome itself. */
     boolean notifyParent = true;
+    /** How many workflows above this one started it (0 for one started from outside); -1 until known. */
+    int depth = -1;
 
     WorkflowRun(TenantId tenant, Workflow workflow, Instant now, Function<String, Optional<TaskDef>> taskDefs) {
         this.tenant = tenant;

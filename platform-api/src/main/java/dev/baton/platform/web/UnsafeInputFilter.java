@@ -1,0 +1,230 @@
+package dev.baton.platform.web;
+
+import dev.baton.authz.web.ProblemResponses;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonPointer;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one place where input that could never be stored or shown is refused, before anything else reads it.
+ *
+ * <p>A NUL character (U+0000) is refused with 400 wherever it appears: path, query parameters, form fields, header
+ * names and values, JSON property names and string values (PostgreSQL stores no NUL in text or jsonb, so it would
+ * otherwise fail deep inside a write). Request bodies are capped at {@code baton.api.max-body-bytes} (413).
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 5)
+public final class UnsafeInputFilter extends OncePerRequestFilter {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final long maxBodyBytes;
+
+    public UnsafeInputFilter(@Value("${baton.api.max-body-bytes:2097152}") long maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String raw = request.getRequestURI();
+        if (raw.indexOf('\0') >= 0 || raw.toLowerCase(Locale.ROOT).contains("%00")) {
+            refuse(request, response, "path");
+            return;
+        }
+        for (String name : Collections.list(request.getHeaderNames())) {
+            if (name.indexOf('\0') >= 0 || Collections.list(request.getHeaders(name)).stream()
+                    .anyMatch(v -> v.indexOf('\0') >= 0)) {
+                refuse(request, response, name);
+                return;
+            }
+        }
+        boolean form = isForm(request.getContentType());
+        if (!form && request.getContentLengthLong() > maxBodyBytes) {
+            tooLarge(request, response);
+            return;
+        }
+        HttpServletRequest checked = request;
+        if (!form && hasBody(request)) {
+            byte[] body = readAtMost(request.getInputStream(), maxBodyBytes + 1);
+            if (body.length > maxBodyBytes) {
+                tooLarge(request, response);
+                return;
+            }
+            String field = nulInBody(body);
+            if (field != null) {
+                refuse(request, response, field);
+                return;
+            }
+            checked = new CachedBody(request, body);
+        }
+        // for a form this parses the body too, so form fields are checked here
+        for (Map.Entry<String, String[]> p : checked.getParameterMap().entrySet()) {
+            if (p.getKey().indexOf('\0') >= 0 || java.util.Arrays.stream(p.getValue()).anyMatch(v -> v.indexOf('\0') >= 0)) {
+                refuse(request, response, p.getKey().replace("\0", "\\u0000"));
+                return;
+            }
+        }
+        chain.doFilter(checked, response);
+    }
+
+    private static boolean isForm(String contentType) {
+        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+        return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/");
+    }
+
+    private static boolean hasBody(HttpServletRequest request) {
+        return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
+    }
+
+    private static byte[] readAtMost(InputStream in, long limit) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        int n;
+        while (out.size() < limit && (n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - out.size()))) >= 0) {
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    /** Where a NUL sits in the body: a JSON field path, "body" for non-JSON, or null when there is none. */
+    static String nulInBody(byte[] body) {
+        boolean rawNul = false;
+        boolean escapedNul = false;
+        for (int i = 0; i < body.length; i++) {
+            if (body[i] == 0) {
+                rawNul = true;
+                break;
+            }
+            if (body[i] == '\\' && i + 5 < body.length && body[i + 1] == 'u' && body[i + 2] == '0'
+                    && body[i + 3] == '0' && body[i + 4] == '0' && body[i + 5] == '0') {
+                escapedNul = true; // possibly "\\u0000" (an escaped backslash): the parser below decides
+            }
+        }
+        if (!rawNul && !escapedNul) {
+            return null;
+        }
+        try (JsonParser parser = JSON.createParser(body)) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if (token == JsonToken.PROPERTY_NAME && parser.currentName().indexOf('\0') >= 0) {
+                    return fieldOf(parser.streamReadContext().pathAsPointer());
+                }
+                if (token == JsonToken.VALUE_STRING && parser.getString().indexOf('\0') >= 0) {
+                    return fieldOf(parser.streamReadContext().pathAsPointer());
+                }
+            }
+            return null;
+        } catch (JacksonException notJson) {
+            return rawNul ? "body" : null;
+        }
+    }
+
+    /** "/tasks/0/name" as "tasks[0].name", the way the rest of the API names fields. */
+    private static String fieldOf(JsonPointer pointer) {
+        StringBuilder field = new StringBuilder();
+        for (JsonPointer p = pointer; p != null && !p.matches(); p = p.tail()) {
+            String step = p.getMatchingProperty().replace("\0", "\\u0000");
+            if (p.getMatchingIndex() >= 0) {
+                field.append('[').append(p.getMatchingIndex()).append(']');
+            } else {
+                field.append(field.isEmpty() ? "" : ".").append(step);
+            }
+        }
+        return field.isEmpty() ? "body" : field.toString();
+    }
+
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, String field)
+            throws IOException {
+        ProblemResponses.write(response, 400, "bad-request", field + " contains a NUL character (U+0000), which "
+                + "no text may hold", request.getRequestURI().replace("\0", ""), Map.of("field", field));
+    }
+
+    private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ProblemResponses.write(response, 413, "payload-too-large", "the request body is larger than " + maxBodyBytes
+                + " bytes (baton.api.max-body-bytes)", request.getRequestURI(), Map.of("field", "body",
+                        "limit", maxBodyBytes));
+    }
+
+    /** The request with its body already read, served again from memory. */
+    private static final class CachedBody extends HttpServletRequestWrapper {
+        private final byte[] body;
+
+        CachedBody(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("the body was read already");
+                }
+            };
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            String encoding = getCharacterEncoding();
+            return new BufferedReader(new InputStreamReader(getInputStream(),
+                    encoding == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(encoding)));
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+    }
+}

@@ -1,5 +1,6 @@
 package dev.baton.engine;
 
+import dev.baton.engine.api.CompositionPolicy;
 import dev.baton.engine.api.EngineLimits;
 import dev.baton.engine.internal.definition.DefinitionRegistry;
 import dev.baton.engine.internal.definition.DefinitionStore;
@@ -17,6 +18,7 @@ import dev.baton.engine.internal.timer.TimerSweeper;
 import dev.baton.tenancy.TenantTransactions;
 import java.time.Clock;
 import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -104,9 +106,9 @@ public class EngineConfiguration {
     @Bean
     WorkflowExecutor workflowService(TenantTransactions tx, ExecutionStore store, JdbcClient jdbc,
             DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
-            ScriptEvaluator scripts, JqEvaluator jq, Clock clock) {
+            ScriptEvaluator scripts, JqEvaluator jq, Clock clock, ObjectProvider<CompositionPolicy> composition) {
         return new WorkflowExecutor(tx, store, new ExecutionSearch(jdbc), definitions, validator, json, signals,
-                scripts, jq, clock);
+                scripts, jq, clock, composition.getIfAvailable(() -> CompositionPolicy.OPEN));
     }
 
     @Bean

@@ -29,6 +29,23 @@ public final class AccessPolicy {
         }
     }
 
+    /** Who owns a resource and what other teams were granted on it. */
+    public record Standings(Optional<String> owner, Map<String, Set<Access>> grants) {
+
+        /**
+         * Why {@code team} may not use the resource with {@code access}: empty when it owns it, was granted it, or
+         * nobody owns it (a definition made before teams, left to tenant administrators).
+         */
+        public Optional<String> refusal(String team, Access access, ResourceType type, String name) {
+            if (owner.isEmpty() || owner.get().equals(team)
+                    || grants.getOrDefault(team, Set.of()).stream().anyMatch(a -> a.covers(access))) {
+                return Optional.empty();
+            }
+            return Optional.of("team '" + team + "' may not use " + type.noun() + " '" + name + "': team '"
+                    + owner.get() + "' owns it and has not granted " + access + " on it to '" + team + "'");
+        }
+    }
+
     /** A grant as listed. */
     public record Grant(ResourceType resourceType, String resourceName, String team, Set<Access> access) {}
 
@@ -144,6 +161,20 @@ public final class AccessPolicy {
                 + "AND resource_name = ? ORDER BY team").params(type.name(), name)
                 .query((rs, n) -> new Grant(type, name, rs.getString("team"), accessSet(rs.getArray("access"))))
                 .list());
+    }
+
+    /** The owner of a resource and its grants, as one read. */
+    public Standings standingsOf(TenantId tenant, ResourceType type, String name) {
+        Optional<String> owner = Optional.empty();
+        Map<String, Set<Access>> grants = new java.util.HashMap<>();
+        for (Standing s : standings(tenant, type, name)) {
+            if (s.owner()) {
+                owner = Optional.of(s.team());
+            } else {
+                grants.put(s.team(), s.granted());
+            }
+        }
+        return new Standings(owner, grants);
     }
 
     private List<Standing> standings(TenantId tenant, ResourceType type, String name) {

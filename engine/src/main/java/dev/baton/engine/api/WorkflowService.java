@@ -16,6 +16,12 @@ public interface WorkflowService {
     /** Starts a workflow; with an idempotency key already used for that workflow name, returns the first id. */
     UUID start(TenantId tenant, StartWorkflowRequest request);
 
+    /**
+     * Starts a workflow on behalf of {@code actingTeam}: the team an inline definition's execution runs for (a
+     * registered definition's execution runs for the team that owns it).
+     */
+    UUID start(TenantId tenant, StartWorkflowRequest request, String actingTeam);
+
     Workflow get(TenantId tenant, UUID workflowId, boolean includeTasks);
 
     void pause(TenantId tenant, UUID workflowId);

@@ -90,6 +90,19 @@ public class Guard {
                 : "you author in several teams " + authoring + "; name the one that will own it with ?team=");
     }
 
+    /**
+     * The team an inline definition started by the caller runs for: the one named, else the only team the caller
+     * authors in; null for a tenant administrator who authors in no team (acting as administrator).
+     */
+    public String actingTeamForInline(String requested) {
+        Caller caller = current.caller();
+        if (requested == null && caller.tenantAdmin() && caller.teams().values().stream()
+                .noneMatch(roles -> roles.stream().anyMatch(AUTHORING::contains))) {
+            return null;
+        }
+        return owningTeamForNew(requested);
+    }
+
     /** Refuses callers who author in no team (validating a definition is an author's tool). */
     public void requireAuthor() {
         Caller caller = current.caller();

@@ -33,7 +33,11 @@ public class MetadataResource {
     private final Guard guard;
     private final TenantTransactions tx;
 
-    public MetadataResource(MetadataService metadata, CurrentTenant tenant, Guard guard, TenantTransactions tx) {
+    private final CompositionCheck composition;
+
+    public MetadataResource(MetadataService metadata, CurrentTenant tenant, Guard guard, TenantTransactions tx,
+            CompositionCheck composition) {
+        this.composition = composition;
         this.metadata = metadata;
         this.tenant = tenant;
         this.guard = guard;
@@ -94,6 +98,7 @@ public class MetadataResource {
         TenantId t = tenant.get();
         Optional<String> claim = def == null || def.name() == null ? Optional.empty()
                 : guard.beforeWriting(ResourceType.WORKFLOW_DEF, def.name(), workflowExists(def.name()), team);
+        requireComposition(t, def, claim);
         tx.run(t, () -> {
             metadata.registerWorkflowDef(t, def);
             claim.ifPresent(owner -> guard.claim(ResourceType.WORKFLOW_DEF, def.name(), owner));
@@ -106,8 +111,10 @@ public class MetadataResource {
         Map<String, String> claims = new LinkedHashMap<>();
         for (WorkflowDef def : defs) {
             if (def != null && def.name() != null) {
-                guard.beforeWriting(ResourceType.WORKFLOW_DEF, def.name(), workflowExists(def.name()), team)
-                        .ifPresent(owner -> claims.put(def.name(), owner));
+                Optional<String> claim = guard.beforeWriting(ResourceType.WORKFLOW_DEF, def.name(),
+                        workflowExists(def.name()), team);
+                claim.ifPresent(owner -> claims.put(def.name(), owner));
+                requireComposition(t, def, claim);
             }
         }
         tx.run(t, () -> {
@@ -149,6 +156,15 @@ public class MetadataResource {
                 guard.release(ResourceType.WORKFLOW_DEF, name);
             }
         });
+    }
+
+    /** The definition's owning team (the one claiming it, or its owner) may run everything it names. */
+    private void requireComposition(TenantId t, WorkflowDef def, Optional<String> claim) {
+        if (def == null || def.name() == null) {
+            return;
+        }
+        String team = claim.orElseGet(() -> guard.owner(ResourceType.WORKFLOW_DEF, def.name()).orElse(null));
+        composition.require(t, team, def);
     }
 
     private TaskDef existingTaskDef(String name) {

@@ -17,6 +17,7 @@ import dev.baton.tenancy.Tenants;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.springframework.security.access.AccessDeniedException;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.MediaType;
@@ -41,9 +42,11 @@ public class WorkflowResource {
     private final Guard guard;
 
     private final Tenants tenants;
+    private final CompositionCheck composition;
 
     public WorkflowResource(WorkflowService workflows, MetadataService metadata, CurrentTenant tenant, Guard guard,
-            Tenants tenants) {
+            Tenants tenants, CompositionCheck composition) {
+        this.composition = composition;
         this.workflows = workflows;
         this.metadata = metadata;
         this.tenant = tenant;
@@ -52,18 +55,25 @@ public class WorkflowResource {
     }
 
     @PostMapping(produces = MediaType.TEXT_PLAIN_VALUE)
-    String start(@RequestBody StartWorkflowRequest request) {
+    String start(@RequestBody StartWorkflowRequest request, @RequestParam(required = false) String team) {
+        String acting = null;
         if (request.workflowDef() != null) {
-            // an inline definition runs what its caller wrote: only an author may, and not under another team's name
+            // an inline definition runs what its caller wrote, for the caller's team: only an author may, not under
+            // a name another team owns, and only with what that team may run
             guard.requireAuthor();
-            if (guard.owner(ResourceType.WORKFLOW_DEF, request.workflowDef().name()).isPresent()) {
-                guard.require(Permission.OPERATE_EXECUTIONS, ResourceType.WORKFLOW_DEF, request.workflowDef().name());
+            acting = guard.actingTeamForInline(team);
+            String name = request.workflowDef().name();
+            Optional<String> owner = name == null ? Optional.empty() : guard.owner(ResourceType.WORKFLOW_DEF, name);
+            if (owner.isPresent() && !owner.get().equals(acting)) {
+                throw new AccessDeniedException("missing permission: an inline definition may not take the name of "
+                        + "workflow '" + name + "', which team '" + owner.get() + "' owns");
             }
+            composition.require(tenant.get(), acting, request.workflowDef());
         } else {
             requireToStart(request.name());
         }
         withinRunningQuota();
-        return workflows.start(tenant.get(), request).toString();
+        return workflows.start(tenant.get(), request, acting).toString();
     }
 
     @PostMapping(path = "/{name}", produces = MediaType.TEXT_PLAIN_VALUE)

@@ -34,6 +34,7 @@ public class Workflow {
     private List<String> failedTaskNames = new ArrayList<>();
     private List<String> failedReferenceTaskNames = new ArrayList<>();
     private String createdBy;
+    private String ownerTeam;
     private String event;
     private Instant created;
     private Instant updated;
@@ -76,6 +77,9 @@ public class Workflow {
     public void setFailedTaskNames(List<String> names) { this.failedTaskNames = names; }
     public List<String> getFailedReferenceTaskNames() { return failedReferenceTaskNames; }
     public void setFailedReferenceTaskNames(List<String> names) { this.failedReferenceTaskNames = names; }
+    /** The team on whose behalf this execution runs (our addition to Conductor's shape). */
+    public String getOwnerTeam() { return ownerTeam; }
+    public void setOwnerTeam(String ownerTeam) { this.ownerTeam = ownerTeam; }
     public String getCreatedBy() { return createdBy; }
     public void setCreatedBy(String createdBy) { this.createdBy = createdBy; }
     public String getEvent() { return event; }

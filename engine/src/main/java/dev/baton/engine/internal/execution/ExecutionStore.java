@@ -50,9 +50,9 @@ public final class ExecutionStore {
                 INSERT INTO workflows (tenant_id, id, name, version, status, correlation_id, priority, idempotency_key,
                   parent_workflow_id, parent_task_id, definition, input, output, variables, task_to_domain, reason,
                   failed_task_names, failed_ref_names, rerun_from_id, created_by, event, created_at, updated_at,
-                  ended_at, last_retried_at, timeout_at)
+                  ended_at, last_retried_at, timeout_at, owner_team)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?,
-                  ?, ?, ?, ?, ?)
+                  ?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING""")
                 .params(w.getTenantId(), w.getWorkflowId(), w.getWorkflowName(), w.getWorkflowVersion(),
                         w.getStatus().name(), w.getCorrelationId(), w.getPriority(), w.getIdempotencyKey(),
@@ -61,7 +61,8 @@ public final class ExecutionStore {
                         json.write(w.getTaskToDomain()), w.getReasonForIncompletion(),
                         textArray(w.getFailedTaskNames()), textArray(w.getFailedReferenceTaskNames()),
                         w.getReRunFromWorkflowId(), w.getCreatedBy(), w.getEvent(), ts(w.getCreated()),
-                        ts(w.getUpdated()), ts(w.getEnded()), ts(w.getLastRetried()), ts(w.getTimeoutAt()))
+                        ts(w.getUpdated()), ts(w.getEnded()), ts(w.getLastRetried()), ts(w.getTimeoutAt()),
+                        w.getOwnerTeam())
                 .update() > 0;
     }
 
@@ -291,6 +292,7 @@ public final class ExecutionStore {
         w.setFailedReferenceTaskNames(strings(rs.getArray("failed_ref_names")));
         w.setReRunFromWorkflowId(rs.getObject("rerun_from_id", UUID.class));
         w.setCreatedBy(rs.getString("created_by"));
+        w.setOwnerTeam(rs.getString("owner_team"));
         w.setEvent(rs.getString("event"));
         w.setCreated(instant(rs, "created_at"));
         w.setUpdated(instant(rs, "updated_at"));

@@ -3,6 +3,7 @@ package dev.baton.engine.internal.execution;
 import static dev.baton.engine.api.definition.TaskType.*;
 
 import dev.baton.engine.api.EngineException;
+import dev.baton.engine.api.CompositionPolicy;
 import dev.baton.engine.api.EngineLimits;
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.TaskType;
@@ -23,11 +24,13 @@ final class TaskScheduler {
     private final ParameterResolver resolver;
     private final JsonCodec json;
     private final EngineLimits limits;
+    private final CompositionPolicy composition;
 
-    TaskScheduler(ParameterResolver resolver, JsonCodec json, EngineLimits limits) {
+    TaskScheduler(ParameterResolver resolver, JsonCodec json, EngineLimits limits, CompositionPolicy composition) {
         this.resolver = resolver;
         this.json = json;
         this.limits = limits;
+        this.composition = composition;
     }
 
     /** Schedules {@code wt} in loop iteration {@code iteration} (0 outside loops), with what must start along. */
@@ -96,6 +99,14 @@ final class TaskScheduler {
             Task failed = newTask(run, wt, type, iteration, input);
             failed.setTaskDefName(name);
             fail(run, failed, TaskStatus.FAILED_WITH_TERMINAL_ERROR, "no task definition named '" + name + "'");
+            return;
+        }
+        Optional<String> refused = run.workflow.getOwnerTeam() == null ? Optional.empty()
+                : composition.refuseTask(run.tenant, run.workflow.getOwnerTeam(), name);
+        if (refused.isPresent()) {
+            Task failed = newTask(run, wt, type, iteration, input);
+            failed.setTaskDefName(name);
+            fail(run, failed, TaskStatus.FAILED_WITH_TERMINAL_ERROR, refused.get());
             return;
         }
         TaskDef def = registered.get();

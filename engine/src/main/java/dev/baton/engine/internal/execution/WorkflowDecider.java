@@ -2,6 +2,7 @@ package dev.baton.engine.internal.execution;
 
 import static dev.baton.engine.api.definition.TaskType.*;
 
+import dev.baton.engine.api.CompositionPolicy;
 import dev.baton.engine.api.EngineLimits;
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.WorkflowDef;
@@ -37,10 +38,10 @@ public final class WorkflowDecider {
     private final Map<String, SystemTask> systemTasks = new LinkedHashMap<>();
 
     WorkflowDecider(ParameterResolver resolver, JsonCodec json, ScriptEvaluator scripts, JqEvaluator jq,
-            WorkflowLauncher launcher, EngineLimits limits) {
+            WorkflowLauncher launcher, EngineLimits limits, CompositionPolicy composition) {
         this.resolver = resolver;
         this.launcher = launcher;
-        this.scheduler = new TaskScheduler(resolver, json, limits);
+        this.scheduler = new TaskScheduler(resolver, json, limits, composition);
         WaitTask wait = new WaitTask();
         systemTasks.put(SWITCH, new SwitchTask(scripts));
         systemTasks.put(DECISION, systemTasks.get(SWITCH));
@@ -250,7 +251,7 @@ public final class WorkflowDecider {
             input.put("correlationId", run.workflow.getCorrelationId());
             input.put("input", run.workflow.getInput());
             try {
-                launcher.start(run.tenant, new StartWorkflowRequest(failureWorkflow, null,
+                launcher.startFromTask(run, new StartWorkflowRequest(failureWorkflow, null,
                         run.workflow.getCorrelationId(), input, run.workflow.getTaskToDomain(), null, null, null, null,
                         null));
             } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.baton.engine.internal.execution;
 
+import dev.baton.engine.api.CompositionPolicy;
 import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.ExecutionQuery;
 import dev.baton.engine.api.WorkflowService;
@@ -55,14 +56,16 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     private final QueueSignals signals;
     private final WorkflowDecider decider;
     private final Clock clock;
+    private final CompositionPolicy composition;
 
     /** Starts nested on this thread's stack, whatever the stored parent links say. */
     private static final ThreadLocal<int[]> NESTING = ThreadLocal.withInitial(() -> new int[1]);
 
     public WorkflowExecutor(TenantTransactions tx, ExecutionStore store, ExecutionSearch search,
             DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
-            ScriptEvaluator scripts, JqEvaluator jq, Clock clock) {
+            ScriptEvaluator scripts, JqEvaluator jq, Clock clock, CompositionPolicy composition) {
         this.tx = tx;
+        this.composition = composition;
         this.store = store;
         this.search = search;
         this.definitions = definitions;
@@ -70,7 +73,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         this.json = json;
         this.signals = signals;
         this.clock = clock;
-        this.decider = new WorkflowDecider(new ParameterResolver(), json, scripts, jq, this, validator.limits());
+        this.decider = new WorkflowDecider(new ParameterResolver(), json, scripts, jq, this, validator.limits(), composition);
     }
 
     // ---- running changes ------------------------------------------------------------------------------------
@@ -194,28 +197,48 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
 
     @Override
     public UUID startFromTask(WorkflowRun run, StartWorkflowRequest request) {
+        requireName(request);
+        return startInTransaction(run.tenant, request, null, null, run.workflow.getOwnerTeam(), true);
+    }
+
+    private static void requireName(StartWorkflowRequest request) {
         if (request == null || (request.workflowDef() == null && (request.name() == null || request.name().isBlank()))) {
             throw EngineException.invalid("name", "the name of the workflow to start is required");
         }
-        return startInTransaction(run.tenant, request, null, null);
     }
 
     @Override
     public UUID start(TenantId tenant, StartWorkflowRequest request) {
-        if (request == null || (request.workflowDef() == null && (request.name() == null || request.name().isBlank()))) {
-            throw EngineException.invalid("name", "the name of the workflow to start is required");
-        }
-        return inTransaction(tenant, () -> startInTransaction(tenant, request, null, null));
+        return start(tenant, request, null);
     }
 
-    private UUID startInTransaction(TenantId tenant, StartWorkflowRequest request, WorkflowRun parent, Task parentTask) {
+    @Override
+    public UUID start(TenantId tenant, StartWorkflowRequest request, String actingTeam) {
+        requireName(request);
+        return inTransaction(tenant, () -> startInTransaction(tenant, request, null, null, actingTeam, false));
+    }
+
+    /**
+     * Starts {@code request} in the open transaction. {@code actingTeam} is the team the start happens for (the
+     * parent's when a workflow starts another); {@code checkComposition} asks the composition policy first, as for
+     * every start the engine makes by itself.
+     */
+    private UUID startInTransaction(TenantId tenant, StartWorkflowRequest request, WorkflowRun parent, Task parentTask,
+            String actingTeam, boolean checkComposition) {
         WorkflowDef def;
-        if (request.workflowDef() != null) {
+        boolean inline = request.workflowDef() != null;
+        if (inline) {
             def = request.workflowDef().withVersionAndAudit(request.workflowDef().versionOrDefault(), null, null);
             validator.validateWorkflowDef(def, definitions::taskDef);
         } else {
             def = definition(request.name(), request.version());
         }
+        if (checkComposition && actingTeam != null) {
+            composition.refuseStart(tenant, actingTeam, def.name(), inline).ifPresent(reason -> {
+                throw EngineException.invalid(inline ? "workflowDefinition" : "name", reason);
+            });
+        }
+        String ownerTeam = inline ? actingTeam : composition.ownerOf(tenant, def.name()).orElse(null);
         String key = request.idempotencyKey();
         if (key != null && !key.isBlank()) {
             Optional<UUID> existing = store.findByIdempotencyKey(def.name(), key);
@@ -236,6 +259,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
                             + "(baton.engine.limits.nesting-depth)");
         }
         Workflow w = newWorkflow(tenant, def, request);
+        w.setOwnerTeam(ownerTeam);
         if (parent != null) {
             w.setParentWorkflowId(parent.workflow.getWorkflowId());
             w.setParentWorkflowTaskId(parentTask.getTaskId());
@@ -305,7 +329,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
                 parent.workflow.getCorrelationId(), input, parent.workflow.getTaskToDomain(),
                 parentTask.getWorkflowTask().subWorkflowParam().workflowDefinition(), parent.workflow.getPriority(),
                 null, null, null);
-        UUID id = startInTransaction(parent.tenant, request, parent, parentTask);
+        UUID id = startInTransaction(parent.tenant, request, parent, parentTask, parent.workflow.getOwnerTeam(), true);
         return store.find(id, false).orElseThrow();
     }
 

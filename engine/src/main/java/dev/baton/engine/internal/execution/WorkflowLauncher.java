@@ -13,9 +13,6 @@ interface WorkflowLauncher {
     /** Starts {@code def} as a child of {@code parentTask}; returns it after its first decision, already stored. */
     Workflow startChild(WorkflowRun parent, Task parentTask, WorkflowDef def, java.util.Map<String, Object> input);
 
-    /** Starts an unrelated workflow; returns its id. */
-    UUID start(TenantId tenant, StartWorkflowRequest request);
-
     /**
      * Starts a workflow from a task of {@code run}, inside the transaction already open: a refusal fails only the
      * task, never the transaction (a nested transaction template would mark it rollback-only).

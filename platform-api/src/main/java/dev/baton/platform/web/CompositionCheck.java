@@ -1,0 +1,67 @@
+package dev.baton.platform.web;
+
+import dev.baton.engine.api.definition.SubWorkflowParams;
+import dev.baton.engine.api.definition.TaskType;
+import dev.baton.engine.api.definition.WorkflowDef;
+import dev.baton.engine.api.definition.WorkflowTask;
+import dev.baton.tenancy.TenantId;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Checks a definition before it is registered or started inline: every workflow it names (SUB_WORKFLOW,
+ * START_WORKFLOW, failure workflow, inline sub-definitions) and every task type it queues must be the team's own or
+ * granted to it. What is only known at run time (names from expressions, dynamic forks) is checked by the engine
+ * through {@link TeamCompositionPolicy} when it happens.
+ */
+@Component
+public class CompositionCheck {
+
+    private final TeamCompositionPolicy policy;
+
+    public CompositionCheck(TeamCompositionPolicy policy) {
+        this.policy = policy.fresh();
+    }
+
+    /** Refuses (403) when {@code team} may not run everything {@code def} would. */
+    public void require(TenantId tenant, String team, WorkflowDef def) {
+        if (team == null) {
+            return;
+        }
+        refuse(def.failureWorkflow() == null || def.failureWorkflow().isBlank() ? Optional.empty()
+                : policy.refuseStart(tenant, team, def.failureWorkflow(), false), "failureWorkflow");
+        def.visitTasks(task -> check(tenant, team, task));
+    }
+
+    private void check(TenantId tenant, String team, WorkflowTask task) {
+        String type = task.type() == null ? TaskType.SIMPLE : task.type();
+        String at = "task '" + task.taskReferenceName() + "'";
+        if (TaskType.SUB_WORKFLOW.equals(type) && task.subWorkflowParam() != null) {
+            SubWorkflowParams params = task.subWorkflowParam();
+            if (params.workflowDefinition() != null) {
+                refuse(policy.refuseStart(tenant, team, params.workflowDefinition().name(), true), at);
+                require(tenant, team, params.workflowDefinition());
+            } else if (isLiteral(params.name())) {
+                refuse(policy.refuseStart(tenant, team, params.name(), false), at);
+            }
+        } else if (TaskType.START_WORKFLOW.equals(type)
+                && task.inputParameters().get("startWorkflow") instanceof Map<?, ?> start
+                && start.get("name") instanceof String name && isLiteral(name)) {
+            refuse(policy.refuseStart(tenant, team, name, false), at);
+        } else if (!TaskType.isSystem(type) && !TaskType.DYNAMIC.equals(type) && isLiteral(task.name())) {
+            refuse(policy.refuseTask(tenant, team, task.name()), at);
+        }
+    }
+
+    private static boolean isLiteral(String name) {
+        return name != null && !name.contains("${");
+    }
+
+    private static void refuse(Optional<String> reason, String at) {
+        reason.ifPresent(r -> {
+            throw new AccessDeniedException("missing permission: " + at + ": " + r);
+        });
+    }
+}

@@ -32,6 +32,8 @@ import dev.baton.authz.web.TokenResource;
 import dev.baton.authz.web.UserResource;
 import dev.baton.tenancy.TenantTransactions;
 import dev.baton.tenancy.Tenants;
+import dev.baton.authz.token.RevokedTokenHandler;
+import dev.baton.authz.token.Revocations;
 import dev.baton.tenancy.outbound.OutboundAddressPolicy;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,9 +106,16 @@ public class AuthzConfiguration {
                 Map.of("bcrypt", new BCryptPasswordEncoder(), Secrets.ENCODER_ID, new Secrets()));
     }
 
+    /** Revoked subjects, keys and tokens, seen by every node within {@code baton.auth.revocation-poll-interval}. */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    Revocations revocations(TenantTransactions tx, JdbcClient jdbc, AuthProperties props,
+            @Value("${baton.auth.revocation-poll-interval:PT1S}") Duration pollInterval) {
+        return new Revocations(tx, jdbc, Clock.systemUTC(), props.tokenLifetime(), pollInterval);
+    }
+
     @Bean
-    Identities identities(TenantTransactions tx, JdbcClient jdbc, PasswordEncoder passwords) {
-        return new Identities(tx, jdbc, passwords);
+    Identities identities(TenantTransactions tx, JdbcClient jdbc, PasswordEncoder passwords, Revocations revocations) {
+        return new Identities(tx, jdbc, passwords, revocations);
     }
 
     @Bean
@@ -140,7 +149,7 @@ public class AuthzConfiguration {
 
     /** Rotates signing keys and forgets expired authorization codes and tokens, every ten minutes. */
     @Bean(destroyMethod = "shutdownNow")
-    ScheduledExecutorService authMaintenance(SigningKeys keys, JdbcClient jdbc) {
+    ScheduledExecutorService authMaintenance(SigningKeys keys, JdbcClient jdbc, Revocations revocations) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("auth-maintenance").daemon().factory());
         scheduler.scheduleWithFixedDelay(() -> {
@@ -148,6 +157,7 @@ public class AuthzConfiguration {
                 keys.rotate();
                 jdbc.sql("DELETE FROM oauth2_authorization WHERE greatest(authorization_code_expires_at, "
                         + "access_token_expires_at, refresh_token_expires_at) < now()").update();
+                revocations.purge();
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(AuthzConfiguration.class).warn("auth maintenance failed", e);
             }
@@ -228,10 +238,14 @@ public class AuthzConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain authorizationServerChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain authorizationServerChain(HttpSecurity http, JwtDecoder decoder,
+            OAuth2AuthorizationService authorizations, Revocations revocations) throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         http.securityMatcher(server.getEndpointsMatcher())
-                .with(server, as -> as.oidc(Customizer.withDefaults()))
+                .with(server, as -> as.oidc(Customizer.withDefaults())
+                        // a revoked access token must stop working at once, not when it expires
+                        .tokenRevocationEndpoint(revoke -> revoke.revocationResponseHandler(
+                                new RevokedTokenHandler(decoder, authorizations, revocations))))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()))
                 .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
@@ -243,7 +257,7 @@ public class AuthzConfiguration {
     @Order(2)
     SecurityFilterChain apiChain(HttpSecurity http, JwtDecoder decoder, BearerTokenResolver tokens,
             AuditTrail trail, Tenants tenants, ExternalIssuers external, OutboundAddressPolicy outbound,
-            AuthProperties props) throws Exception {
+            Revocations revocations, AuthProperties props) throws Exception {
         http.securityMatcher("/api/**", "/actuator/**")
                 // not beans: Boot would also register a Filter bean for every request, outside this chain
                 .addFilterAfter(new AuditFilter(trail, Clock.systemUTC()), BearerTokenAuthenticationFilter.class)
@@ -262,7 +276,7 @@ public class AuthzConfiguration {
                         .accessDeniedHandler(ProblemResponses.forbidden())
                         .authenticationManagerResolver(new JwtIssuerAuthenticationManagerResolver(
                                 new IssuerAuthentication(props.issuer(), decoder, external, outbound,
-                                        Clock.systemUTC()))))
+                                        Clock.systemUTC(), revocations))))
                 .exceptionHandling(e -> e.authenticationEntryPoint(ProblemResponses.unauthenticated())
                         .accessDeniedHandler(ProblemResponses.forbidden()));
         return http.build();

@@ -2,6 +2,7 @@ package dev.baton.authz.identity;
 
 import dev.baton.authz.api.Caller;
 import dev.baton.authz.api.Role;
+import dev.baton.authz.token.Revocations;
 import dev.baton.tenancy.TenantId;
 import dev.baton.tenancy.TenantTransactions;
 import java.sql.Array;
@@ -53,7 +54,10 @@ public final class Identities {
     private final JdbcClient jdbc;
     private final PasswordEncoder passwords;
 
-    public Identities(TenantTransactions tx, JdbcClient jdbc, PasswordEncoder passwords) {
+    private final Revocations revocations;
+
+    public Identities(TenantTransactions tx, JdbcClient jdbc, PasswordEncoder passwords, Revocations revocations) {
+        this.revocations = revocations;
         this.tx = tx;
         this.jdbc = jdbc;
         this.passwords = passwords;
@@ -133,10 +137,18 @@ public final class Identities {
         return id;
     }
 
+    /** Adds a member or changes their roles; a change revokes the tokens that carry the old roles. */
     public void addMember(TenantId tenant, String team, UUID userId, Set<Role> roles) {
-        tx.run(tenant, () -> jdbc.sql("INSERT INTO team_members (tenant_id, team, user_id, roles) VALUES (?, ?, ?, ?) "
-                + "ON CONFLICT (tenant_id, team, user_id) DO UPDATE SET roles = excluded.roles")
-                .params(tenant.value(), team, userId, roleArray(roles)).update());
+        tx.run(tenant, () -> {
+            Optional<Set<Role>> before = jdbc.sql("SELECT roles FROM team_members WHERE team = ? AND user_id = ? "
+                    + "FOR UPDATE").params(team, userId).query((rs, n) -> roles(rs.getArray("roles"))).optional();
+            jdbc.sql("INSERT INTO team_members (tenant_id, team, user_id, roles) VALUES (?, ?, ?, ?) "
+                    + "ON CONFLICT (tenant_id, team, user_id) DO UPDATE SET roles = excluded.roles")
+                    .params(tenant.value(), team, userId, roleArray(roles)).update();
+            if (before.isPresent() && !before.get().equals(roles)) {
+                revocations.revokeSubject(tenant, userId.toString());
+            }
+        });
     }
 
     public UUID createApplication(TenantId tenant, String name, String team, Set<Role> roles, boolean tenantAdmin) {
@@ -165,8 +177,14 @@ public final class Identities {
 
     /** Revokes the key; returns false if the tenant has no such key. */
     public boolean revokeKey(TenantId tenant, String keyId) {
-        return tx.write(tenant, () -> jdbc.sql("UPDATE application_keys SET revoked_at = coalesce(revoked_at, now()) "
-                + "WHERE id = ?").param(keyId).update() == 1);
+        return tx.write(tenant, () -> {
+            boolean found = jdbc.sql("UPDATE application_keys SET revoked_at = coalesce(revoked_at, now()) "
+                    + "WHERE id = ?").param(keyId).update() == 1;
+            if (found) {
+                revocations.revokeKey(tenant, keyId);
+            }
+            return found;
+        });
     }
 
     public boolean teamExists(TenantId tenant, String team) {
@@ -180,8 +198,17 @@ public final class Identities {
     }
 
     /** Deletes a team with its memberships, applications, keys, ownerships and grants; false if there was none. */
+    /** Deletes a team; the tokens of its members and applications, which name it, stop working. */
     public boolean deleteTeam(TenantId tenant, String team) {
-        return tx.write(tenant, () -> jdbc.sql("DELETE FROM teams WHERE name = ?").param(team).update() == 1);
+        return tx.write(tenant, () -> {
+            List<String> holders = jdbc.sql("SELECT user_id::text FROM team_members WHERE team = ? UNION "
+                    + "SELECT id::text FROM applications WHERE team = ?").params(team, team).query(String.class).list();
+            boolean found = jdbc.sql("DELETE FROM teams WHERE name = ?").param(team).update() == 1;
+            if (found) {
+                holders.forEach(subject -> revocations.revokeSubject(tenant, subject));
+            }
+            return found;
+        });
     }
 
     public List<Member> members(TenantId tenant, String team) {
@@ -193,8 +220,14 @@ public final class Identities {
 
     /** Removes a member from a team; false if they were not one. */
     public boolean removeMember(TenantId tenant, String team, UUID userId) {
-        return tx.write(tenant, () -> jdbc.sql("DELETE FROM team_members WHERE team = ? AND user_id = ?")
-                .params(team, userId).update() == 1);
+        return tx.write(tenant, () -> {
+            boolean found = jdbc.sql("DELETE FROM team_members WHERE team = ? AND user_id = ?")
+                    .params(team, userId).update() == 1;
+            if (found) {
+                revocations.revokeSubject(tenant, userId.toString());
+            }
+            return found;
+        });
     }
 
     public boolean userExists(TenantId tenant, UUID userId) {
@@ -221,7 +254,13 @@ public final class Identities {
 
     /** Deletes an application and its keys; false if there was none. */
     public boolean deleteApplication(TenantId tenant, UUID id) {
-        return tx.write(tenant, () -> jdbc.sql("DELETE FROM applications WHERE id = ?").param(id).update() == 1);
+        return tx.write(tenant, () -> {
+            boolean found = jdbc.sql("DELETE FROM applications WHERE id = ?").param(id).update() == 1;
+            if (found) {
+                revocations.revokeSubject(tenant, id.toString());
+            }
+            return found;
+        });
     }
 
     private static ApplicationInfo applicationInfo(ResultSet rs) throws SQLException {
@@ -231,8 +270,14 @@ public final class Identities {
 
     /** Revokes the application's key; false if the application has no such key. */
     public boolean revokeKey(TenantId tenant, UUID applicationId, String keyId) {
-        return tx.write(tenant, () -> jdbc.sql("UPDATE application_keys SET revoked_at = coalesce(revoked_at, now()) "
-                + "WHERE id = ? AND application_id = ?").params(keyId, applicationId).update() == 1);
+        return tx.write(tenant, () -> {
+            boolean found = jdbc.sql("UPDATE application_keys SET revoked_at = coalesce(revoked_at, now()) "
+                    + "WHERE id = ? AND application_id = ?").params(keyId, applicationId).update() == 1;
+            if (found) {
+                revocations.revokeKey(tenant, keyId);
+            }
+            return found;
+        });
     }
 
     private static Set<Role> roles(Array array) throws SQLException {

@@ -37,6 +37,11 @@ public final class CallerAuthentication extends AbstractAuthenticationToken {
         return caller;
     }
 
+    /** The validated token this caller signed in with. */
+    public Jwt token() {
+        return token;
+    }
+
     @Override
     public Object getPrincipal() {
         return caller;

@@ -24,10 +24,14 @@ public final class CallerClaims {
 
     private CallerClaims() {}
 
-    /** The claims beside the registered ones (iss, sub, aud, exp, ...). */
+    /**
+     * The claims beside the registered ones (iss, sub, aud, exp, ...). Plain ArrayList and LinkedHashMap values: the
+     * authorization server stores claims with their Java types and reads back only types on its allow-list.
+     */
     public static Map<String, Object> of(Caller caller) {
         Map<String, Object> teams = new LinkedHashMap<>();
-        caller.teams().forEach((team, roles) -> teams.put(team, roles.stream().map(Role::name).sorted().toList()));
+        caller.teams().forEach((team, roles) -> teams.put(team,
+                roles.stream().map(Role::name).sorted().collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new))));
         return Map.of(TENANT, caller.tenant().value(), KIND, caller.kind().name().toLowerCase(), NAME, caller.name(),
                 TENANT_ADMIN, caller.tenantAdmin(), TEAMS, teams, PLATFORM_OPERATOR, caller.platformOperator());
     }

@@ -23,10 +23,12 @@ public final class IssuerAuthentication implements AuthenticationManagerResolver
     private final JwtDecoder ownDecoder;
     private final ExternalIssuers external;
     private final IssuerDiscovery discovery;
+    private final Revocations revocations;
     private final VerifiedTokens verified = new VerifiedTokens(10_000);
 
     public IssuerAuthentication(String ownIssuer, JwtDecoder ownDecoder, ExternalIssuers external,
-            OutboundAddressPolicy outbound, Clock clock) {
+            OutboundAddressPolicy outbound, Clock clock, Revocations revocations) {
+        this.revocations = revocations;
         this.ownIssuer = ownIssuer;
         this.discovery = new IssuerDiscovery(outbound, clock);
         this.ownDecoder = ownDecoder;
@@ -40,9 +42,11 @@ public final class IssuerAuthentication implements AuthenticationManagerResolver
                 String token = ((BearerTokenAuthenticationToken) authentication).getToken();
                 CallerAuthentication known = verified.get(token);
                 if (known != null) {
+                    requireNotRevoked(known.token());
                     return known;
                 }
                 Jwt jwt = decode(ownDecoder, authentication);
+                requireNotRevoked(jwt);
                 CallerAuthentication signedIn = new CallerAuthentication(CallerClaims.from(jwt), jwt);
                 verified.put(token, signedIn, jwt.getExpiresAt());
                 return signedIn;
@@ -75,6 +79,12 @@ public final class IssuerAuthentication implements AuthenticationManagerResolver
                 throw new InvalidBearerTokenException(e.getMessage());
             }
         };
+    }
+
+    private void requireNotRevoked(Jwt jwt) {
+        revocations.refusal(jwt).ifPresent(reason -> {
+            throw new InvalidBearerTokenException(reason);
+        });
     }
 
     private static Jwt decode(JwtDecoder decoder, org.springframework.security.core.Authentication authentication) {

@@ -27,11 +27,12 @@ public final class TokenMinter {
         this.lifetime = lifetime;
     }
 
-    public String mint(Caller caller) {
+    /** A token for {@code caller}, who signed in with the application key {@code keyId} (named in the token). */
+    public String mint(Caller caller, String keyId) {
         Instant now = clock.instant();
         JwtClaimsSet.Builder claims = JwtClaimsSet.builder().issuer(issuer).subject(caller.subject())
                 .audience(List.of(CallerClaims.AUDIENCE)).issuedAt(now).expiresAt(now.plus(lifetime))
-                .id(UUID.randomUUID().toString());
+                .id(UUID.randomUUID().toString()).claim(Revocations.KEY_CLAIM, keyId);
         CallerClaims.of(caller).forEach(claims::claim);
         return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(SignatureAlgorithm.RS256).build(),
                 claims.build())).getTokenValue();

@@ -49,7 +49,7 @@ public class TokenResource {
                     "the key does not exist, is revoked, belongs to a suspended tenant, or the secret is wrong");
         }
         audit.succeeded(caller.get(), "api-token", request.keyId());
-        return ResponseEntity.ok(Map.of("token", minter.mint(caller.get()), "expiresIn",
+        return ResponseEntity.ok(Map.of("token", minter.mint(caller.get(), request.keyId()), "expiresIn",
                 minter.lifetime().toSeconds()));
     }
 }

@@ -1,0 +1,187 @@
+package dev.baton.authz.token;
+
+import dev.baton.tenancy.TenantId;
+import dev.baton.tenancy.TenantTransactions;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Takes access away before tokens expire: revoked subjects, keys and tokens, kept in PostgreSQL so every node sees
+ * them, and held in memory so checking a token costs no database read.
+ *
+ * <p>Each node reads the revocations made since its last look every {@code pollInterval}; one made on this node
+ * applies here as soon as its transaction commits. A subject revoked at time T loses every token issued before the
+ * second after T (token issue times have whole seconds, so a token from the same second cannot be told apart).
+ */
+public final class Revocations implements AutoCloseable {
+
+    /** The claim naming the application key a token was minted from. */
+    public static final String KEY_CLAIM = "key";
+
+    private static final Logger log = LoggerFactory.getLogger(Revocations.class);
+    // rows committed slightly out of creation order must still be seen: each look reaches back this far
+    private static final Duration OVERLAP = Duration.ofSeconds(10);
+
+    private record Expiring(Instant value, Instant expiresAt) {}
+
+    private final TenantTransactions tx;
+    private final JdbcClient jdbc;
+    private final Clock clock;
+    private final Duration tokenLifetime;
+    private final Duration pollInterval;
+    private final Map<String, Expiring> subjects = new ConcurrentHashMap<>();
+    private final Map<String, Instant> keys = new ConcurrentHashMap<>();
+    private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
+    private final Set<Long> seen = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "revocations");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile Instant lookedUntil = Instant.EPOCH;
+
+    public Revocations(TenantTransactions tx, JdbcClient jdbc, Clock clock, Duration tokenLifetime,
+            Duration pollInterval) {
+        this.tx = tx;
+        this.jdbc = jdbc;
+        this.clock = clock;
+        this.tokenLifetime = tokenLifetime;
+        this.pollInterval = pollInterval;
+    }
+
+    /** Loads what is in force and starts watching for more. */
+    public void start() {
+        poll();
+        poller.scheduleWithFixedDelay(this::pollQuietly, pollInterval.toMillis(), pollInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Every token of {@code subject} issued until now stops working; joins the caller's transaction. */
+    public void revokeSubject(TenantId tenant, String subject) {
+        Instant notBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        insert(tenant, "subject", subject, notBefore);
+        afterCommit(() -> subjects.merge(subject, new Expiring(notBefore, notBefore.plus(tokenLifetime)),
+                (a, b) -> a.value().isAfter(b.value()) ? a : b));
+    }
+
+    /** Every token minted from {@code keyId} stops working. */
+    public void revokeKey(TenantId tenant, String keyId) {
+        Instant now = clock.instant();
+        insert(tenant, "key_id", keyId, now);
+        afterCommit(() -> keys.put(keyId, now.plus(tokenLifetime)));
+    }
+
+    /** The token {@code tokenId} stops working. */
+    public void revokeToken(TenantId tenant, String tokenId) {
+        Instant now = clock.instant();
+        insert(tenant, "token_id", tokenId, now);
+        afterCommit(() -> tokens.put(tokenId, now.plus(tokenLifetime)));
+    }
+
+    /** Why {@code jwt} no longer counts, or empty when it still does. */
+    public Optional<String> refusal(Jwt jwt) {
+        if (jwt.getId() != null && tokens.containsKey(jwt.getId())) {
+            return Optional.of("the token was revoked");
+        }
+        String key = jwt.getClaimAsString(KEY_CLAIM);
+        if (key != null && keys.containsKey(key)) {
+            return Optional.of("the key it was issued for was revoked");
+        }
+        Expiring since = jwt.getSubject() == null ? null : subjects.get(jwt.getSubject());
+        if (since != null && (jwt.getIssuedAt() == null || jwt.getIssuedAt().isBefore(since.value()))) {
+            return Optional.of("its holder's access changed after it was issued; sign in again");
+        }
+        return Optional.empty();
+    }
+
+    private void insert(TenantId tenant, String column, String value, Instant notBefore) {
+        tx.run(tenant, () -> jdbc.sql("INSERT INTO revocations (tenant_id, " + column + ", not_before, expires_at) "
+                + "VALUES (?, ?, ?, ?)").params(tenant.value(), value, Timestamp.from(notBefore),
+                        Timestamp.from(clock.instant().plus(tokenLifetime).plus(Duration.ofMinutes(1)))).update());
+    }
+
+    private void pollQuietly() {
+        try {
+            poll();
+        } catch (RuntimeException e) {
+            log.warn("could not read revocations; will try again: {}", e.getMessage());
+        }
+    }
+
+    private void poll() {
+        Instant since = lookedUntil.minus(OVERLAP);
+        Instant[] newest = {lookedUntil};
+        jdbc.sql("SELECT * FROM revocations_since(?)").param(Timestamp.from(since.isBefore(Instant.EPOCH)
+                ? Instant.EPOCH : since)).query(rs -> {
+                    long id = rs.getLong("id");
+                    Instant created = rs.getTimestamp("created_at").toInstant();
+                    if (created.isAfter(newest[0])) {
+                        newest[0] = created;
+                    }
+                    if (!seen.add(id)) {
+                        return;
+                    }
+                    Instant expires = rs.getTimestamp("expires_at").toInstant();
+                    if (rs.getString("subject") != null) {
+                        Instant notBefore = rs.getTimestamp("not_before").toInstant();
+                        subjects.merge(rs.getString("subject"), new Expiring(notBefore, expires),
+                                (a, b) -> a.value().isAfter(b.value()) ? a : b);
+                    } else if (rs.getString("key_id") != null) {
+                        keys.put(rs.getString("key_id"), expires);
+                    } else {
+                        tokens.put(rs.getString("token_id"), expires);
+                    }
+                });
+        lookedUntil = newest[0];
+        forgetExpired();
+    }
+
+    private void forgetExpired() {
+        Instant now = clock.instant();
+        subjects.values().removeIf(e -> e.expiresAt().isBefore(now));
+        keys.values().removeIf(e -> e.isBefore(now));
+        tokens.values().removeIf(e -> e.isBefore(now));
+        if (seen.size() > 100_000) {
+            seen.clear(); // ids reach back only OVERLAP; re-applying a row is harmless
+        }
+    }
+
+    /** Deletes rows whose tokens have all expired; returns how many. */
+    public int purge() {
+        return jdbc.sql("SELECT purge_revocations()").query(Integer.class).single();
+    }
+
+    private static void afterCommit(Runnable action) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    action.run();
+                }
+            });
+        } else {
+            action.run();
+        }
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+}

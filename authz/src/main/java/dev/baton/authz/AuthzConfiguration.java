@@ -12,6 +12,7 @@ import dev.baton.authz.identity.Identities;
 import dev.baton.authz.identity.InitialAdministrator;
 import dev.baton.authz.identity.RegisteredClients;
 import dev.baton.authz.identity.Secrets;
+import dev.baton.authz.identity.SignInThrottle;
 import dev.baton.authz.identity.SignInUsers;
 import dev.baton.authz.keys.SigningKeys;
 import dev.baton.authz.token.CallerAuthentication;
@@ -106,6 +107,17 @@ public class AuthzConfiguration {
                 Map.of("bcrypt", new BCryptPasswordEncoder(), Secrets.ENCODER_ID, new Secrets()));
     }
 
+    /** Failed sign-ins counted per credential and address ({@code baton.auth.sign-in-throttle.*}). */
+    @Bean
+    SignInThrottle signInThrottle(
+            @Value("${baton.auth.sign-in-throttle.per-address:5}") int perAddress,
+            @Value("${baton.auth.sign-in-throttle.per-credential:20}") int perCredential,
+            @Value("${baton.auth.sign-in-throttle.window:PT15M}") Duration window,
+            @Value("${baton.auth.sign-in-throttle.first-block:PT30S}") Duration firstBlock,
+            @Value("${baton.auth.sign-in-throttle.longest-block:PT15M}") Duration longestBlock) {
+        return new SignInThrottle(Clock.systemUTC(), perAddress, perCredential, window, firstBlock, longestBlock);
+    }
+
     /** Revoked subjects, keys and tokens, seen by every node within {@code baton.auth.revocation-poll-interval}. */
     @Bean(initMethod = "start", destroyMethod = "close")
     Revocations revocations(TenantTransactions tx, JdbcClient jdbc, AuthProperties props,
@@ -187,8 +199,8 @@ public class AuthzConfiguration {
     }
 
     @Bean
-    RegisteredClientRepository registeredClients(Identities identities, AuthProperties props) {
-        return new RegisteredClients(identities, props.tokenLifetime(), props.consoleRedirectUris());
+    RegisteredClientRepository registeredClients(Identities identities, SignInThrottle throttle, AuthProperties props) {
+        return new RegisteredClients(identities, throttle, props.tokenLifetime(), props.consoleRedirectUris());
     }
 
     @Bean
@@ -212,8 +224,8 @@ public class AuthzConfiguration {
     }
 
     @Bean
-    SignInEvents signInEvents(Identities identities, SignInAudit audit) {
-        return new SignInEvents(identities, audit);
+    SignInEvents signInEvents(Identities identities, SignInAudit audit, SignInThrottle throttle) {
+        return new SignInEvents(identities, audit, throttle);
     }
 
     @Bean
@@ -222,8 +234,10 @@ public class AuthzConfiguration {
     }
 
     @Bean
-    SignInUsers signInUsers(Identities identities) {
-        return new SignInUsers(identities);
+    SignInUsers signInUsers(Identities identities, SignInThrottle throttle, SignInAudit audit) {
+        return new SignInUsers(identities, throttle, login -> identities.userForSignIn(login).ifPresentOrElse(
+                u -> audit.refused(u.tenant(), login, "USER", "password-throttled"),
+                () -> audit.refusedUnknown(login, "password-throttled")));
     }
 
     @Bean

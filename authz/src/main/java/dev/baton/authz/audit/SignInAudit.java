@@ -59,6 +59,12 @@ public final class SignInAudit {
         }
     }
 
+    /** The address the current request came from, or null outside a request. */
+    public static String currentAddress() {
+        HttpServletRequest request = currentRequest();
+        return request == null ? null : request.getRemoteAddr();
+    }
+
     private static HttpServletRequest currentRequest() {
         return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes a
                 ? a.getRequest() : null;

@@ -1,6 +1,8 @@
 package dev.baton.authz.audit;
 
 import dev.baton.authz.identity.Identities;
+import dev.baton.authz.identity.SignInThrottle;
+import dev.baton.authz.identity.SignInUsers;
 import org.springframework.context.event.EventListener;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
@@ -17,16 +19,19 @@ public final class SignInEvents {
 
     private final Identities identities;
     private final SignInAudit audit;
+    private final SignInThrottle throttle;
 
-    public SignInEvents(Identities identities, SignInAudit audit) {
+    public SignInEvents(Identities identities, SignInAudit audit, SignInThrottle throttle) {
         this.identities = identities;
         this.audit = audit;
+        this.throttle = throttle;
     }
 
     @EventListener
     public void succeeded(AuthenticationSuccessEvent event) {
         Authentication auth = event.getAuthentication();
         if (auth instanceof UsernamePasswordAuthenticationToken) {
+            throttle.succeeded(SignInUsers.credential(auth.getName()), SignInAudit.currentAddress());
             identities.userForSignIn(auth.getName()).ifPresent(u -> audit.succeeded(
                     identities.userCaller(u.tenant(), u.userId()), "password", auth.getName()));
         }
@@ -35,13 +40,22 @@ public final class SignInEvents {
     @EventListener
     public void refused(AbstractAuthenticationFailureEvent event) {
         Authentication auth = event.getAuthentication();
+        // the provider wraps what the user lookup throws, so the throttle's refusal may be the cause
+        boolean throttled = event.getException() instanceof SignInUsers.Throttled
+                || event.getException().getCause() instanceof SignInUsers.Throttled;
+        String address = SignInAudit.currentAddress();
         if (auth instanceof UsernamePasswordAuthenticationToken) {
             String login = auth.getName();
+            if (!throttled) {
+                throttle.failed(SignInUsers.credential(login), address);
+            }
+            String method = throttled ? "password-throttled" : "password";
             identities.userForSignIn(login).ifPresentOrElse(
-                    u -> audit.refused(u.tenant(), login, "USER", "password"),
-                    () -> audit.refusedUnknown(login, "password"));
+                    u -> audit.refused(u.tenant(), login, "USER", method),
+                    () -> audit.refusedUnknown(login, method));
         } else if (auth instanceof OAuth2ClientAuthenticationToken client) {
             String keyId = String.valueOf(client.getPrincipal());
+            throttle.failed(keyId, address);
             identities.keyForSignIn(keyId).ifPresentOrElse(
                     k -> audit.refused(k.tenant(), keyId, "APPLICATION", "client-credentials"),
                     () -> audit.refusedUnknown(keyId, "client-credentials"));

@@ -22,11 +22,14 @@ public final class RegisteredClients implements RegisteredClientRepository {
     public static final String CONSOLE = "baton-console";
 
     private final Identities identities;
+    private final SignInThrottle throttle;
     private final Duration tokenLifetime;
     private final RegisteredClient console;
 
-    public RegisteredClients(Identities identities, Duration tokenLifetime, List<String> consoleRedirectUris) {
+    public RegisteredClients(Identities identities, SignInThrottle throttle, Duration tokenLifetime,
+            List<String> consoleRedirectUris) {
         this.identities = identities;
+        this.throttle = throttle;
         this.tokenLifetime = tokenLifetime;
         this.console = RegisteredClient.withId(CONSOLE).clientId(CONSOLE).clientName("Baton console")
                 .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
@@ -46,13 +49,22 @@ public final class RegisteredClients implements RegisteredClientRepository {
         // request is ignored.
     }
 
+    /** Reading a stored authorization back: the client as it is, throttled or not. */
     @Override
     public RegisteredClient findById(String id) {
-        return findByClientId(id);
+        return lookUp(id);
     }
 
+    /** Authenticating a client: a key whose secret failed too often is unknown until its block ends. */
     @Override
     public RegisteredClient findByClientId(String clientId) {
+        if (throttle.blocked(clientId, dev.baton.authz.audit.SignInAudit.currentAddress()).isPresent()) {
+            return null;
+        }
+        return lookUp(clientId);
+    }
+
+    private RegisteredClient lookUp(String clientId) {
         if (CONSOLE.equals(clientId)) {
             return console;
         }

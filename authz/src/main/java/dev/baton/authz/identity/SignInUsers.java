@@ -14,18 +14,40 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
 public final class SignInUsers implements UserDetailsService {
 
     private final Identities identities;
+    private final SignInThrottle throttle;
+    private final java.util.function.Consumer<String> onThrottled;
 
-    public SignInUsers(Identities identities) {
+    /** {@code onThrottled} hears of each sign-in refused by the throttle (Spring publishes no event for it). */
+    public SignInUsers(Identities identities, SignInThrottle throttle, java.util.function.Consumer<String> onThrottled) {
         this.identities = identities;
+        this.throttle = throttle;
+        this.onThrottled = onThrottled;
+    }
+
+    /** The form a login is counted under by the throttle: tenant/login, lower case. */
+    public static String credential(String login) {
+        String full = login.contains("/") ? login : "default/" + login;
+        return full.toLowerCase(java.util.Locale.ROOT);
     }
 
     @Override
     public UserDetails loadUserByUsername(String login) {
+        throttle.blocked(credential(login), dev.baton.authz.audit.SignInAudit.currentAddress()).ifPresent(wait -> {
+            onThrottled.accept(login);
+            throw new Throttled("too many failed sign-ins for this login; try again in " + wait.toSeconds() + " s");
+        });
         return identities.userForSignIn(login)
                 .map(u -> User.withUsername(u.tenant().value() + "/" + login.substring(login.indexOf('/') + 1)
                                 .toLowerCase()).password(u.passwordHash())
                         .disabled(u.disabled()).accountLocked(!u.tenantActive())
                         .authorities(List.of(new SimpleGrantedAuthority("USER"))).build())
                 .orElseThrow(() -> new UsernameNotFoundException("no such user"));
+    }
+
+    /** A sign-in refused, whatever the password, because its login failed too often. */
+    public static final class Throttled extends org.springframework.security.authentication.LockedException {
+        public Throttled(String message) {
+            super(message);
+        }
     }
 }

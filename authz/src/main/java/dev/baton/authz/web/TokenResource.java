@@ -3,6 +3,7 @@ package dev.baton.authz.web;
 import dev.baton.authz.api.Caller;
 import dev.baton.authz.audit.SignInAudit;
 import dev.baton.authz.identity.Identities;
+import dev.baton.authz.identity.SignInThrottle;
 import dev.baton.authz.token.TokenMinter;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +26,10 @@ public class TokenResource {
     private final Identities identities;
     private final TokenMinter minter;
     private final SignInAudit audit;
+    private final SignInThrottle throttle;
 
-    public TokenResource(Identities identities, TokenMinter minter, SignInAudit audit) {
+    public TokenResource(Identities identities, TokenMinter minter, SignInAudit audit, SignInThrottle throttle) {
+        this.throttle = throttle;
         this.identities = identities;
         this.minter = minter;
         this.audit = audit;
@@ -40,14 +43,27 @@ public class TokenResource {
         if (request.keySecret() == null || request.keySecret().isBlank()) {
             return ProblemResponses.problem(HttpStatus.BAD_REQUEST, "keySecret", "is required");
         }
+        String address = SignInAudit.currentAddress();
         Optional<Identities.SignInKey> key = identities.keyForSignIn(request.keyId());
+        Optional<java.time.Duration> blocked = throttle.blocked(request.keyId(), address);
+        if (blocked.isPresent()) {
+            key.ifPresentOrElse(k -> audit.refused(k.tenant(), request.keyId(), "APPLICATION", "api-token-throttled"),
+                    () -> audit.refusedUnknown(request.keyId(), "api-token-throttled"));
+            ResponseEntity<org.springframework.http.ProblemDetail> refused = ProblemResponses.problem(
+                    HttpStatus.TOO_MANY_REQUESTS, "keySecret", "failed too often for this key; try again in "
+                            + blocked.get().toSeconds() + " s");
+            return ResponseEntity.status(refused.getStatusCode()).header("Retry-After",
+                    String.valueOf(Math.max(1, blocked.get().toSeconds()))).body(refused.getBody());
+        }
         Optional<Caller> caller = key.flatMap(k -> identities.signIn(k, request.keySecret()));
         if (caller.isEmpty()) {
+            throttle.failed(request.keyId(), address);
             key.ifPresentOrElse(k -> audit.refused(k.tenant(), request.keyId(), "APPLICATION", "api-token"),
                     () -> audit.refusedUnknown(request.keyId(), "api-token"));
             return ProblemResponses.problem(HttpStatus.UNAUTHORIZED, "keySecret",
                     "the key does not exist, is revoked, belongs to a suspended tenant, or the secret is wrong");
         }
+        throttle.succeeded(request.keyId(), address);
         audit.succeeded(caller.get(), "api-token", request.keyId());
         return ResponseEntity.ok(Map.of("token", minter.mint(caller.get(), request.keyId()), "expiresIn",
                 minter.lifetime().toSeconds()));

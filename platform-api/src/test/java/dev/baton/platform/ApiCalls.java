@@ -142,7 +142,7 @@ public final class ApiCalls {
         ENDPOINTS.put("PUT /api/admin/tenants/{tenantId}/quotas", new Call("", r -> Map.of("maxRunningWorkflows", 50)));
         ENDPOINTS.put("DELETE /api/admin/tenants/{tenantId}", plain);
         ENDPOINTS.put("POST /api/identity-providers", new Call("", r -> Map.of(
-                "issuer", "https://issuer.example/" + java.util.UUID.randomUUID(), "audience", "baton")));
+                "issuer", "https://issuer.example/" + java.util.UUID.randomUUID(), "audience", "baton:" + r.tenantId())));
         ENDPOINTS.put("GET /api/identity-providers", plain);
         ENDPOINTS.put("DELETE /api/identity-providers/{providerId}", plain);
         ENDPOINTS.put("GET /api/audit", plain);

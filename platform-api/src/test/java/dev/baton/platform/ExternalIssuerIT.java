@@ -44,13 +44,13 @@ class ExternalIssuerIT extends PlatformIT {
         String realm = "realm-" + tenant.value();
         String issuer = ISSUER.issuerUrl(realm).toString();
         HttpResponse<String> registered = send("POST", "/api/identity-providers", admin, JSON.writeValueAsString(Map.of(
-                "issuer", issuer, "audience", "baton-api", "userClaim", "email", "groupsClaim", "groups",
+                "issuer", issuer, "audience", audience(tenant), "userClaim", "email", "groupsClaim", "groups",
                 "groupMappings", List.of(Map.of("group", "payments-devs", "team", "payments",
                         "roles", List.of("AUTHOR", "VIEWER"))),
                 "adminGroup", "baton-admins")));
         assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
 
-        String developer = ISSUER.issueToken(realm, "u-1", "baton-api", Map.of("email", "dev@example.com",
+        String developer = ISSUER.issueToken(realm, "u-1", audience(tenant), Map.of("email", "dev@example.com",
                 "name", "Dev", "groups", List.of("payments-devs"))).serialize();
         HttpResponse<String> defined = send("POST", "/api/metadata/taskdefs?team=payments", developer,
                 "[{\"name\":\"charge\"}]");
@@ -64,11 +64,11 @@ class ExternalIssuerIT extends PlatformIT {
 
         HttpResponse<String> notAdmin = send("GET", "/api/audit", developer, null);
         assertThat(notAdmin.statusCode()).isEqualTo(403);
-        String tenantAdmin = ISSUER.issueToken(realm, "u-2", "baton-api", Map.of("email", "boss@example.com",
+        String tenantAdmin = ISSUER.issueToken(realm, "u-2", audience(tenant), Map.of("email", "boss@example.com",
                 "groups", List.of("baton-admins"))).serialize();
         assertThat(send("GET", "/api/audit", tenantAdmin, null).statusCode()).isEqualTo(200);
 
-        String outsider = ISSUER.issueToken(realm, "u-3", "baton-api", Map.of("email", "x@example.com",
+        String outsider = ISSUER.issueToken(realm, "u-3", audience(tenant), Map.of("email", "x@example.com",
                 "groups", List.of("marketing"))).serialize();
         HttpResponse<String> refused = send("GET", "/api/metadata/taskdefs/charge", outsider, null);
         assertThat(refused.statusCode()).as("no group maps to a team").isEqualTo(403);
@@ -80,19 +80,51 @@ class ExternalIssuerIT extends PlatformIT {
         String admin = token(adminKey(tenant));
         String realm = "realm-" + tenant.value();
         send("POST", "/api/identity-providers", admin, JSON.writeValueAsString(Map.of(
-                "issuer", ISSUER.issuerUrl(realm).toString(), "audience", "baton-api")));
+                "issuer", ISSUER.issuerUrl(realm).toString(), "audience", audience(tenant))));
 
         String otherAudience = ISSUER.issueToken(realm, "u-1", "some-other-api", Map.of()).serialize();
         assertThat(send("GET", "/api/metadata/taskdefs", otherAudience, null).statusCode()).isEqualTo(401);
-        String unregistered = ISSUER.issueToken("unregistered-" + realm, "u-1", "baton-api", Map.of()).serialize();
+        String unregistered = ISSUER.issueToken("unregistered-" + realm, "u-1", audience(tenant), Map.of()).serialize();
         assertThat(send("GET", "/api/metadata/taskdefs", unregistered, null).statusCode()).isEqualTo(401);
-        String good = ISSUER.issueToken(realm, "u-1", "baton-api", Map.of()).serialize();
+        String good = ISSUER.issueToken(realm, "u-1", audience(tenant), Map.of()).serialize();
         assertThat(send("GET", "/api/metadata/taskdefs", good, null).statusCode()).isEqualTo(200);
 
         HttpResponse<String> bad = send("POST", "/api/identity-providers", admin, "{\"issuer\":\"not a url\","
                 + "\"audience\":\"x\"}");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(bad.body()).get("field").asString()).isEqualTo("issuer");
+    }
+
+    @Test
+    void anotherTenantCanNeitherTakeNorDetectAnIssuersRegistration() throws Exception {
+        TenantId first = createTenant("oidc-" + UUID.randomUUID().toString().substring(0, 8));
+        TenantId second = createTenant("oidc-" + UUID.randomUUID().toString().substring(0, 8));
+        String issuer = ISSUER.issuerUrl("shared-" + first.value()).toString();
+        String firstAdmin = token(adminKey(first));
+        String secondAdmin = token(adminKey(second));
+        assertThat(send("POST", "/api/identity-providers", firstAdmin, JSON.writeValueAsString(Map.of(
+                "issuer", issuer, "audience", audience(first)))).statusCode()).isEqualTo(201);
+
+        // the first tenant's audience is not the second's to register: refused as out of its namespace, not as taken
+        HttpResponse<String> taking = send("POST", "/api/identity-providers", secondAdmin, JSON.writeValueAsString(
+                Map.of("issuer", issuer, "audience", audience(first))));
+        assertThat(taking.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(taking.body()).get("detail").asString())
+                .contains("must be 'baton:" + second.value() + "'");
+        // the same issuer under its own audience is the second tenant's, whoever registered the issuer before
+        assertThat(send("POST", "/api/identity-providers", secondAdmin, JSON.writeValueAsString(Map.of(
+                "issuer", issuer, "audience", audience(second)))).statusCode()).isEqualTo(201);
+        HttpResponse<String> again = send("POST", "/api/identity-providers", secondAdmin, JSON.writeValueAsString(
+                Map.of("issuer", issuer, "audience", audience(second))));
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).contains("this tenant has registered this issuer and audience already");
+
+        String forSecond = ISSUER.issueToken("shared-" + first.value(), "u-9", audience(second), Map.of()).serialize();
+        assertThat(send("GET", "/api/metadata/taskdefs", forSecond, null).statusCode()).isEqualTo(200);
+    }
+
+    private static String audience(TenantId tenant) {
+        return "baton:" + tenant.value() + ":api";
     }
 
     private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {

@@ -57,8 +57,12 @@ public class IdentityProviderResource {
         if (p.issuer().equals(props.issuer())) {
             throw AuthzException.invalid("issuer", "is this installation's own issuer");
         }
-        if (p.audience() == null || p.audience().isBlank()) {
-            throw AuthzException.invalid("audience", "is required: the aud the issuer puts in tokens meant for us");
+        // Audiences live in the tenant's own namespace, so no tenant can take (or learn of) another's registration
+        // of the same issuer, and a token's audience still names exactly one tenant.
+        String namespace = "baton:" + caller.tenant().value();
+        if (p.audience() == null || !(p.audience().equals(namespace) || p.audience().startsWith(namespace + ":"))) {
+            throw AuthzException.invalid("audience", "must be '" + namespace + "' or start with '" + namespace
+                    + ":': the aud your issuer puts in tokens meant for this tenant");
         }
         List<ExternalIssuers.GroupMapping> mappings = p.groupMappings() == null ? List.of() : p.groupMappings();
         for (int i = 0; i < mappings.size(); i++) {
@@ -78,7 +82,7 @@ public class IdentityProviderResource {
                     p.audience(), p.userClaim() == null ? "sub" : p.userClaim(),
                     p.nameClaim() == null ? "name" : p.nameClaim(), p.groupsClaim(), mappings, p.adminGroup(), true));
         } catch (DuplicateKeyException e) {
-            throw AuthzException.conflict("audience", "this issuer and audience are already registered");
+            throw AuthzException.conflict("audience", "this tenant has registered this issuer and audience already");
         }
     }
 

@@ -61,7 +61,7 @@ class OutboundCallsIT extends PlatformIT {
             });
             String issuer = "http://127.0.0.1:" + silent.getLocalPort();
             HttpResponse<String> registered = send("POST", "/api/identity-providers", adminToken(),
-                    "{\"issuer\":\"" + issuer + "\",\"audience\":\"" + unique("aud") + "\"}");
+                    "{\"issuer\":\"" + issuer + "\",\"audience\":\"baton:default:" + unique("aud") + "\"}");
             assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
 
             String forged = unsignedToken(issuer);
@@ -89,7 +89,7 @@ class OutboundCallsIT extends PlatformIT {
 
     private void assertRefused(String admin, String issuer, String reason) throws Exception {
         HttpResponse<String> r = send("POST", "/api/identity-providers", admin,
-                "{\"issuer\":\"" + issuer + "\",\"audience\":\"" + unique("aud") + "\"}");
+                "{\"issuer\":\"" + issuer + "\",\"audience\":\"baton:default:" + unique("aud") + "\"}");
         assertThat(r.statusCode()).as(issuer + ": " + r.body()).isEqualTo(400);
         JsonNode problem = JSON.readTree(r.body());
         assertThat(problem.get("field").asString()).isEqualTo("issuer");

@@ -4,6 +4,8 @@ import java.util.function.Supplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -49,6 +51,23 @@ public final class TenantTransactions {
             work.run();
             return null;
         });
+    }
+
+    /**
+     * Runs {@code action} once the current transaction has committed (at once when there is none): for effects
+     * outside the database, such as waking pollers or caching a revocation, that must not happen on a rollback.
+     */
+    public static void afterCommit(Runnable action) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    action.run();
+                }
+            });
+        } else {
+            action.run();
+        }
     }
 
     private void bind(TenantId tenant) {

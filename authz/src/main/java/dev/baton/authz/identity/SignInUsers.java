@@ -18,7 +18,8 @@ public final class SignInUsers implements UserDetailsService {
     private final java.util.function.Consumer<String> onThrottled;
 
     /** {@code onThrottled} hears of each sign-in refused by the throttle (Spring publishes no event for it). */
-    public SignInUsers(Identities identities, SignInThrottle throttle, java.util.function.Consumer<String> onThrottled) {
+    public SignInUsers(Identities identities, SignInThrottle throttle,
+            java.util.function.Consumer<String> onThrottled) {
         this.identities = identities;
         this.throttle = throttle;
         this.onThrottled = onThrottled;

@@ -30,8 +30,8 @@ public final class CallerClaims {
      */
     public static Map<String, Object> of(Caller caller) {
         Map<String, Object> teams = new LinkedHashMap<>();
-        caller.teams().forEach((team, roles) -> teams.put(team,
-                roles.stream().map(Role::name).sorted().collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new))));
+        caller.teams().forEach((team, roles) -> teams.put(team, roles.stream().map(Role::name).sorted()
+                .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new))));
         return Map.of(TENANT, caller.tenant().value(), KIND, caller.kind().name().toLowerCase(), NAME, caller.name(),
                 TENANT_ADMIN, caller.tenantAdmin(), TEAMS, teams, PLATFORM_OPERATOR, caller.platformOperator());
     }

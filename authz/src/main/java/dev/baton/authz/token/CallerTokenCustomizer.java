@@ -35,7 +35,8 @@ public final class CallerTokenCustomizer implements OAuth2TokenCustomizer<JwtEnc
         Caller caller = resolve(context);
         audit.succeeded(caller, context.getAuthorizationGrantType().getValue().replace('_', '-'),
                 context.getRegisteredClient().getClientId());
-        context.getClaims().audience(new java.util.ArrayList<>(List.of(CallerClaims.AUDIENCE))).subject(caller.subject());
+        context.getClaims().audience(new java.util.ArrayList<>(List.of(CallerClaims.AUDIENCE)))
+                .subject(caller.subject());
         if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType())) {
             context.getClaims().claim(Revocations.KEY_CLAIM, context.getRegisteredClient().getClientId());
         }

@@ -18,8 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Takes access away before tokens expire: revoked subjects, keys and tokens, kept in PostgreSQL so every node sees
@@ -76,7 +74,8 @@ public final class Revocations implements AutoCloseable {
     public void revokeSubject(TenantId tenant, String subject) {
         Instant notBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         insert(tenant, "subject", subject, notBefore);
-        afterCommit(() -> subjects.merge(subject, new Expiring(notBefore, notBefore.plus(tokenLifetime)),
+        Expiring revoked = new Expiring(notBefore, notBefore.plus(tokenLifetime));
+        TenantTransactions.afterCommit(() -> subjects.merge(subject, revoked,
                 (a, b) -> a.value().isAfter(b.value()) ? a : b));
     }
 
@@ -84,14 +83,14 @@ public final class Revocations implements AutoCloseable {
     public void revokeKey(TenantId tenant, String keyId) {
         Instant now = clock.instant();
         insert(tenant, "key_id", keyId, now);
-        afterCommit(() -> keys.put(keyId, now.plus(tokenLifetime)));
+        TenantTransactions.afterCommit(() -> keys.put(keyId, now.plus(tokenLifetime)));
     }
 
     /** The token {@code tokenId} stops working. */
     public void revokeToken(TenantId tenant, String tokenId) {
         Instant now = clock.instant();
         insert(tenant, "token_id", tokenId, now);
-        afterCommit(() -> tokens.put(tokenId, now.plus(tokenLifetime)));
+        TenantTransactions.afterCommit(() -> tokens.put(tokenId, now.plus(tokenLifetime)));
     }
 
     /** Why {@code jwt} no longer counts, or empty when it still does. */
@@ -165,19 +164,6 @@ public final class Revocations implements AutoCloseable {
     /** Deletes rows whose tokens have all expired; returns how many. */
     public int purge() {
         return jdbc.sql("SELECT purge_revocations()").query(Integer.class).single();
-    }
-
-    private static void afterCommit(Runnable action) {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    action.run();
-                }
-            });
-        } else {
-            action.run();
-        }
     }
 
     @Override

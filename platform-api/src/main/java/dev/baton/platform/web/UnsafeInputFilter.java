@@ -1,20 +1,14 @@
 package dev.baton.platform.web;
 
+import dev.baton.authz.web.BufferedBody;
 import dev.baton.authz.web.ProblemResponses;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
@@ -80,7 +74,7 @@ public final class UnsafeInputFilter extends OncePerRequestFilter {
                 refuse(request, response, field);
                 return;
             }
-            checked = new CachedBody(request, body);
+            checked = new BufferedBody(request, body);
         }
         // for a form this parses the body too, so form fields are checked here
         for (Map.Entry<String, String[]> p : checked.getParameterMap().entrySet()) {
@@ -168,63 +162,5 @@ public final class UnsafeInputFilter extends OncePerRequestFilter {
         ProblemResponses.write(response, 413, "payload-too-large", "the request body is larger than " + maxBodyBytes
                 + " bytes (baton.api.max-body-bytes)", request.getRequestURI(), Map.of("field", "body",
                         "limit", maxBodyBytes));
-    }
-
-    /** The request with its body already read, served again from memory. */
-    private static final class CachedBody extends HttpServletRequestWrapper {
-        private final byte[] body;
-
-        CachedBody(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public int read() {
-                    return in.read();
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) {
-                    return in.read(b, off, len);
-                }
-
-                @Override
-                public boolean isFinished() {
-                    return in.available() == 0;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("the body was read already");
-                }
-            };
-        }
-
-        @Override
-        public BufferedReader getReader() {
-            String encoding = getCharacterEncoding();
-            return new BufferedReader(new InputStreamReader(getInputStream(),
-                    encoding == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(encoding)));
-        }
-
-        @Override
-        public long getContentLengthLong() {
-            return body.length;
-        }
-
-        @Override
-        public int getContentLength() {
-            return body.length;
-        }
     }
 }

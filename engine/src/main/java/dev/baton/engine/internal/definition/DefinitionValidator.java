@@ -329,7 +329,8 @@ public final class DefinitionValidator {
 
     private void requireDescription(String description, String field) {
         require(description == null || description.length() <= limits.descriptionLength(), field,
-                "must be at most " + limits.descriptionLength() + " characters (baton.engine.limits.description-length)");
+                "must be at most " + limits.descriptionLength()
+                        + " characters (baton.engine.limits.description-length)");
     }
 
     private static void requireName(String name, String field) {

@@ -36,8 +36,6 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.PessimisticLockingFailureException;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Runs every change to a workflow: loads and locks it, applies the change, lets the decider move it forward, and
@@ -131,7 +129,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
             t.markClean();
         }
         if (!queued.isEmpty()) {
-            afterCommit(() -> queued.forEach((q, n) -> signals.signal(run.tenant.value(), q, n)));
+            TenantTransactions.afterCommit(() -> queued.forEach((q, n) -> signals.signal(run.tenant.value(), q, n)));
         }
         if (run.ended && run.notifyParent && w.getParentWorkflowId() != null) {
             notifyParent(run);
@@ -146,19 +144,6 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     private static void countQueued(WorkflowRun run, Task t, Map<String, Integer> queued) {
         if (t.getStatus() == TaskStatus.SCHEDULED && t.getQueue() != null && !t.getVisibleAt().isAfter(run.now)) {
             queued.merge(t.getQueue(), 1, Integer::sum);
-        }
-    }
-
-    private static void afterCommit(Runnable action) {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    action.run();
-                }
-            });
-        } else {
-            action.run();
         }
     }
 

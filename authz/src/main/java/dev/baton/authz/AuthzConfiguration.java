@@ -252,14 +252,14 @@ public class AuthzConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain authorizationServerChain(HttpSecurity http, JwtDecoder decoder,
-            OAuth2AuthorizationService authorizations, Revocations revocations) throws Exception {
+    SecurityFilterChain authorizationServerChain(HttpSecurity http, OAuth2AuthorizationService authorizations,
+            Revocations revocations) throws Exception {
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         http.securityMatcher(server.getEndpointsMatcher())
                 .with(server, as -> as.oidc(Customizer.withDefaults())
                         // a revoked access token must stop working at once, not when it expires
                         .tokenRevocationEndpoint(revoke -> revoke.revocationResponseHandler(
-                                new RevokedTokenHandler(decoder, authorizations, revocations))))
+                                new RevokedTokenHandler(authorizations, revocations))))
                 .authorizeHttpRequests(a -> a.anyRequest().authenticated())
                 .oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()))
                 .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(

@@ -7,7 +7,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.text.ParseException;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenRevocationAuthenticationToken;
@@ -23,8 +22,7 @@ public final class RevokedTokenHandler implements AuthenticationSuccessHandler {
     private final OAuth2AuthorizationService authorizations;
     private final Revocations revocations;
 
-    public RevokedTokenHandler(JwtDecoder ownTokens, OAuth2AuthorizationService authorizations,
-            Revocations revocations) {
+    public RevokedTokenHandler(OAuth2AuthorizationService authorizations, Revocations revocations) {
         this.authorizations = authorizations;
         this.revocations = revocations;
     }

@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.EnumSet;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,14 +48,14 @@ class TeamBoundariesIT extends PlatformIT {
     @Test
     void anotherTeamsWorkflowsAndTaskTypesCannotBeComposedAtRegistration() throws Exception {
         String[] attempts = {
-            task("{\"name\":\"s\",\"taskReferenceName\":\"s\",\"type\":\"SUB_WORKFLOW\",\"subWorkflowParam\":{\"name\":\""
-                    + bFlow + "\"}}"),
-            task("{\"name\":\"s\",\"taskReferenceName\":\"s\",\"type\":\"START_WORKFLOW\",\"inputParameters\":"
-                    + "{\"startWorkflow\":{\"name\":\"" + bFlow + "\"}}}"),
-            task("{\"name\":\"" + bTask + "\",\"taskReferenceName\":\"w\",\"type\":\"SIMPLE\"}"),
-            task("{\"name\":\"s\",\"taskReferenceName\":\"s\",\"type\":\"SUB_WORKFLOW\",\"subWorkflowParam\":{"
+            "{\"name\":\"s\",\"taskReferenceName\":\"s\",\"type\":\"SUB_WORKFLOW\",\"subWorkflowParam\":{\"name\":\""
+                    + bFlow + "\"}}",
+            "{\"name\":\"s\",\"taskReferenceName\":\"s\",\"type\":\"START_WORKFLOW\",\"inputParameters\":"
+                    + "{\"startWorkflow\":{\"name\":\"" + bFlow + "\"}}}",
+            "{\"name\":\"" + bTask + "\",\"taskReferenceName\":\"w\",\"type\":\"SIMPLE\"}",
+            "{\"name\":\"s\",\"taskReferenceName\":\"s\",\"type\":\"SUB_WORKFLOW\",\"subWorkflowParam\":{"
                     + "\"workflowDefinition\":{\"name\":\"" + bFlow + "\",\"tasks\":[{\"name\":\"v\",\"taskReferenceName\":"
-                    + "\"v\",\"type\":\"SET_VARIABLE\"}]}}}"),
+                    + "\"v\",\"type\":\"SET_VARIABLE\"}]}}}",
         };
         for (String tasks : attempts) {
             HttpResponse<String> r = send(a, "POST", "/api/metadata/workflow", "{\"name\":\"" + unique("a_flow")
@@ -77,8 +76,8 @@ class TeamBoundariesIT extends PlatformIT {
         assertThat(named.statusCode()).as(named.body()).isEqualTo(403);
         assertThat(named.body()).contains("may not take the name of workflow '" + bFlow + "'");
         HttpResponse<String> composing = send(a, "POST", "/api/workflow", "{\"workflowDef\":{\"name\":\""
-                + unique("inline") + "\",\"tasks\":[" + task("{\"name\":\"" + bTask
-                + "\",\"taskReferenceName\":\"w\",\"type\":\"SIMPLE\"}") + "]}}");
+                + unique("inline") + "\",\"tasks\":[" + "{\"name\":\"" + bTask
+                + "\",\"taskReferenceName\":\"w\",\"type\":\"SIMPLE\"}" + "]}}");
         assertThat(composing.statusCode()).as(composing.body()).isEqualTo(403);
         String own = send(a, "POST", "/api/workflow", "{\"workflowDef\":{\"name\":\"" + unique("inline")
                 + "\",\"tasks\":[" + setVariable() + "]}}").body();
@@ -115,8 +114,8 @@ class TeamBoundariesIT extends PlatformIT {
                 + "\",\"team\":\"" + teamA + "\",\"access\":[\"EXECUTE\"]}"));
         String parent = unique("a_parent");
         expect(200, send(a, "POST", "/api/metadata/workflow", "{\"name\":\"" + parent + "\",\"version\":1,\"tasks\":["
-                + task("{\"name\":\"s\",\"taskReferenceName\":\"s\",\"type\":\"SUB_WORKFLOW\",\"subWorkflowParam\":"
-                + "{\"name\":\"" + bFlow + "\"}}") + "]}"));
+                + "{\"name\":\"s\",\"taskReferenceName\":\"s\",\"type\":\"SUB_WORKFLOW\",\"subWorkflowParam\":"
+                + "{\"name\":\"" + bFlow + "\"}}" + "]}"));
         Workflow w = awaitStatus(UUID.fromString(send(a, "POST", "/api/workflow/" + parent, "{}").body()),
                 WorkflowStatus.COMPLETED, Duration.ofSeconds(10));
         assertThat(w.getOwnerTeam()).isEqualTo(teamA);
@@ -124,8 +123,8 @@ class TeamBoundariesIT extends PlatformIT {
         assertThat(child.getOwnerTeam()).as("the child runs for its own owner").isEqualTo(teamB);
         // the grant names the workflow, not the task type
         HttpResponse<String> worker = send(a, "POST", "/api/metadata/workflow", "{\"name\":\"" + unique("a_worker")
-                + "\",\"version\":1,\"tasks\":[" + task("{\"name\":\"" + bTask
-                + "\",\"taskReferenceName\":\"w\",\"type\":\"SIMPLE\"}") + "]}");
+                + "\",\"version\":1,\"tasks\":[" + "{\"name\":\"" + bTask
+                + "\",\"taskReferenceName\":\"w\",\"type\":\"SIMPLE\"}" + "]}");
         assertThat(worker.statusCode()).isEqualTo(403);
     }
 
@@ -134,10 +133,6 @@ class TeamBoundariesIT extends PlatformIT {
         UUID app = identities.createApplication(TENANT, team + "-app", team,
                 EnumSet.of(Role.AUTHOR, Role.OPERATOR, Role.TEAM_ADMIN, Role.VIEWER), false);
         return token(identities.createKey(TENANT, app));
-    }
-
-    private static String task(String json) {
-        return json;
     }
 
     private static String setVariable() {

@@ -1,6 +1,5 @@
 package dev.baton.engine.internal.execution;
 
-import dev.baton.engine.api.definition.WorkflowDef;
 import dev.baton.engine.api.definition.WorkflowTask;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskExecLog;

@@ -204,6 +204,54 @@ class AuthorizationMatrixIT extends PlatformIT {
         assertThat(ApiCalls.send(port, "GET /api/tasks/poll/{taskType}", r, outsider).statusCode()).isEqualTo(200);
     }
 
+    /**
+     * Composition paths: a definition that starts the owners' workflow or queues their task type may be registered
+     * for the owners' team (by its authors, or an administrator naming it), and for no other team until granted.
+     */
+    @Test
+    void composingTheOwnersWorkIsAllowedExactlyForTheOwnersTeam() throws Exception {
+        World world = world();
+        ApiCalls.Resources r = world.resources();
+        Map<String, String> paths = new LinkedHashMap<>();
+        paths.put("SUB_WORKFLOW", "{\"name\":\"s\",\"taskReferenceName\":\"s\",\"type\":\"SUB_WORKFLOW\","
+                + "\"subWorkflowParam\":{\"name\":\"" + r.workflowDef() + "\"}}");
+        paths.put("START_WORKFLOW", "{\"name\":\"s\",\"taskReferenceName\":\"s\",\"type\":\"START_WORKFLOW\","
+                + "\"inputParameters\":{\"startWorkflow\":{\"name\":\"" + r.workflowDef() + "\"}}}");
+        paths.put("SIMPLE", "{\"name\":\"" + r.taskDef() + "\",\"taskReferenceName\":\"w\"}");
+        paths.put("inline sub-definition", "{\"name\":\"s\",\"taskReferenceName\":\"s\",\"type\":\"SUB_WORKFLOW\","
+                + "\"subWorkflowParam\":{\"workflowDefinition\":{\"name\":\"" + r.workflowDef() + "\",\"tasks\":"
+                + "[{\"name\":\"v\",\"taskReferenceName\":\"v\",\"type\":\"SET_VARIABLE\"}]}}}");
+        Map<Who, String> asOwners = Map.of(Who.ADMIN, "?team=owners", Who.TEAM_ADMIN, "", Who.AUTHOR, "");
+        List<String> wrong = new java.util.ArrayList<>();
+        for (Map.Entry<String, String> path : paths.entrySet()) {
+            for (Who who : List.of(Who.ADMIN, Who.TEAM_ADMIN, Who.AUTHOR, Who.OUTSIDER)) {
+                int status = register(world, who, asOwners.getOrDefault(who, ""), path.getValue());
+                int expected = asOwners.containsKey(who) ? 200 : 403;
+                if (status != expected) {
+                    wrong.add(path.getKey() + " by " + who + ": expected " + expected + ", got " + status);
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+
+        policy.grant(tenantOf(world), new AccessPolicy.Grant(ResourceType.WORKFLOW_DEF, r.workflowDef(), "others",
+                Set.of(dev.baton.authz.access.Access.EXECUTE)));
+        assertThat(register(world, Who.OUTSIDER, "", paths.get("SUB_WORKFLOW"))).as("granted").isEqualTo(200);
+        assertThat(register(world, Who.OUTSIDER, "", paths.get("START_WORKFLOW"))).as("granted").isEqualTo(200);
+        assertThat(register(world, Who.OUTSIDER, "", paths.get("SIMPLE"))).as("the task type was not").isEqualTo(403);
+        assertThat(register(world, Who.OUTSIDER, "", paths.get("inline sub-definition")))
+                .as("a grant to run it is no right to its name").isEqualTo(403);
+    }
+
+    private int register(World world, Who who, String query, String task) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://localhost:" + port + "/api/metadata/workflow" + query)).header("Authorization", "Bearer "
+                + world.tokens().get(who)).header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"name\":\"" + unique("composed")
+                        + "\",\"version\":1,\"tasks\":[" + task + "]}")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
     private static boolean refused(String endpoint, HttpResponse<String> r) {
         if (endpoint.contains("/bulk/")) {
             return r.statusCode() == 200 && r.body().contains("missing permission");

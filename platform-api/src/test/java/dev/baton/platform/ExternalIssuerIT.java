@@ -88,6 +88,10 @@ class ExternalIssuerIT extends PlatformIT {
         assertThat(send("GET", "/api/metadata/taskdefs", unregistered, null).statusCode()).isEqualTo(401);
         String good = ISSUER.issueToken(realm, "u-1", audience(tenant), Map.of()).serialize();
         assertThat(send("GET", "/api/metadata/taskdefs", good, null).statusCode()).isEqualTo(200);
+        String longUser = ISSUER.issueToken(realm, "u".repeat(300), audience(tenant), Map.of()).serialize();
+        HttpResponse<String> tooLong = send("GET", "/api/metadata/taskdefs", longUser, null);
+        assertThat(tooLong.statusCode()).as("a user name the audit trail could not index").isEqualTo(401);
+        assertThat(tooLong.body()).contains("of at most 255 characters");
 
         HttpResponse<String> bad = send("POST", "/api/identity-providers", admin, "{\"issuer\":\"not a url\","
                 + "\"audience\":\"x\"}");
@@ -109,6 +113,8 @@ class ExternalIssuerIT extends PlatformIT {
         HttpResponse<String> taking = send("POST", "/api/identity-providers", secondAdmin, JSON.writeValueAsString(
                 Map.of("issuer", issuer, "audience", audience(first))));
         assertThat(taking.statusCode()).isEqualTo(400);
+        assertThat(send("POST", "/api/identity-providers", secondAdmin, JSON.writeValueAsString(Map.of("issuer",
+                issuer, "audience", audience(second) + ":" + "a".repeat(300)))).statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(taking.body()).get("detail").asString())
                 .contains("must be 'baton:" + second.value() + "'");
         // the same issuer under its own audience is the second tenant's, whoever registered the issuer before

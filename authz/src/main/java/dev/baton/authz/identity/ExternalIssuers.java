@@ -94,8 +94,9 @@ public final class ExternalIssuers {
     /** The caller a validated token of this registration stands for. */
     public Caller callerFor(Provider p, Jwt jwt) {
         String user = jwt.getClaimAsString(p.userClaim());
-        if (user == null || user.isBlank()) {
-            throw new IllegalArgumentException("the token has no '" + p.userClaim() + "' claim to name its user");
+        if (user == null || user.isBlank() || user.length() > 255) {
+            throw new IllegalArgumentException("the token has no '" + p.userClaim() + "' claim of at most 255 "
+                    + "characters to name its user");
         }
         String name = jwt.getClaimAsString(p.nameClaim());
         Collection<?> groups = p.groupsClaim() == null ? List.of()

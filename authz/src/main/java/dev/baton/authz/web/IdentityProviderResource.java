@@ -46,8 +46,9 @@ public class IdentityProviderResource {
     @ResponseStatus(HttpStatus.CREATED)
     public ExternalIssuers.Provider register(@AuthenticationPrincipal Caller caller, @RequestBody NewProvider p) {
         Access.requireTenantAdmin(caller, "register identity providers");
-        if (p.issuer() == null || p.issuer().isBlank()) {
-            throw AuthzException.invalid("issuer", "is required: the issuer's URL, as in its tokens' iss");
+        if (p.issuer() == null || p.issuer().isBlank() || p.issuer().length() > 1000) {
+            throw AuthzException.invalid("issuer", "is required, at most 1000 characters: the issuer's URL, as in "
+                    + "its tokens' iss");
         }
         try {
             outbound.check(p.issuer());
@@ -60,9 +61,10 @@ public class IdentityProviderResource {
         // Audiences live in the tenant's own namespace, so no tenant can take (or learn of) another's registration
         // of the same issuer, and a token's audience still names exactly one tenant.
         String namespace = "baton:" + caller.tenant().value();
-        if (p.audience() == null || !(p.audience().equals(namespace) || p.audience().startsWith(namespace + ":"))) {
+        if (p.audience() == null || p.audience().length() > 255
+                || !(p.audience().equals(namespace) || p.audience().startsWith(namespace + ":"))) {
             throw AuthzException.invalid("audience", "must be '" + namespace + "' or start with '" + namespace
-                    + ":': the aud your issuer puts in tokens meant for this tenant");
+                    + ":' (at most 255 characters): the aud your issuer puts in tokens meant for this tenant");
         }
         List<ExternalIssuers.GroupMapping> mappings = p.groupMappings() == null ? List.of() : p.groupMappings();
         for (int i = 0; i < mappings.size(); i++) {

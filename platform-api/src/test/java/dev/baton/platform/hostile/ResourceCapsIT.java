@@ -123,6 +123,38 @@ class ResourceCapsIT extends PlatformIT {
                 .extracting(WorkflowSummary::reasonForIncompletion).asString().contains("more than 10 levels deep");
     }
 
+    @Test
+    void longStringsThatWouldBeIndexedAreRefusedNotFailedInTheDatabase() throws Exception {
+        String flow = unique("indexed");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"fan","taskReferenceName":"fan","type":"FORK_JOIN_DYNAMIC",
+                  "inputParameters":{"forkTaskName":"${workflow.input.type}","forkTaskInputs":[{"x":1}],"x":[],"y":{}},
+                  "dynamicForkTasksParam":"x","dynamicForkTasksInputParamName":"y"},
+                  {"name":"join","taskReferenceName":"join","type":"JOIN"}]}""".formatted(flow));
+        String noise = randomText(6000);
+        JsonNode correlation = expect(400, send("POST", "/api/workflow", "{\"name\":\"" + flow
+                + "\",\"correlationId\":\"" + noise + "\"}"));
+        assertThat(correlation.get("field").asString()).isEqualTo("correlationId");
+        JsonNode idempotency = expect(400, send("POST", "/api/workflow", "{\"name\":\"" + flow
+                + "\",\"idempotencyKey\":\"" + noise + "\"}"));
+        assertThat(idempotency.get("field").asString()).isEqualTo("idempotencyKey");
+        JsonNode domain = expect(400, send("POST", "/api/workflow", "{\"name\":\"" + flow
+                + "\",\"taskToDomain\":{\"*\":\"" + noise + "\"}}"));
+        assertThat(domain.get("field").asString()).isEqualTo("taskToDomain");
+        String started = send("POST", "/api/workflow/" + flow, "{\"type\":\"" + noise + "\"}").body();
+        Workflow w = awaitStatus(UUID.fromString(started), WorkflowStatus.FAILED, Duration.ofSeconds(10));
+        assertThat(w.getReasonForIncompletion()).contains("no task definition named");
+    }
+
+    private static String randomText(int length) {
+        java.util.Random random = new java.util.Random(7);
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.append((char) ('a' + random.nextInt(26)));
+        }
+        return text.toString();
+    }
+
     private JsonNode expect(int status, HttpResponse<String> r) {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
         return JSON.readTree(r.body());

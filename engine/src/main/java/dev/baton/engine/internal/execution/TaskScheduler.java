@@ -2,8 +2,8 @@ package dev.baton.engine.internal.execution;
 
 import static dev.baton.engine.api.definition.TaskType.*;
 
-import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.CompositionPolicy;
+import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.EngineLimits;
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.TaskType;
@@ -12,6 +12,7 @@ import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskStatus;
 import dev.baton.engine.internal.expression.ParameterResolver;
 import dev.baton.engine.internal.json.JsonCodec;
+import dev.baton.tenancy.ResourceNames;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,15 +98,15 @@ final class TaskScheduler {
         Optional<TaskDef> registered = wt.taskDefinition() != null ? Optional.of(wt.taskDefinition()) : run.taskDef(name);
         if (registered.isEmpty()) {
             Task failed = newTask(run, wt, type, iteration, input);
-            failed.setTaskDefName(name);
-            fail(run, failed, TaskStatus.FAILED_WITH_TERMINAL_ERROR, "no task definition named '" + name + "'");
+            failed.setTaskDefName(storable(name));
+            fail(run, failed, TaskStatus.FAILED_WITH_TERMINAL_ERROR, "no task definition named '" + storable(name) + "'");
             return;
         }
         Optional<String> refused = run.workflow.getOwnerTeam() == null ? Optional.empty()
                 : composition.refuseTask(run.tenant, run.workflow.getOwnerTeam(), name);
         if (refused.isPresent()) {
             Task failed = newTask(run, wt, type, iteration, input);
-            failed.setTaskDefName(name);
+            failed.setTaskDefName(storable(name));
             fail(run, failed, TaskStatus.FAILED_WITH_TERMINAL_ERROR, refused.get());
             return;
         }
@@ -124,6 +125,11 @@ final class TaskScheduler {
         t.setResponseTimeoutSeconds(def.responseTimeoutSecondsOrDefault());
         int delay = wt.startDelay() == null ? 0 : wt.startDelay();
         t.setVisibleAt(run.now.plusSeconds(delay));
+    }
+
+    /** A task name as stored (and indexed): one taken from input may be of any length. */
+    private static String storable(String name) {
+        return name.length() <= ResourceNames.MAX_LENGTH ? name : name.substring(0, ResourceNames.MAX_LENGTH);
     }
 
     /** The queue workers poll: the task name, prefixed by the domain when the workflow routes it to one. */

@@ -23,6 +23,7 @@ import dev.baton.engine.internal.queue.QueueSignals;
 import dev.baton.engine.internal.script.JqEvaluator;
 import dev.baton.engine.internal.script.ScriptEvaluator;
 import dev.baton.tenancy.TenantId;
+import dev.baton.tenancy.ResourceNames;
 import dev.baton.tenancy.TenantTransactions;
 import java.time.Clock;
 import java.time.Instant;
@@ -55,6 +56,12 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     private final WorkflowDecider decider;
     private final Clock clock;
     private final CompositionPolicy composition;
+
+    /**
+     * Longest correlation id or idempotency key: they are indexed, and PostgreSQL refuses B-tree entries over about
+     * 2.7 kB; 512 characters stay under it even at four bytes each.
+     */
+    static final int MAX_KEY_LENGTH = 512;
 
     /** Starts nested on this thread's stack, whatever the stored parent links say. */
     private static final ThreadLocal<int[]> NESTING = ThreadLocal.withInitial(() -> new int[1]);
@@ -186,6 +193,23 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         return startInTransaction(run.tenant, request, null, null, run.workflow.getOwnerTeam(), true);
     }
 
+    private static void requireIndexable(StartWorkflowRequest request) {
+        requireLength(request.correlationId(), MAX_KEY_LENGTH, "correlationId");
+        requireLength(request.idempotencyKey(), MAX_KEY_LENGTH, "idempotencyKey");
+        if (request.taskToDomain() != null) {
+            request.taskToDomain().forEach((task, domain) -> {
+                requireLength(task, ResourceNames.MAX_LENGTH, "taskToDomain");
+                requireLength(domain, ResourceNames.MAX_LENGTH, "taskToDomain");
+            });
+        }
+    }
+
+    private static void requireLength(String value, int most, String field) {
+        if (value != null && value.length() > most) {
+            throw EngineException.invalid(field, "must be at most " + most + " characters");
+        }
+    }
+
     private static void requireName(StartWorkflowRequest request) {
         if (request == null || (request.workflowDef() == null && (request.name() == null || request.name().isBlank()))) {
             throw EngineException.invalid("name", "the name of the workflow to start is required");
@@ -279,6 +303,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         w.setTenantId(tenant.value());
         w.setWorkflowDefinition(def);
         w.setStatus(WorkflowStatus.RUNNING);
+        requireIndexable(request);
         w.setCorrelationId(request.correlationId());
         w.setPriority(request.priority() == null ? 0 : request.priority());
         if (w.getPriority() < 0 || w.getPriority() > 99) {
@@ -474,6 +499,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
                 w.setInput(json.copy(request.workflowInput()));
             }
             if (request.correlationId() != null) {
+                requireLength(request.correlationId(), MAX_KEY_LENGTH, "correlationId");
                 w.setCorrelationId(request.correlationId());
             }
             if (request.reRunFromTaskId() == null) {

@@ -1,6 +1,8 @@
 package dev.baton.tenancy;
 
 import java.time.Clock;
+import java.time.Duration;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -10,9 +12,17 @@ import org.springframework.transaction.PlatformTransactionManager;
 @Configuration(proxyBeanMethods = false)
 public class TenancyConfiguration {
 
+    /**
+     * A tenant may hold three quarters of the connection pool at once (at least two connections), so one busy or
+     * hostile tenant always leaves the rest to the others.
+     */
     @Bean
-    TenantTransactions tenantTransactions(PlatformTransactionManager transactionManager, JdbcClient jdbc) {
-        return new TenantTransactions(transactionManager, jdbc);
+    TenantTransactions tenantTransactions(PlatformTransactionManager transactionManager, JdbcClient jdbc,
+            @Value("${baton.database.pool-size:20}") int poolSize,
+            @Value("${baton.tenancy.max-concurrent-transactions:0}") int perTenant,
+            @Value("${baton.tenancy.transaction-wait:PT10S}") Duration shareWait) {
+        int share = perTenant > 0 ? perTenant : Math.max(2, poolSize * 3 / 4);
+        return new TenantTransactions(transactionManager, jdbc, share, shareWait);
     }
 
     @Bean

@@ -1,5 +1,10 @@
 package dev.baton.tenancy;
 
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -14,14 +19,33 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <p>The tenant is set with {@code set_config('baton.tenant_id', ?, true)}, which lasts only until the
  * transaction ends, so a pooled connection never carries a tenant into the next borrower. The row-level
  * security policies read that setting; a statement run outside such a transaction sees no tenant rows.
+ *
+ * <p>One tenant holds at most {@code perTenant} transactions at once, so that a tenant whose requests are slow (a
+ * script waiting for its sandbox slot holds its transaction) cannot take the whole connection pool from the
+ * others. A transaction waits for its tenant's share at most {@code shareWait}, then fails with 429. The share is
+ * taken by the outermost transaction only; work joining it takes nothing more.
  */
 public final class TenantTransactions {
+
+    private static final ThreadLocal<Boolean> UNMETERED = ThreadLocal.withInitial(() -> false);
+    private static final ThreadLocal<Boolean> NO_WAIT = ThreadLocal.withInitial(() -> false);
 
     private final TransactionTemplate template;
     private final TransactionTemplate readOnly;
     private final JdbcClient jdbc;
+    private final int perTenant;
+    private final Duration shareWait;
+    private final Map<TenantId, Semaphore> shares = new ConcurrentHashMap<>();
 
+    /** Unmetered: every transaction may take a connection (for tools and tests of one module). */
     public TenantTransactions(PlatformTransactionManager transactionManager, JdbcClient jdbc) {
+        this(transactionManager, jdbc, 0, Duration.ZERO);
+    }
+
+    public TenantTransactions(PlatformTransactionManager transactionManager, JdbcClient jdbc, int perTenant,
+            Duration shareWait) {
+        this.perTenant = perTenant;
+        this.shareWait = shareWait;
         this.template = new TransactionTemplate(transactionManager);
         this.readOnly = new TransactionTemplate(transactionManager);
         this.readOnly.setReadOnly(true);
@@ -31,18 +55,70 @@ public final class TenantTransactions {
 
     /** Runs {@code work} in a read-write transaction of {@code tenant}. */
     public <T> T write(TenantId tenant, Supplier<T> work) {
-        return template.execute(status -> {
+        return withinShare(tenant, () -> template.execute(status -> {
             bind(tenant);
             return work.get();
-        });
+        }));
     }
 
     /** Runs {@code work} in a read-only transaction of {@code tenant}. */
     public <T> T read(TenantId tenant, Supplier<T> work) {
-        return readOnly.execute(status -> {
+        return withinShare(tenant, () -> readOnly.execute(status -> {
             bind(tenant);
             return work.get();
-        });
+        }));
+    }
+
+    /**
+     * Runs {@code work} outside every tenant's share: for the few threads that serve all tenants in turn and must
+     * never wait behind one (the audit trail's writer).
+     */
+    public static <T> T unmetered(Supplier<T> work) {
+        boolean before = UNMETERED.get();
+        UNMETERED.set(true);
+        try {
+            return work.get();
+        } finally {
+            UNMETERED.set(before);
+        }
+    }
+
+    /**
+     * Runs {@code work} refusing at once, instead of waiting, when its tenant's share is taken: for a thread that
+     * serves tenants in turn and can come back later (the timer sweeper).
+     */
+    public static void withoutWaiting(Runnable work) {
+        boolean before = NO_WAIT.get();
+        NO_WAIT.set(true);
+        try {
+            work.run();
+        } finally {
+            NO_WAIT.set(before);
+        }
+    }
+
+    private <T> T withinShare(TenantId tenant, Supplier<T> work) {
+        if (perTenant <= 0 || UNMETERED.get() || TransactionSynchronizationManager.isActualTransactionActive()) {
+            return work.get();
+        }
+        Semaphore share = shares.computeIfAbsent(tenant, t -> new Semaphore(perTenant, true));
+        boolean taken;
+        try {
+            taken = NO_WAIT.get() ? share.tryAcquire() : share.tryAcquire(shareWait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            taken = false;
+        }
+        if (!taken) {
+            throw new QuotaExceededException("maxConcurrentTransactions", perTenant, "all " + perTenant
+                    + " database transactions this tenant may hold at once stayed busy for " + shareWait.toMillis()
+                    + " ms (baton.tenancy.max-concurrent-transactions)");
+        }
+        try {
+            return work.get();
+        } finally {
+            share.release();
+        }
     }
 
     /** Runs {@code work} in a read-write transaction of {@code tenant}, with no result. */

@@ -173,7 +173,11 @@ public final class AuditTrail implements AutoCloseable {
         }
         byTenant.forEach((tenant, entries) -> {
             try {
-                tx.run(tenant, () -> append(tenant, entries));
+                // this one thread writes for every tenant: it must never wait behind one tenant's share
+                TenantTransactions.unmetered(() -> {
+                    tx.run(tenant, () -> append(tenant, entries));
+                    return null;
+                });
                 entries.forEach(p -> p.done().complete(null));
             } catch (RuntimeException e) {
                 log.error("could not write {} audit entries of tenant {}", entries.size(), tenant.value(), e);

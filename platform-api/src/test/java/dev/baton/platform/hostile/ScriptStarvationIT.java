@@ -7,6 +7,7 @@ import dev.baton.engine.api.execution.StartWorkflowRequest;
 import dev.baton.engine.api.execution.Workflow;
 import dev.baton.engine.api.execution.WorkflowStatus;
 import dev.baton.platform.PlatformIT;
+import dev.baton.tenancy.QuotaExceededException;
 import dev.baton.tenancy.TenantId;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,11 +19,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * One tenant runs the worst scripts we know, many at once; another tenant's workflows, which run scripts and jq
- * too, still complete in their normal time, and the hostile workflows fail with the reason.
+ * One tenant runs the worst scripts we know from more threads than the connection pool has connections; another
+ * tenant's workflows, which run scripts and jq too, still complete in their normal time, and the hostile workflows
+ * fail with the reason.
  */
 class ScriptStarvationIT extends PlatformIT {
 
@@ -31,6 +34,8 @@ class ScriptStarvationIT extends PlatformIT {
             "/^(a+)+\\\\1b$/.test('a'.repeat(40))",
             "while(true){ try { while(true){} } catch(e) {} }",
             "var a=[]; while(true){ a.push('y'.repeat(100000) + a.length) }");
+    private static final int ATTACKERS = 30;
+    private final AtomicInteger refusedStarts = new AtomicInteger();
     private static final List<String> WORST_JQ = List.of("[range(1e9)]", "last(range(1e18))", "\\\"x\\\" * 1e9");
 
     @Test
@@ -51,12 +56,18 @@ class ScriptStarvationIT extends PlatformIT {
 
         AtomicBoolean attacking = new AtomicBoolean(true);
         ConcurrentLinkedQueue<UUID> attacks = new ConcurrentLinkedQueue<>();
-        ExecutorService attackers = Executors.newFixedThreadPool(6);
-        for (int i = 0; i < 6; i++) {
+        // more attackers than the pool has connections (20): each holds its transaction while it waits for one of
+        // its tenant's script slots, so only the tenant's share of the pool keeps connections for the others
+        ExecutorService attackers = Executors.newFixedThreadPool(ATTACKERS);
+        for (int i = 0; i < ATTACKERS; i++) {
             String flow = hostile.get(i % hostile.size());
             attackers.execute(() -> {
                 while (attacking.get()) {
-                    attacks.add(workflows.start(mallory, StartWorkflowRequest.of(flow, null, Map.of())));
+                    try {
+                        attacks.add(workflows.start(mallory, StartWorkflowRequest.of(flow, null, Map.of())));
+                    } catch (QuotaExceededException refused) {
+                        refusedStarts.incrementAndGet();
+                    }
                 }
             });
         }

@@ -1,7 +1,9 @@
 package dev.baton.engine.internal.timer;
 
 import dev.baton.engine.internal.execution.WorkflowExecutor;
+import dev.baton.tenancy.QuotaExceededException;
 import dev.baton.tenancy.TenantId;
+import dev.baton.tenancy.TenantTransactions;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,7 +68,10 @@ public final class TimerSweeper implements AutoCloseable {
         Set<Due> distinct = new LinkedHashSet<>(due);
         for (Due d : distinct) {
             try {
-                executor.fireTimers(TenantId.of(d.tenant()), d.workflowId());
+                // a tenant whose share of connections is taken is passed over, and its timers fire next sweep
+                TenantTransactions.withoutWaiting(() -> executor.fireTimers(TenantId.of(d.tenant()), d.workflowId()));
+            } catch (QuotaExceededException busy) {
+                log.debug("timers of workflow {} wait: its tenant's transactions are all in use", d.workflowId());
             } catch (RuntimeException e) {
                 log.warn("timers of workflow {} failed: {}", d.workflowId(), e.toString());
             }

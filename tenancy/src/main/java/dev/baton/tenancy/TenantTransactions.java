@@ -1,10 +1,6 @@
 package dev.baton.tenancy;
 
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -33,9 +29,8 @@ public final class TenantTransactions {
     private final TransactionTemplate template;
     private final TransactionTemplate readOnly;
     private final JdbcClient jdbc;
-    private final int perTenant;
+    private final TenantPermits shares;
     private final Duration shareWait;
-    private final Map<TenantId, Semaphore> shares = new ConcurrentHashMap<>();
 
     /** Unmetered: every transaction may take a connection (for tools and tests of one module). */
     public TenantTransactions(PlatformTransactionManager transactionManager, JdbcClient jdbc) {
@@ -44,7 +39,7 @@ public final class TenantTransactions {
 
     public TenantTransactions(PlatformTransactionManager transactionManager, JdbcClient jdbc, int perTenant,
             Duration shareWait) {
-        this.perTenant = perTenant;
+        this.shares = new TenantPermits(perTenant);
         this.shareWait = shareWait;
         this.template = new TransactionTemplate(transactionManager);
         this.readOnly = new TransactionTemplate(transactionManager);
@@ -74,13 +69,7 @@ public final class TenantTransactions {
      * never wait behind one (the audit trail's writer).
      */
     public static <T> T unmetered(Supplier<T> work) {
-        boolean before = UNMETERED.get();
-        UNMETERED.set(true);
-        try {
-            return work.get();
-        } finally {
-            UNMETERED.set(before);
-        }
+        return withFlag(UNMETERED, work);
     }
 
     /**
@@ -88,36 +77,36 @@ public final class TenantTransactions {
      * serves tenants in turn and can come back later (the timer sweeper).
      */
     public static void withoutWaiting(Runnable work) {
-        boolean before = NO_WAIT.get();
-        NO_WAIT.set(true);
-        try {
+        withFlag(NO_WAIT, () -> {
             work.run();
+            return null;
+        });
+    }
+
+    private static <T> T withFlag(ThreadLocal<Boolean> flag, Supplier<T> work) {
+        boolean before = flag.get();
+        flag.set(true);
+        try {
+            return work.get();
         } finally {
-            NO_WAIT.set(before);
+            flag.set(before);
         }
     }
 
     private <T> T withinShare(TenantId tenant, Supplier<T> work) {
-        if (perTenant <= 0 || UNMETERED.get() || TransactionSynchronizationManager.isActualTransactionActive()) {
+        if (shares.perTenant() <= 0 || UNMETERED.get()
+                || TransactionSynchronizationManager.isActualTransactionActive()) {
             return work.get();
         }
-        Semaphore share = shares.computeIfAbsent(tenant, t -> new Semaphore(perTenant, true));
-        boolean taken;
-        try {
-            taken = NO_WAIT.get() ? share.tryAcquire() : share.tryAcquire(shareWait.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            taken = false;
-        }
-        if (!taken) {
-            throw new QuotaExceededException("maxConcurrentTransactions", perTenant, "all " + perTenant
-                    + " database transactions this tenant may hold at once stayed busy for " + shareWait.toMillis()
-                    + " ms (baton.tenancy.max-concurrent-transactions)");
+        if (!shares.acquire(tenant, NO_WAIT.get() ? Duration.ZERO : shareWait)) {
+            throw new QuotaExceededException("maxConcurrentTransactions", shares.perTenant(), "all "
+                    + shares.perTenant() + " database transactions this tenant may hold at once stayed busy for "
+                    + shareWait.toMillis() + " ms (baton.tenancy.max-concurrent-transactions)");
         }
         try {
             return work.get();
         } finally {
-            share.release();
+            shares.release(tenant);
         }
     }
 

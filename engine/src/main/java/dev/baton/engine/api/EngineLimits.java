@@ -12,8 +12,4 @@ package dev.baton.engine.api;
  * @param descriptionLength most characters in a definition's description
  */
 public record EngineLimits(int tasksPerDefinition, int definitionsPerCall, int dynamicForkFanOut,
-        int loopIterations, int nestingDepth, int descriptionLength) {
-
-    /** The defaults, also used where no configuration is given. */
-    public static final EngineLimits DEFAULTS = new EngineLimits(1000, 1000, 1000, 1000, 10, 4096);
-}
+        int loopIterations, int nestingDepth, int descriptionLength) {}

@@ -3,16 +3,16 @@ package dev.baton.engine.internal.definition;
 import static dev.baton.engine.api.definition.TaskType.*;
 
 import dev.baton.engine.api.EngineException;
+import dev.baton.engine.api.EngineLimits;
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.TaskType;
 import dev.baton.engine.api.definition.WorkflowDef;
 import dev.baton.engine.api.definition.WorkflowTask;
 import dev.baton.engine.internal.expression.ParameterResolver;
-import dev.baton.engine.api.EngineLimits;
 import dev.baton.engine.internal.script.JqEvaluator;
-import dev.baton.tenancy.ResourceNames;
 import dev.baton.engine.internal.script.ScriptEvaluator;
 import dev.baton.engine.internal.systemtask.WaitTimes;
+import dev.baton.tenancy.ResourceNames;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

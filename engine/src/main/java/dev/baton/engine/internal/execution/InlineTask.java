@@ -18,7 +18,8 @@ final class InlineTask implements SystemTask {
     @Override
     public boolean execute(WorkflowRun run, Task task) {
         try {
-            Object result = scripts.evaluate(run.tenant(), String.valueOf(task.getInputData().get("expression")), task.getInputData());
+            Object result = scripts.evaluate(run.tenant(), String.valueOf(task.getInputData().get("expression")),
+                    task.getInputData());
             Map<String, Object> out = new HashMap<>();
             out.put("result", result);
             TaskScheduler.complete(run, task, out);

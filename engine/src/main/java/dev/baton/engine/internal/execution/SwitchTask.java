@@ -39,7 +39,8 @@ final class SwitchTask implements SystemTask {
     private String caseValue(WorkflowRun run, WorkflowTask wt, Map<String, Object> input) {
         Object value;
         if (DECISION.equals(wt.type())) {
-            value = wt.caseValueParam() != null ? input.get(wt.caseValueParam()) : scripts.evaluate(run.tenant(), wt.caseExpression(), input);
+            value = wt.caseValueParam() != null ? input.get(wt.caseValueParam())
+                    : scripts.evaluate(run.tenant(), wt.caseExpression(), input);
         } else if (wt.evaluatorType() == null || "value-param".equals(wt.evaluatorType())) {
             value = input.get(wt.expression());
         } else {

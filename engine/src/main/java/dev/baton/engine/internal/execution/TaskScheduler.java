@@ -96,14 +96,7 @@ final class TaskScheduler {
     private void worker(WorkflowRun run, WorkflowTask wt, String name, String type, Map<String, Object> input,
             int iteration) {
         Optional<TaskDef> registered = wt.taskDefinition() != null ? Optional.of(wt.taskDefinition()) : run.taskDef(name);
-        if (registered.isEmpty()) {
-            Task failed = newTask(run, wt, type, iteration, input);
-            failed.setTaskDefName(storable(name));
-            fail(run, failed, TaskStatus.FAILED_WITH_TERMINAL_ERROR, "no task definition named '" + storable(name) + "'");
-            return;
-        }
-        Optional<String> refused = run.workflow.getOwnerTeam() == null ? Optional.empty()
-                : composition.refuseTask(run.tenant, run.workflow.getOwnerTeam(), name);
+        Optional<String> refused = whyNotQueued(run, name, registered.isPresent());
         if (refused.isPresent()) {
             Task failed = newTask(run, wt, type, iteration, input);
             failed.setTaskDefName(storable(name));
@@ -125,6 +118,15 @@ final class TaskScheduler {
         t.setResponseTimeoutSeconds(def.responseTimeoutSecondsOrDefault());
         int delay = wt.startDelay() == null ? 0 : wt.startDelay();
         t.setVisibleAt(run.now.plusSeconds(delay));
+    }
+
+    /** Why a worker task of {@code name} cannot be queued: no definition, or its team may not feed those workers. */
+    private Optional<String> whyNotQueued(WorkflowRun run, String name, boolean registered) {
+        if (!registered) {
+            return Optional.of("no task definition named '" + storable(name) + "'");
+        }
+        String team = run.workflow.getOwnerTeam();
+        return team == null ? Optional.empty() : composition.refuseTask(run.tenant, team, name);
     }
 
     /** A task name as stored (and indexed): one taken from input may be of any length. */

@@ -22,8 +22,8 @@ import dev.baton.engine.internal.json.JsonCodec;
 import dev.baton.engine.internal.queue.QueueSignals;
 import dev.baton.engine.internal.script.JqEvaluator;
 import dev.baton.engine.internal.script.ScriptEvaluator;
-import dev.baton.tenancy.TenantId;
 import dev.baton.tenancy.ResourceNames;
+import dev.baton.tenancy.TenantId;
 import dev.baton.tenancy.TenantTransactions;
 import java.time.Clock;
 import java.time.Instant;
@@ -78,7 +78,8 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         this.json = json;
         this.signals = signals;
         this.clock = clock;
-        this.decider = new WorkflowDecider(new ParameterResolver(), json, scripts, jq, this, validator.limits(), composition);
+        this.decider = new WorkflowDecider(new ParameterResolver(), json, scripts, jq, this, validator.limits(),
+                composition);
     }
 
     // ---- running changes ------------------------------------------------------------------------------------
@@ -234,6 +235,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
      */
     private UUID startInTransaction(TenantId tenant, StartWorkflowRequest request, WorkflowRun parent, Task parentTask,
             String actingTeam, boolean checkComposition) {
+        requireIndexable(request);
         WorkflowDef def;
         boolean inline = request.workflowDef() != null;
         if (inline) {
@@ -303,7 +305,6 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         w.setTenantId(tenant.value());
         w.setWorkflowDefinition(def);
         w.setStatus(WorkflowStatus.RUNNING);
-        requireIndexable(request);
         w.setCorrelationId(request.correlationId());
         w.setPriority(request.priority() == null ? 0 : request.priority());
         if (w.getPriority() < 0 || w.getPriority() > 99) {
@@ -339,7 +340,8 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
                 parent.workflow.getCorrelationId(), input, parent.workflow.getTaskToDomain(),
                 parentTask.getWorkflowTask().subWorkflowParam().workflowDefinition(), parent.workflow.getPriority(),
                 null, null, null);
-        UUID id = startInTransaction(parent.tenant, request, parent, parentTask, parent.workflow.getOwnerTeam(), true);
+        UUID id = startInTransaction(parent.tenant, request, parent, parentTask, parent.workflow.getOwnerTeam(),
+                true);
         return store.find(id, false).orElseThrow();
     }
 

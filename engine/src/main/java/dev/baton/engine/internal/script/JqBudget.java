@@ -7,8 +7,8 @@ import java.lang.management.ManagementFactory;
  * The budget of the jq evaluation running on the current thread: a deadline and a cap on bytes allocated.
  *
  * <p>jackson-jq never looks at interrupts, so {@link JqGuards} calls {@link #tick()} from every node of a query and
- * every value it emits. Once exceeded, a budget stays exceeded: every later tick throws again, so a query that
- * somehow survives one throw cannot go on.
+ * every value it emits. Time and allocated bytes only grow, so once exceeded a budget stays exceeded: every later
+ * tick throws again, and a query that somehow survives one throw cannot go on.
  */
 final class JqBudget {
 
@@ -19,7 +19,6 @@ final class JqBudget {
     private final long allocatedBefore;
     private final long allocationLimit;
     private final long timeLimitMillis;
-    private String exceeded;
 
     private JqBudget(long timeLimitMillis, long allocationLimit) {
         this.timeLimitMillis = timeLimitMillis;
@@ -37,11 +36,14 @@ final class JqBudget {
         CURRENT.remove();
     }
 
-    /** Throws {@link JqBudgetExceeded} when the current thread's budget is spent. */
+    /**
+     * Throws {@link JqBudgetExceeded} when the current thread's budget is spent. Measured at every tick, not every
+     * n-th: one step of a query ({@code . + .} on a big array) can cost as much as the whole budget.
+     */
     static void tick() {
         JqBudget budget = CURRENT.get();
         if (budget != null) {
-            budget.check();
+            budget.measure();
         }
     }
 
@@ -51,30 +53,12 @@ final class JqBudget {
         return budget == null ? Long.MAX_VALUE : budget.allocationLimit - budget.allocated();
     }
 
-    /** Checks the budget now, whatever the tick count (after the query's last value). */
-    static void checkNow() {
-        JqBudget budget = CURRENT.get();
-        if (budget != null) {
-            budget.measure();
-        }
-    }
-
-    private void check() {
-        if (exceeded != null) {
-            throw new JqBudgetExceeded(exceeded);
-        }
-        // Every tick, not every n-th: one step of a query (". + ." on a big array) can cost as much as the budget.
-        measure();
-    }
-
     private void measure() {
         if (System.nanoTime() > deadline) {
-            exceeded = "jq query ran longer than " + timeLimitMillis + " ms";
-        } else if (allocated() > allocationLimit) {
-            exceeded = "jq query allocated more than " + allocationLimit / (1024 * 1024) + " MiB";
+            throw new JqBudgetExceeded("jq query ran longer than " + timeLimitMillis + " ms");
         }
-        if (exceeded != null) {
-            throw new JqBudgetExceeded(exceeded);
+        if (allocated() > allocationLimit) {
+            throw new JqBudgetExceeded("jq query allocated more than " + allocationLimit / (1024 * 1024) + " MiB");
         }
     }
 

@@ -25,6 +25,8 @@ public final class JqEvaluator {
 
     private static final int MAX_RESULTS = 10_000;
     private static final int MAX_CACHED_QUERIES = 4_096;
+    /** Longer queries are compiled at each use: a query can come from task input, of any size up to a request's. */
+    static final int MAX_CACHED_QUERY_LENGTH = 4_096;
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final Scope rootScope = Scope.newEmptyScope();
@@ -56,11 +58,18 @@ public final class JqEvaluator {
             throw new JqException("malformed jq query: nested too deeply");
         }
         JqGuards.guard(fresh);
-        if (compiled.size() >= MAX_CACHED_QUERIES) {
-            compiled.clear(); // tenants can write any number of distinct queries; the cache must not grow with them
+        if (query.length() <= MAX_CACHED_QUERY_LENGTH) {
+            if (compiled.size() >= MAX_CACHED_QUERIES) {
+                compiled.clear(); // tenants can write any number of distinct queries; the cache must not grow with them
+            }
+            compiled.put(query, fresh);
         }
-        compiled.put(query, fresh);
         return fresh;
+    }
+
+    /** How many compiled queries are kept. */
+    int cachedQueries() {
+        return compiled.size();
     }
 
     /** Every result of {@code query} applied to {@code input}, as plain maps, lists and scalars. */
@@ -84,7 +93,7 @@ public final class JqEvaluator {
                 }
                 out.add(mapper.convertValue(node, Object.class));
             });
-            JqBudget.checkNow();
+            JqBudget.tick();
             return out;
         } catch (JsonQueryException e) {
             throw new JqException(e.getMessage());

@@ -100,7 +100,8 @@ final class JqGuards {
                 walk(value, seen);
             }
         } catch (IllegalAccessException | RuntimeException e) {
-            throw new IllegalStateException("cannot guard jq node " + node.getClass().getName() + "." + field.getName(), e);
+            throw new IllegalStateException("cannot guard jq node " + node.getClass().getName() + "."
+                    + field.getName(), e);
         }
     }
 
@@ -109,9 +110,14 @@ final class JqGuards {
     }
 
     private static void checkPath(Path path) {
-        if (path instanceof ArrayIndexPath index && index.index != null && index.index.isNumber()
-                && index.index.asDouble() > MAX_ARRAY_INDEX) {
-            throw new JqBudgetExceeded("jq array index " + index.index.asText() + " is above " + MAX_ARRAY_INDEX);
+        if (path instanceof ArrayIndexPath index && index.index != null) {
+            checkIndex(index.index);
+        }
+    }
+
+    private static void checkIndex(JsonNode index) {
+        if (index.isNumber() && index.asDouble() > MAX_ARRAY_INDEX) {
+            throw new JqBudgetExceeded("jq array index " + index.asText() + " is above " + MAX_ARRAY_INDEX);
         }
     }
 
@@ -162,11 +168,7 @@ final class JqGuards {
                 Version version) throws JsonQueryException {
             args.get(0).apply(scope, in, paths -> {
                 if (paths.isArray()) {
-                    for (JsonNode step : paths) {
-                        if (step.isNumber() && step.asDouble() > MAX_ARRAY_INDEX) {
-                            throw new JqBudgetExceeded("jq array index " + step.asText() + " is above " + MAX_ARRAY_INDEX);
-                        }
-                    }
+                    paths.forEach(JqGuards::checkIndex);
                 }
             });
             inner.apply(scope, args, in, ipath, output, version);

@@ -1,10 +1,9 @@
 package dev.baton.engine.internal.script;
 
 import dev.baton.tenancy.TenantId;
+import dev.baton.tenancy.TenantPermits;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,11 +30,10 @@ public final class SandboxPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SandboxPool.class);
 
     private final int threads;
-    private final int perTenant;
+    private final TenantPermits tenantSlots;
     private final Duration slotWait;
     private final Duration grace;
     private final Semaphore slots;
-    private final Map<TenantId, Semaphore> tenantSlots = new ConcurrentHashMap<>();
     private final AtomicInteger abandoned = new AtomicInteger();
     private final AtomicInteger threadNumber = new AtomicInteger();
     private final ExecutorService executor;
@@ -45,7 +43,7 @@ public final class SandboxPool implements AutoCloseable {
             throw new IllegalArgumentException("sandbox threads and per-tenant slots must be at least 1");
         }
         this.threads = threads;
-        this.perTenant = Math.min(perTenant, threads);
+        this.tenantSlots = new TenantPermits(Math.min(perTenant, threads));
         this.slotWait = slotWait;
         this.grace = grace;
         this.slots = new Semaphore(threads, true);
@@ -65,14 +63,13 @@ public final class SandboxPool implements AutoCloseable {
      * @throws SandboxTimeoutException when the job had to be abandoned
      */
     public <T> T run(TenantId tenant, Duration timeLimit, Callable<T> job) {
-        Semaphore mine = tenantSlots.computeIfAbsent(tenant, t -> new Semaphore(perTenant, true));
         long waitUntil = System.nanoTime() + slotWait.toNanos();
-        if (!acquire(mine, waitUntil)) {
-            throw new SandboxBusyException("all " + perTenant + " script slots of this tenant stayed busy for "
-                    + slotWait.toMillis() + " ms");
+        if (!tenantSlots.acquire(tenant, slotWait)) {
+            throw new SandboxBusyException("all " + tenantSlots.perTenant() + " script slots of this tenant stayed "
+                    + "busy for " + slotWait.toMillis() + " ms");
         }
         if (!acquire(slots, waitUntil)) {
-            mine.release();
+            tenantSlots.release(tenant);
             throw new SandboxBusyException("all " + threads + " script threads stayed busy for "
                     + slotWait.toMillis() + " ms");
         }
@@ -80,7 +77,7 @@ public final class SandboxPool implements AutoCloseable {
         Runnable release = () -> {
             if (released.compareAndSet(false, true)) {
                 slots.release();
-                mine.release();
+                tenantSlots.release(tenant);
             }
         };
         Future<T> future;
@@ -140,13 +137,7 @@ public final class SandboxPool implements AutoCloseable {
 
     /** How many evaluations of {@code tenant} hold a slot now. */
     public int inUse(TenantId tenant) {
-        Semaphore mine = tenantSlots.get(tenant);
-        return mine == null ? 0 : perTenant - mine.availablePermits();
-    }
-
-    /** How many evaluations may run at once for one tenant. */
-    public int perTenant() {
-        return perTenant;
+        return tenantSlots.inUse(tenant);
     }
 
     @Override

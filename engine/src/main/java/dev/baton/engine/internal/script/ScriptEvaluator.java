@@ -40,7 +40,8 @@ public final class ScriptEvaluator implements AutoCloseable {
     private final Duration timeLimit;
     private final long allocationLimitBytes;
     // The watchdog only flags, dooms and hands cancellation to the canceller: it never blocks on a script.
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "script-watchdog"));
+    private final ScheduledExecutorService watchdog =
+            Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "script-watchdog"));
     private final ExecutorService canceller = Executors.newCachedThreadPool(r -> daemon(r, "script-canceller"));
     private final ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -89,12 +90,10 @@ public final class ScriptEvaluator implements AutoCloseable {
                 throw new ScriptException(overAllocation());
             }
             return plain;
-        } catch (PolyglotException e) {
+        } catch (PolyglotException | IllegalStateException e) {
             String verdict = watch.verdict();
-            throw new ScriptException(verdict != null ? verdict : describe(e));
-        } catch (IllegalStateException e) {
-            String verdict = watch.verdict();
-            throw new ScriptException(verdict != null ? verdict : e.getMessage());
+            throw new ScriptException(verdict != null ? verdict
+                    : e instanceof PolyglotException polyglot ? describe(polyglot) : e.getMessage());
         } finally {
             guard.cancel(false);
             watch.end();

@@ -180,6 +180,16 @@ class ScriptSandboxTest {
     }
 
     @Test
+    void onlyShortQueriesAreKeptCompiledSoQueriesFromInputCannotFillTheMemory() {
+        String huge = ". as $x | " + "$x | ".repeat(2000) + ".";
+        int before = jq.cachedQueries();
+        assertThat(jq.apply(ALICE, huge, Map.of("a", 1))).containsExactly(Map.of("a", 1));
+        assertThat(jq.cachedQueries()).isEqualTo(before);
+        assertThat(jq.apply(ALICE, ".cacheProbe", Map.of("cacheProbe", 1))).containsExactly(1);
+        assertThat(jq.cachedQueries()).isEqualTo(before + 1);
+    }
+
+    @Test
     void jqStillComputesOrdinaryQueries() {
         assertThat(jq.apply(ALICE, ".a | map(. + 1) | add", Map.of("a", List.of(1, 2, 3)))).containsExactly(9);
         assertThat(jq.apply(ALICE, "[.[] | select(. > 1)] | length", List.of(1, 2, 3))).containsExactly(2);

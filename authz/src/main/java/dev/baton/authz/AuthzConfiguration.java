@@ -235,9 +235,8 @@ public class AuthzConfiguration {
 
     @Bean
     SignInUsers signInUsers(Identities identities, SignInThrottle throttle, SignInAudit audit) {
-        return new SignInUsers(identities, throttle, login -> identities.userForSignIn(login).ifPresentOrElse(
-                u -> audit.refused(u.tenant(), login, "USER", "password-throttled"),
-                () -> audit.refusedUnknown(login, "password-throttled")));
+        return new SignInUsers(identities, throttle,
+                login -> audit.refusedLogin(identities.userForSignIn(login), login, "password-throttled"));
     }
 
     @Bean

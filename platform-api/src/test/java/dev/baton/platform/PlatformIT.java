@@ -113,6 +113,20 @@ public abstract class PlatformIT {
         return token(adminKey(TENANT));
     }
 
+    private static final HttpClient API = HttpClient.newHttpClient();
+
+    /** Calls the running API as {@code token} (none when null), with {@code body} as JSON (none when null). */
+    protected HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return API.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** A name unique to this test, so tests sharing the database never share definitions or queues. */
     protected static String unique(String base) {
         return base + "_" + UUID.randomUUID().toString().substring(0, 8);

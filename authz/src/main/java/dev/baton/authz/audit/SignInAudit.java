@@ -1,9 +1,11 @@
 package dev.baton.authz.audit;
 
 import dev.baton.authz.api.Caller;
+import dev.baton.authz.identity.Identities;
 import dev.baton.tenancy.TenantId;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +36,23 @@ public final class SignInAudit {
     }
 
     /** A refused sign-in with a credential of {@code tenant}. */
-    public void refused(TenantId tenant, String credential, String kind, String method) {
+    private void refused(TenantId tenant, String credential, String kind, String method) {
         write(tenant, credential, null, kind, null, method, credential, AuditEntry.Outcome.DENIED);
     }
 
+    /** A refused sign-in with an application key: in its tenant's trail when the key exists, else only logged. */
+    public void refusedKey(Optional<Identities.SignInKey> key, String keyId, String method) {
+        key.ifPresentOrElse(k -> refused(k.tenant(), keyId, "APPLICATION", method),
+                () -> refusedUnknown(keyId, method));
+    }
+
+    /** A refused sign-in with a login: in its tenant's trail when the user exists, else only logged. */
+    public void refusedLogin(Optional<Identities.SignInUser> user, String login, String method) {
+        user.ifPresentOrElse(u -> refused(u.tenant(), login, "USER", method), () -> refusedUnknown(login, method));
+    }
+
     /** A refused sign-in with a credential that belongs to no tenant. */
-    public void refusedUnknown(String credential, String method) {
+    private void refusedUnknown(String credential, String method) {
         HttpServletRequest request = currentRequest();
         log.info("refused sign-in by {} with unknown credential '{}' from {}", method, credential,
                 request == null ? "?" : request.getRemoteAddr());

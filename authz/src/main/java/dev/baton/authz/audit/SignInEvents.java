@@ -49,16 +49,11 @@ public final class SignInEvents {
             if (!throttled) {
                 throttle.failed(SignInUsers.credential(login), address);
             }
-            String method = throttled ? "password-throttled" : "password";
-            identities.userForSignIn(login).ifPresentOrElse(
-                    u -> audit.refused(u.tenant(), login, "USER", method),
-                    () -> audit.refusedUnknown(login, method));
+            audit.refusedLogin(identities.userForSignIn(login), login, throttled ? "password-throttled" : "password");
         } else if (auth instanceof OAuth2ClientAuthenticationToken client) {
             String keyId = String.valueOf(client.getPrincipal());
             throttle.failed(keyId, address);
-            identities.keyForSignIn(keyId).ifPresentOrElse(
-                    k -> audit.refused(k.tenant(), keyId, "APPLICATION", "client-credentials"),
-                    () -> audit.refusedUnknown(keyId, "client-credentials"));
+            audit.refusedKey(identities.keyForSignIn(keyId), keyId, "client-credentials");
         }
     }
 }

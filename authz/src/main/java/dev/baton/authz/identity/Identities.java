@@ -73,10 +73,16 @@ public final class Identities {
     /**
      * The user a sign-in name stands for: {@code tenant/login}, or a bare login of the {@code default} tenant.
      */
+    /** {@code tenant/login} for a sign-in name, whose tenant may be left out for the default tenant. */
+    public static String qualifiedSignInName(String signInName) {
+        return signInName.indexOf('/') < 0 ? TenantId.DEFAULT.value() + "/" + signInName : signInName;
+    }
+
     public Optional<SignInUser> userForSignIn(String signInName) {
-        int slash = signInName.indexOf('/');
-        String tenant = slash < 0 ? TenantId.DEFAULT.value() : signInName.substring(0, slash);
-        String login = signInName.substring(slash + 1);
+        String qualified = qualifiedSignInName(signInName);
+        int slash = qualified.indexOf('/');
+        String tenant = qualified.substring(0, slash);
+        String login = qualified.substring(slash + 1);
         return jdbc.sql("SELECT * FROM sign_in_user(?, ?)").params(tenant, login).query((rs, n) -> new SignInUser(
                 TenantId.of(rs.getString("tenant_id")), rs.getObject("user_id", UUID.class),
                 rs.getString("password_hash"), rs.getBoolean("disabled"),
@@ -177,14 +183,7 @@ public final class Identities {
 
     /** Revokes the key; returns false if the tenant has no such key. */
     public boolean revokeKey(TenantId tenant, String keyId) {
-        return tx.write(tenant, () -> {
-            boolean found = jdbc.sql("UPDATE application_keys SET revoked_at = coalesce(revoked_at, now()) "
-                    + "WHERE id = ?").param(keyId).update() == 1;
-            if (found) {
-                revocations.revokeKey(tenant, keyId);
-            }
-            return found;
-        });
+        return revokeKey(tenant, null, keyId);
     }
 
     public boolean teamExists(TenantId tenant, String team) {
@@ -197,8 +196,10 @@ public final class Identities {
                 .query((rs, n) -> new TeamInfo(rs.getString("name"), rs.getString("description"))).list());
     }
 
-    /** Deletes a team with its memberships, applications, keys, ownerships and grants; false if there was none. */
-    /** Deletes a team; the tokens of its members and applications, which name it, stop working. */
+    /**
+     * Deletes a team with its memberships, applications, keys, ownerships and grants; false if there was none. The
+     * tokens of its members and applications, which name it, stop working.
+     */
     public boolean deleteTeam(TenantId tenant, String team) {
         return tx.write(tenant, () -> {
             List<String> holders = jdbc.sql("SELECT user_id::text FROM team_members WHERE team = ? UNION "
@@ -268,11 +269,12 @@ public final class Identities {
                 roles(rs.getArray("roles")), rs.getBoolean("tenant_admin"));
     }
 
-    /** Revokes the application's key; false if the application has no such key. */
+    /** Revokes the application's key (any application's when it is null); false if there is no such key. */
     public boolean revokeKey(TenantId tenant, UUID applicationId, String keyId) {
         return tx.write(tenant, () -> {
             boolean found = jdbc.sql("UPDATE application_keys SET revoked_at = coalesce(revoked_at, now()) "
-                    + "WHERE id = ? AND application_id = ?").params(keyId, applicationId).update() == 1;
+                    + "WHERE id = ? AND (?::uuid IS NULL OR application_id = ?)")
+                    .params(keyId, applicationId, applicationId).update() == 1;
             if (found) {
                 revocations.revokeKey(tenant, keyId);
             }

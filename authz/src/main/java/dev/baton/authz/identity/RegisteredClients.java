@@ -1,5 +1,6 @@
 package dev.baton.authz.identity;
 
+import dev.baton.authz.audit.SignInAudit;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -58,7 +59,7 @@ public final class RegisteredClients implements RegisteredClientRepository {
     /** Authenticating a client: a key whose secret failed too often is unknown until its block ends. */
     @Override
     public RegisteredClient findByClientId(String clientId) {
-        if (throttle.blocked(clientId, dev.baton.authz.audit.SignInAudit.currentAddress()).isPresent()) {
+        if (throttle.blocked(clientId, SignInAudit.currentAddress()).isPresent()) {
             return null;
         }
         return lookUp(clientId);

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * Slows down password and key-secret guessing: after {@code perAddress} failed sign-ins with one credential from one
@@ -21,6 +22,11 @@ public final class SignInThrottle {
     private record Failures(int count, Instant firstAt, Instant blockedUntil) {}
 
     private static final int MAX_TRACKED = 100_000;
+    /**
+     * Credentials are counted by at most this many characters: logins and key ids are shorter, and an unsigned caller
+     * must not make each tracked entry as large as a request body.
+     */
+    static final int MAX_CREDENTIAL_LENGTH = 256;
 
     private final Clock clock;
     private final int perAddress;
@@ -43,10 +49,8 @@ public final class SignInThrottle {
     /** How long sign-ins with {@code credential} from {@code address} are still refused; empty when they are not. */
     public Optional<Duration> blocked(String credential, String address) {
         Instant now = clock.instant();
-        Optional<Duration> a = remaining(key(credential, address), now);
-        Optional<Duration> c = remaining(credential, now);
-        return a.isPresent() && c.isPresent() ? Optional.of(a.get().compareTo(c.get()) > 0 ? a.get() : c.get())
-                : a.isPresent() ? a : c;
+        return Stream.of(remaining(key(credential, address), now), remaining(bounded(credential), now))
+                .flatMap(Optional::stream).max(Duration::compareTo);
     }
 
     /** Records a failed sign-in (a wrong password or secret, not one refused because it was blocked). */
@@ -56,7 +60,7 @@ public final class SignInThrottle {
         }
         Instant now = clock.instant();
         count(key(credential, address), perAddress, now);
-        count(credential, perCredential, now);
+        count(bounded(credential), perCredential, now);
     }
 
     /** A successful sign-in clears its address's count (the per-credential count ages out with its window). */
@@ -87,6 +91,11 @@ public final class SignInThrottle {
     }
 
     private static String key(String credential, String address) {
-        return credential + "\n" + (address == null ? "?" : address);
+        return bounded(credential) + "\n" + (address == null ? "?" : address);
+    }
+
+    private static String bounded(String credential) {
+        return credential.length() <= MAX_CREDENTIAL_LENGTH ? credential
+                : credential.substring(0, MAX_CREDENTIAL_LENGTH);
     }
 }

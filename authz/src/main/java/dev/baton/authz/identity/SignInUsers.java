@@ -1,6 +1,10 @@
 package dev.baton.authz.identity;
 
+import dev.baton.authz.audit.SignInAudit;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.springframework.security.authentication.LockedException;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
@@ -15,11 +19,11 @@ public final class SignInUsers implements UserDetailsService {
 
     private final Identities identities;
     private final SignInThrottle throttle;
-    private final java.util.function.Consumer<String> onThrottled;
+    private final Consumer<String> onThrottled;
 
     /** {@code onThrottled} hears of each sign-in refused by the throttle (Spring publishes no event for it). */
     public SignInUsers(Identities identities, SignInThrottle throttle,
-            java.util.function.Consumer<String> onThrottled) {
+            Consumer<String> onThrottled) {
         this.identities = identities;
         this.throttle = throttle;
         this.onThrottled = onThrottled;
@@ -27,13 +31,12 @@ public final class SignInUsers implements UserDetailsService {
 
     /** The form a login is counted under by the throttle: tenant/login, lower case. */
     public static String credential(String login) {
-        String full = login.contains("/") ? login : "default/" + login;
-        return full.toLowerCase(java.util.Locale.ROOT);
+        return Identities.qualifiedSignInName(login).toLowerCase(Locale.ROOT);
     }
 
     @Override
     public UserDetails loadUserByUsername(String login) {
-        throttle.blocked(credential(login), dev.baton.authz.audit.SignInAudit.currentAddress()).ifPresent(wait -> {
+        throttle.blocked(credential(login), SignInAudit.currentAddress()).ifPresent(wait -> {
             onThrottled.accept(login);
             throw new Throttled("too many failed sign-ins for this login; try again in " + wait.toSeconds() + " s");
         });
@@ -46,7 +49,7 @@ public final class SignInUsers implements UserDetailsService {
     }
 
     /** A sign-in refused, whatever the password, because its login failed too often. */
-    public static final class Throttled extends org.springframework.security.authentication.LockedException {
+    public static final class Throttled extends LockedException {
         public Throttled(String message) {
             super(message);
         }

@@ -72,25 +72,17 @@ public final class Revocations implements AutoCloseable {
 
     /** Every token of {@code subject} issued until now stops working; joins the caller's transaction. */
     public void revokeSubject(TenantId tenant, String subject) {
-        Instant notBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-        insert(tenant, "subject", subject, notBefore);
-        Expiring revoked = new Expiring(notBefore, notBefore.plus(tokenLifetime));
-        TenantTransactions.afterCommit(() -> subjects.merge(subject, revoked,
-                (a, b) -> a.value().isAfter(b.value()) ? a : b));
+        revoke(tenant, "subject", subject, clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1));
     }
 
     /** Every token minted from {@code keyId} stops working. */
     public void revokeKey(TenantId tenant, String keyId) {
-        Instant now = clock.instant();
-        insert(tenant, "key_id", keyId, now);
-        TenantTransactions.afterCommit(() -> keys.put(keyId, now.plus(tokenLifetime)));
+        revoke(tenant, "key_id", keyId, clock.instant());
     }
 
     /** The token {@code tokenId} stops working. */
     public void revokeToken(TenantId tenant, String tokenId) {
-        Instant now = clock.instant();
-        insert(tenant, "token_id", tokenId, now);
-        TenantTransactions.afterCommit(() -> tokens.put(tokenId, now.plus(tokenLifetime)));
+        revoke(tenant, "token_id", tokenId, clock.instant());
     }
 
     /** Why {@code jwt} no longer counts, or empty when it still does. */
@@ -109,10 +101,24 @@ public final class Revocations implements AutoCloseable {
         return Optional.empty();
     }
 
-    private void insert(TenantId tenant, String column, String value, Instant notBefore) {
+    /** Writes the revocation for every node, and applies it on this one once it is committed. */
+    private void revoke(TenantId tenant, String column, String value, Instant notBefore) {
+        // no token issued before now outlives this
+        Instant expires = clock.instant().plus(tokenLifetime).plus(Duration.ofMinutes(1));
         tx.run(tenant, () -> jdbc.sql("INSERT INTO revocations (tenant_id, " + column + ", not_before, expires_at) "
                 + "VALUES (?, ?, ?, ?)").params(tenant.value(), value, Timestamp.from(notBefore),
-                        Timestamp.from(clock.instant().plus(tokenLifetime).plus(Duration.ofMinutes(1)))).update());
+                        Timestamp.from(expires)).update());
+        TenantTransactions.afterCommit(() -> remember(column, value, notBefore, expires));
+    }
+
+    /** Holds a revocation in memory until {@code expires}; {@code column} says what it names. */
+    private void remember(String column, String value, Instant notBefore, Instant expires) {
+        switch (column) {
+            case "subject" -> subjects.merge(value, new Expiring(notBefore, expires),
+                    (a, b) -> a.value().isAfter(b.value()) ? a : b);
+            case "key_id" -> keys.put(value, expires);
+            default -> tokens.put(value, expires);
+        }
     }
 
     private void pollQuietly() {
@@ -136,16 +142,10 @@ public final class Revocations implements AutoCloseable {
                     if (!seen.add(id)) {
                         return;
                     }
-                    Instant expires = rs.getTimestamp("expires_at").toInstant();
-                    if (rs.getString("subject") != null) {
-                        Instant notBefore = rs.getTimestamp("not_before").toInstant();
-                        subjects.merge(rs.getString("subject"), new Expiring(notBefore, expires),
-                                (a, b) -> a.value().isAfter(b.value()) ? a : b);
-                    } else if (rs.getString("key_id") != null) {
-                        keys.put(rs.getString("key_id"), expires);
-                    } else {
-                        tokens.put(rs.getString("token_id"), expires);
-                    }
+                    String column = rs.getString("subject") != null ? "subject"
+                            : rs.getString("key_id") != null ? "key_id" : "token_id";
+                    remember(column, rs.getString(column), rs.getTimestamp("not_before").toInstant(),
+                            rs.getTimestamp("expires_at").toInstant());
                 });
         lookedUntil = newest[0];
         forgetExpired();

@@ -3,6 +3,7 @@ package dev.baton.authz.web;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
@@ -56,15 +57,22 @@ public final class ProblemResponses {
     /** Writes a problem-details answer; {@code extra} adds members such as {@code field}. */
     public static void write(HttpServletResponse response, int status, String type, String detail, String instance,
             Map<String, Object> extra) throws IOException {
+        response.setStatus(status);
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.getOutputStream().write(json(status, type, detail, instance, extra).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A problem-details body as JSON text; {@code instance} may be null (left out). */
+    public static String json(int status, String type, String detail, String instance, Map<String, Object> extra) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "https://baton.dev/problems/" + type);
         body.put("title", HttpStatus.valueOf(status).getReasonPhrase());
         body.put("status", status);
         body.put("detail", detail);
-        body.put("instance", instance);
+        if (instance != null) {
+            body.put("instance", instance);
+        }
         body.putAll(extra);
-        response.setStatus(status);
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        JSON.writeValue(response.getOutputStream(), body);
+        return JSON.writeValueAsString(body);
     }
 }

@@ -5,9 +5,11 @@ import dev.baton.authz.audit.SignInAudit;
 import dev.baton.authz.identity.Identities;
 import dev.baton.authz.identity.SignInThrottle;
 import dev.baton.authz.token.TokenMinter;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -45,11 +47,10 @@ public class TokenResource {
         }
         String address = SignInAudit.currentAddress();
         Optional<Identities.SignInKey> key = identities.keyForSignIn(request.keyId());
-        Optional<java.time.Duration> blocked = throttle.blocked(request.keyId(), address);
+        Optional<Duration> blocked = throttle.blocked(request.keyId(), address);
         if (blocked.isPresent()) {
-            key.ifPresentOrElse(k -> audit.refused(k.tenant(), request.keyId(), "APPLICATION", "api-token-throttled"),
-                    () -> audit.refusedUnknown(request.keyId(), "api-token-throttled"));
-            ResponseEntity<org.springframework.http.ProblemDetail> refused = ProblemResponses.problem(
+            audit.refusedKey(key, request.keyId(), "api-token-throttled");
+            ResponseEntity<ProblemDetail> refused = ProblemResponses.problem(
                     HttpStatus.TOO_MANY_REQUESTS, "keySecret", "failed too often for this key; try again in "
                             + blocked.get().toSeconds() + " s");
             return ResponseEntity.status(refused.getStatusCode()).header("Retry-After",
@@ -58,8 +59,7 @@ public class TokenResource {
         Optional<Caller> caller = key.flatMap(k -> identities.signIn(k, request.keySecret()));
         if (caller.isEmpty()) {
             throttle.failed(request.keyId(), address);
-            key.ifPresentOrElse(k -> audit.refused(k.tenant(), request.keyId(), "APPLICATION", "api-token"),
-                    () -> audit.refusedUnknown(request.keyId(), "api-token"));
+            audit.refusedKey(key, request.keyId(), "api-token");
             return ProblemResponses.problem(HttpStatus.UNAUTHORIZED, "keySecret",
                     "the key does not exist, is revoked, belongs to a suspended tenant, or the secret is wrong");
         }

@@ -56,6 +56,15 @@ class SignInThrottleTest {
         assertThat(throttle.blocked("alice", "10.0.0.1")).as("the window passed").isEmpty();
     }
 
+    @Test
+    void aHugeCredentialIsCountedByItsFirstCharactersOnly() {
+        String guessed = "k".repeat(SignInThrottle.MAX_CREDENTIAL_LENGTH);
+        fail(guessed + "x".repeat(1_000_000), "10.0.0.1", 2);
+        fail(guessed + "y".repeat(1_000_000), "10.0.0.1", 1);
+        assertThat(throttle.blocked(guessed + "z", "10.0.0.1")).as("one entry, of bounded size")
+                .contains(Duration.ofSeconds(30));
+    }
+
     private void fail(String credential, String address, int times) {
         for (int i = 0; i < times; i++) {
             throttle.failed(credential, address);

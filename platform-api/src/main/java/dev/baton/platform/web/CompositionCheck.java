@@ -35,6 +35,17 @@ public class CompositionCheck {
         def.visitTasks(task -> check(tenant, team, task));
     }
 
+    /**
+     * Refuses (403) an inline definition started for {@code team} (null: a tenant administrator acting for no team)
+     * that takes the name of a workflow another team owns, or runs what {@code team} may not.
+     */
+    public void requireInline(TenantId tenant, String team, WorkflowDef def) {
+        if (def.name() != null) {
+            refuse(policy.refuseStart(tenant, team, def.name(), true), "workflowDef");
+        }
+        require(tenant, team, def);
+    }
+
     private void check(TenantId tenant, String team, WorkflowTask task) {
         String type = task.type() == null ? TaskType.SIMPLE : task.type();
         String at = "task '" + task.taskReferenceName() + "'";
@@ -50,7 +61,7 @@ public class CompositionCheck {
                 && task.inputParameters().get("startWorkflow") instanceof Map<?, ?> start
                 && start.get("name") instanceof String name && isLiteral(name)) {
             refuse(policy.refuseStart(tenant, team, name, false), at);
-        } else if (!TaskType.isSystem(type) && !TaskType.DYNAMIC.equals(type) && isLiteral(task.name())) {
+        } else if (!TaskType.isSystem(type) && isLiteral(task.name())) {
             refuse(policy.refuseTask(tenant, team, task.name()), at);
         }
     }

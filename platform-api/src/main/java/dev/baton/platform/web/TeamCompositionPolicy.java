@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,7 +33,7 @@ public final class TeamCompositionPolicy implements CompositionPolicy {
     private final Duration rememberFor;
     private final Map<Key, Remembered> remembered = new ConcurrentHashMap<>();
 
-    @org.springframework.beans.factory.annotation.Autowired
+    @Autowired
     public TeamCompositionPolicy(AccessPolicy access) {
         this(access, REMEMBER_FOR);
     }

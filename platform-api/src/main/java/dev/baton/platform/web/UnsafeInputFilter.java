@@ -6,9 +6,8 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
@@ -46,13 +45,13 @@ public final class UnsafeInputFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String raw = request.getRequestURI();
-        if (raw.indexOf('\0') >= 0 || raw.toLowerCase(Locale.ROOT).contains("%00")) {
+        if (hasNul(raw) || raw.toLowerCase(Locale.ROOT).contains("%00")) {
             refuse(request, response, "path");
             return;
         }
         for (String name : Collections.list(request.getHeaderNames())) {
-            if (name.indexOf('\0') >= 0 || Collections.list(request.getHeaders(name)).stream()
-                    .anyMatch(v -> v.indexOf('\0') >= 0)) {
+            if (hasNul(name) || Collections.list(request.getHeaders(name)).stream()
+                    .anyMatch(UnsafeInputFilter::hasNul)) {
                 refuse(request, response, name);
                 return;
             }
@@ -64,7 +63,7 @@ public final class UnsafeInputFilter extends OncePerRequestFilter {
         }
         HttpServletRequest checked = request;
         if (!form && hasBody(request)) {
-            byte[] body = readAtMost(request.getInputStream(), maxBodyBytes + 1);
+            byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
             if (body.length > maxBodyBytes) {
                 tooLarge(request, response);
                 return;
@@ -78,7 +77,7 @@ public final class UnsafeInputFilter extends OncePerRequestFilter {
         }
         // for a form this parses the body too, so form fields are checked here
         for (Map.Entry<String, String[]> p : checked.getParameterMap().entrySet()) {
-            if (p.getKey().indexOf('\0') >= 0 || java.util.Arrays.stream(p.getValue()).anyMatch(v -> v.indexOf('\0') >= 0)) {
+            if (hasNul(p.getKey()) || Arrays.stream(p.getValue()).anyMatch(UnsafeInputFilter::hasNul)) {
                 refuse(request, response, p.getKey().replace("\0", "\\u0000"));
                 return;
             }
@@ -95,14 +94,13 @@ public final class UnsafeInputFilter extends OncePerRequestFilter {
         return request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null;
     }
 
-    private static byte[] readAtMost(InputStream in, long limit) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        int n;
-        while (out.size() < limit && (n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - out.size()))) >= 0) {
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
+    private static boolean hasNul(String text) {
+        return text.indexOf('\0') >= 0;
+    }
+
+    /** How a NUL in {@code field} is refused, here and where Tomcat refuses it first. */
+    static String nulRefusal(String field) {
+        return field + " contains a NUL character (U+0000), which no text may hold";
     }
 
     /** Where a NUL sits in the body: a JSON field path, "body" for non-JSON, or null when there is none. */
@@ -125,10 +123,10 @@ public final class UnsafeInputFilter extends OncePerRequestFilter {
         try (JsonParser parser = JSON.createParser(body)) {
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
-                if (token == JsonToken.PROPERTY_NAME && parser.currentName().indexOf('\0') >= 0) {
+                if (token == JsonToken.PROPERTY_NAME && hasNul(parser.currentName())) {
                     return fieldOf(parser.streamReadContext().pathAsPointer());
                 }
-                if (token == JsonToken.VALUE_STRING && parser.getString().indexOf('\0') >= 0) {
+                if (token == JsonToken.VALUE_STRING && hasNul(parser.getString())) {
                     return fieldOf(parser.streamReadContext().pathAsPointer());
                 }
             }
@@ -154,8 +152,8 @@ public final class UnsafeInputFilter extends OncePerRequestFilter {
 
     private static void refuse(HttpServletRequest request, HttpServletResponse response, String field)
             throws IOException {
-        ProblemResponses.write(response, 400, "bad-request", field + " contains a NUL character (U+0000), which "
-                + "no text may hold", request.getRequestURI().replace("\0", ""), Map.of("field", field));
+        ProblemResponses.write(response, 400, "bad-request", nulRefusal(field),
+                request.getRequestURI().replace("\0", ""), Map.of("field", field));
     }
 
     private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {

@@ -17,7 +17,6 @@ import dev.baton.tenancy.Tenants;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.springframework.security.access.AccessDeniedException;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.MediaType;
@@ -62,13 +61,7 @@ public class WorkflowResource {
             // a name another team owns, and only with what that team may run
             guard.requireAuthor();
             acting = guard.actingTeamForInline(team);
-            String name = request.workflowDef().name();
-            Optional<String> owner = name == null ? Optional.empty() : guard.owner(ResourceType.WORKFLOW_DEF, name);
-            if (owner.isPresent() && !owner.get().equals(acting)) {
-                throw new AccessDeniedException("missing permission: an inline definition may not take the name of "
-                        + "workflow '" + name + "', which team '" + owner.get() + "' owns");
-            }
-            composition.require(tenant.get(), acting, request.workflowDef());
+            composition.requireInline(tenant.get(), acting, request.workflowDef());
         } else {
             requireToStart(request.name());
         }

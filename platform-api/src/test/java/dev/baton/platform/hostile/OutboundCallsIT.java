@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.baton.platform.PlatformIT;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,8 +23,6 @@ import tools.jackson.databind.JsonNode;
  * shared by every request, never a 500 or a hang.
  */
 class OutboundCallsIT extends PlatformIT {
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void issuersInRefusedAddressRangesCannotBeRegistered() throws Exception {
@@ -60,7 +55,7 @@ class OutboundCallsIT extends PlatformIT {
                 }
             });
             String issuer = "http://127.0.0.1:" + silent.getLocalPort();
-            HttpResponse<String> registered = send("POST", "/api/identity-providers", adminToken(),
+            HttpResponse<String> registered = call("POST", "/api/identity-providers", adminToken(),
                     "{\"issuer\":\"" + issuer + "\",\"audience\":\"baton:default:" + unique("aud") + "\"}");
             assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
 
@@ -88,7 +83,7 @@ class OutboundCallsIT extends PlatformIT {
     }
 
     private void assertRefused(String admin, String issuer, String reason) throws Exception {
-        HttpResponse<String> r = send("POST", "/api/identity-providers", admin,
+        HttpResponse<String> r = call("POST", "/api/identity-providers", admin,
                 "{\"issuer\":\"" + issuer + "\",\"audience\":\"baton:default:" + unique("aud") + "\"}");
         assertThat(r.statusCode()).as(issuer + ": " + r.body()).isEqualTo(400);
         JsonNode problem = JSON.readTree(r.body());
@@ -106,17 +101,9 @@ class OutboundCallsIT extends PlatformIT {
 
     private HttpResponse<String> get(String path, String token) {
         try {
-            return send("GET", path, token, null);
+            return call("GET", path, token, null);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private HttpResponse<String> send(String method, String path, String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

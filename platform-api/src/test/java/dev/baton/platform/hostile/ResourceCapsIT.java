@@ -6,9 +6,6 @@ import dev.baton.engine.api.execution.Workflow;
 import dev.baton.engine.api.execution.WorkflowSummary;
 import dev.baton.engine.api.execution.WorkflowStatus;
 import dev.baton.platform.PlatformIT;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import dev.baton.engine.api.ExecutionQuery;
@@ -25,8 +22,6 @@ import tools.jackson.databind.JsonNode;
  * and each run-time cap fails the workflow with the reason instead of holding a transaction or the stack.
  */
 class ResourceCapsIT extends PlatformIT {
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void tooManyDefinitionsInOneCallAre400NamingTheLimit() throws Exception {
@@ -166,9 +161,6 @@ class ResourceCapsIT extends PlatformIT {
         if (token == null) {
             token = adminToken();
         }
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, HttpRequest.BodyPublishers.ofString(body))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json").build(),
-                HttpResponse.BodyHandlers.ofString());
+        return call(method, path, token, body);
     }
 }

@@ -35,9 +35,7 @@ class RevocationIT extends PlatformIT {
 
     @Test
     void aDeletedKeysTokensStopWorking() throws Exception {
-        String team = unique("rev-keys").toLowerCase();
-        identities.createTeam(TENANT, team, null);
-        UUID app = identities.createApplication(TENANT, team + "-app", team, EnumSet.of(Role.VIEWER), false);
+        UUID app = viewerApplication("rev-keys");
         Identities.NewKey doomed = identities.createKey(TENANT, app);
         Identities.NewKey kept = identities.createKey(TENANT, app);
         String doomedToken = token(doomed);
@@ -51,9 +49,7 @@ class RevocationIT extends PlatformIT {
 
     @Test
     void aDeletedApplicationsTokensStopWorking() throws Exception {
-        String team = unique("rev-apps").toLowerCase();
-        identities.createTeam(TENANT, team, null);
-        UUID app = identities.createApplication(TENANT, team + "-app", team, EnumSet.of(Role.VIEWER), false);
+        UUID app = viewerApplication("rev-apps");
         String appToken = token(identities.createKey(TENANT, app));
         assertThat(read(appToken).statusCode()).isEqualTo(200);
         assertThat(call("DELETE", "/api/applications/" + app, adminToken()).statusCode()).isEqualTo(200);
@@ -101,9 +97,7 @@ class RevocationIT extends PlatformIT {
 
     @Test
     void aRevocationAnotherNodeWroteIsSeenHere() throws Exception {
-        String team = unique("rev-node").toLowerCase();
-        identities.createTeam(TENANT, team, null);
-        UUID app = identities.createApplication(TENANT, team + "-app", team, EnumSet.of(Role.VIEWER), false);
+        UUID app = viewerApplication("rev-node");
         String appToken = token(identities.createKey(TENANT, app));
         Thread.sleep(1100); // the row below revokes tokens issued before its second
         try (Connection c = DriverManager.getConnection(TestDatabase.url(), TestDatabase.adminUser(),
@@ -115,6 +109,13 @@ class RevocationIT extends PlatformIT {
             s.executeUpdate();
         }
         assertRefusedWithin(appToken, "its holder's access changed after it was issued");
+    }
+
+    /** An application that is a VIEWER in a team of its own. */
+    private UUID viewerApplication(String base) {
+        String team = unique(base).toLowerCase();
+        identities.createTeam(TENANT, team, null);
+        return identities.createApplication(TENANT, team + "-app", team, EnumSet.of(Role.VIEWER), false);
     }
 
     private UUID person(String team) {
@@ -157,13 +158,6 @@ class RevocationIT extends PlatformIT {
 
     private HttpResponse<String> call(String method, String path, String token) throws Exception {
         return call(method, path, token, null);
-    }
-
-    private HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url(path))).method(method, body == null
-                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json").build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 
     private String url(String path) {

@@ -38,9 +38,7 @@ class SignInAbuseIT extends PlatformIT {
         assertThat(throttled.body()).contains("failed too often for this key; try again in");
         assertThat(apiToken(other.id(), other.secret()).statusCode()).as("another key").isEqualTo(200);
 
-        HttpResponse<String> trail = http.send(HttpRequest.newBuilder(URI.create(url(
-                "/api/audit?action=sign-in/api-token-throttled"))).header("Authorization", "Bearer " + adminToken())
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> trail = call("GET", "/api/audit?action=sign-in/api-token-throttled", adminToken(), null);
         JsonNode entries = JSON.readTree(trail.body());
         assertThat(entries.toString()).contains(guessed.id()).contains("DENIED");
     }
@@ -66,9 +64,7 @@ class SignInAbuseIT extends PlatformIT {
         identities.createUser(TENANT, other, "Bystander", "the right password", false);
         assertThat(formLogin(other, "the right password")).doesNotEndWith("/login?error");
 
-        HttpResponse<String> trail = http.send(HttpRequest.newBuilder(URI.create(url(
-                "/api/audit?action=sign-in/password-throttled"))).header("Authorization", "Bearer " + adminToken())
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> trail = call("GET", "/api/audit?action=sign-in/password-throttled", adminToken(), null);
         assertThat(trail.body()).contains(login);
     }
 

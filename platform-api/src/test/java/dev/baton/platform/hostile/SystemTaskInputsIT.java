@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.engine.api.definition.TaskType;
 import dev.baton.platform.PlatformIT;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,8 +21,6 @@ class SystemTaskInputsIT extends PlatformIT {
     private static final List<Object> WRONG_SHAPES = List.of("", 12, -1, 1e308, "9".repeat(40), List.of(), Map.of(),
             List.of(List.of(List.of("deep"))), "x".repeat(20_000), "${workflow.input.x}", "$.x.constructor",
             Map.of("name", "SET_VARIABLE", "taskReferenceName", "injected", "type", "TERMINATE"));
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void noTaskTypeAnswers5xxForParametersOrInputsOfTheWrongShape() throws Exception {
@@ -94,10 +89,6 @@ class SystemTaskInputsIT extends PlatformIT {
     }
 
     private HttpResponse<String> send(String token, String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json").build(),
-                HttpResponse.BodyHandlers.ofString());
+        return call(method, path, token, body);
     }
 }

@@ -6,9 +6,6 @@ import dev.baton.authz.api.Role;
 import dev.baton.engine.api.execution.Workflow;
 import dev.baton.engine.api.execution.WorkflowStatus;
 import dev.baton.platform.PlatformIT;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -23,7 +20,6 @@ import org.junit.jupiter.api.Test;
  */
 class TeamBoundariesIT extends PlatformIT {
 
-    private final HttpClient http = HttpClient.newHttpClient();
     private String teamA;
     private String teamB;
     private String a;
@@ -144,9 +140,6 @@ class TeamBoundariesIT extends PlatformIT {
     }
 
     private HttpResponse<String> send(String token, String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                .method(method, HttpRequest.BodyPublishers.ofString(body))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json").build(),
-                HttpResponse.BodyHandlers.ofString());
+        return call(method, path, token, body);
     }
 }

@@ -1,5 +1,6 @@
 package dev.baton.tenancy.outbound;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,11 +9,11 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -41,9 +42,12 @@ public final class OutboundAddressPolicy implements AutoCloseable {
     private final Settings settings;
     private final List<Cidr> allowed;
     private final CloseableHttpClient client;
+    /** The whole exchange, from connecting to the last byte. */
+    private final Duration exchangeLimit;
 
     public OutboundAddressPolicy(Settings settings) {
         this.settings = settings;
+        this.exchangeLimit = settings.connectTimeout().plus(settings.readTimeout());
         this.allowed = settings.allowedRanges().stream().filter(r -> !r.isBlank()).map(Cidr::parse).toList();
         DnsResolver checkedResolver = new DnsResolver() {
             @Override
@@ -80,6 +84,17 @@ public final class OutboundAddressPolicy implements AutoCloseable {
      * Checks {@code url} (scheme, host and the addresses it resolves to now, if it resolves) and returns it parsed.
      */
     public URI check(String url) {
+        URI uri = parse(url);
+        try {
+            checkedAddresses(uri.getHost());
+        } catch (UnknownHostException e) {
+            // nothing to refuse yet: every connection resolves and checks again
+        }
+        return uri;
+    }
+
+    /** The URL checks that need no resolution: syntax, scheme, host, no user information. */
+    private URI parse(String url) {
         URI uri;
         try {
             uri = new URI(url);
@@ -96,18 +111,16 @@ public final class OutboundAddressPolicy implements AutoCloseable {
         if (uri.getRawUserInfo() != null) {
             throw new RefusedAddressException("must not carry user information");
         }
-        try {
-            checkedAddresses(uri.getHost());
-        } catch (UnknownHostException e) {
-            // nothing to refuse yet: every connection resolves and checks again
-        }
         return uri;
     }
 
-    /** GETs {@code url} within the policy's limits and returns the body as text. */
+    /**
+     * GETs {@code url} within the policy's limits and returns the body as text. Its addresses are checked once, by
+     * the client's resolver, at the moment the connection is made.
+     */
     public String get(String url) {
-        URI uri = check(url);
-        long deadline = System.nanoTime() + settings.connectTimeout().plus(settings.readTimeout()).toNanos();
+        URI uri = parse(url);
+        long deadline = System.nanoTime() + exchangeLimit.toNanos();
         HttpGet get = new HttpGet(uri);
         get.setHeader("Accept", "application/json");
         try {
@@ -119,7 +132,7 @@ public final class OutboundAddressPolicy implements AutoCloseable {
                     return "";
                 }
                 try (InputStream in = response.getEntity().getContent()) {
-                    return new String(readBounded(in, deadline, get), java.nio.charset.StandardCharsets.UTF_8);
+                    return new String(readBounded(in, deadline, get), StandardCharsets.UTF_8);
                 }
             });
         } catch (RefusedAddressException | OutboundCallException e) {
@@ -131,19 +144,18 @@ public final class OutboundAddressPolicy implements AutoCloseable {
 
     private byte[] readBounded(InputStream in, long deadline, HttpGet get) throws IOException {
         byte[] buffer = new byte[8192];
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         int n;
         while ((n = in.read(buffer)) >= 0) {
             out.write(buffer, 0, n);
             if (out.size() > settings.maxResponseBytes()) {
                 get.abort();
-                throw new OutboundCallException("the response is larger than " + settings.maxResponseBytes() + " bytes");
+                throw new OutboundCallException("the response is larger than " + settings.maxResponseBytes()
+                        + " bytes");
             }
             if (System.nanoTime() > deadline) {
                 get.abort();
-                throw new OutboundCallException("the response took longer than "
-                        + TimeUnit.NANOSECONDS.toMillis(settings.connectTimeout().plus(settings.readTimeout()).toNanos())
-                        + " ms");
+                throw new OutboundCallException("the response took longer than " + exchangeLimit.toMillis() + " ms");
             }
         }
         return out.toByteArray();

@@ -7,6 +7,8 @@ import dev.baton.engine.internal.definition.DefinitionStore;
 import dev.baton.engine.internal.definition.DefinitionValidator;
 import dev.baton.engine.internal.execution.ExecutionSearch;
 import dev.baton.engine.internal.execution.ExecutionStore;
+import dev.baton.engine.internal.execution.RunningAttempts;
+import dev.baton.engine.internal.execution.SystemTaskWorker;
 import dev.baton.engine.internal.execution.TaskExecutor;
 import dev.baton.engine.internal.execution.WorkflowExecutor;
 import dev.baton.engine.internal.json.JsonCodec;
@@ -14,20 +16,31 @@ import dev.baton.engine.internal.queue.QueueSignals;
 import dev.baton.engine.internal.script.JqEvaluator;
 import dev.baton.engine.internal.script.SandboxPool;
 import dev.baton.engine.internal.script.ScriptEvaluator;
+import dev.baton.engine.internal.tasks.BuiltInTaskHandlers;
+import dev.baton.engine.internal.tasks.TaskHandlers;
 import dev.baton.engine.internal.timer.TimerSweeper;
+import dev.baton.engine.spi.TaskHandler;
 import dev.baton.tenancy.TenantTransactions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** Wires the engine from a DataSource's JdbcClient and transaction manager. */
 @Configuration(proxyBeanMethods = false)
+@Import(BuiltInTaskHandlers.class)
 public class EngineConfiguration {
+
+    @Bean
+    TaskHandlers taskHandlers(List<TaskHandler> handlers) {
+        return new TaskHandlers(handlers);
+    }
 
     @Bean
     Clock engineClock() {
@@ -83,8 +96,9 @@ public class EngineConfiguration {
     }
 
     @Bean
-    DefinitionValidator definitionValidator(ScriptEvaluator scripts, JqEvaluator jq, EngineLimits limits) {
-        return new DefinitionValidator(scripts, jq, limits);
+    DefinitionValidator definitionValidator(ScriptEvaluator scripts, JqEvaluator jq, EngineLimits limits,
+            TaskHandlers handlers) {
+        return new DefinitionValidator(scripts, jq, limits, handlers);
     }
 
     @Bean
@@ -106,15 +120,33 @@ public class EngineConfiguration {
     @Bean
     WorkflowExecutor workflowService(TenantTransactions tx, ExecutionStore store, JdbcClient jdbc,
             DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
-            ScriptEvaluator scripts, JqEvaluator jq, Clock clock, ObjectProvider<CompositionPolicy> composition) {
+            TaskHandlers handlers, RunningAttempts attempts, Clock clock,
+            ObjectProvider<CompositionPolicy> composition) {
         return new WorkflowExecutor(tx, store, new ExecutionSearch(jdbc), definitions, validator, json, signals,
-                scripts, jq, clock, composition.getIfAvailable(() -> CompositionPolicy.OPEN));
+                handlers, attempts, clock, composition.getIfAvailable(() -> CompositionPolicy.OPEN));
+    }
+
+    @Bean
+    RunningAttempts runningAttempts() {
+        return new RunningAttempts();
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    SystemTaskWorker systemTaskWorker(JdbcClient jdbc, TenantTransactions tx, ExecutionStore store,
+            TaskExecutor tasks, TaskHandlers handlers, JsonCodec json, RunningAttempts attempts, QueueSignals signals,
+            Clock clock,
+            @Value("${baton.engine.server-tasks.max-attempts:200}") int maxAttempts,
+            @Value("${baton.engine.server-tasks.per-tenant:0}") int perTenant,
+            @Value("${baton.engine.server-tasks.sweep-interval:PT0.5S}") Duration sweepInterval) {
+        // attempts wait on the outside world on virtual threads; the caps bound what one tenant's hanging peers hold
+        return new SystemTaskWorker(jdbc, tx, store, tasks, handlers, json, attempts, signals, clock, maxAttempts,
+                perTenant > 0 ? perTenant : Math.max(1, maxAttempts / 4), sweepInterval);
     }
 
     @Bean
     TaskExecutor taskService(TenantTransactions tx, ExecutionStore store, WorkflowExecutor executor,
-            QueueSignals signals) {
-        return new TaskExecutor(tx, store, executor, signals);
+            QueueSignals signals, TaskHandlers handlers) {
+        return new TaskExecutor(tx, store, executor, signals, handlers);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

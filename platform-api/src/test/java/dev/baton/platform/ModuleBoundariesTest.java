@@ -6,6 +6,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.baton.engine.api.definition.TaskType;
 import org.junit.jupiter.api.Test;
 
 /** The dependency rules of docs/architecture.md, checked on the compiled classes of every module. */
@@ -52,6 +53,32 @@ class ModuleBoundariesTest {
         noClasses().that().resideInAPackage("dev.baton.tenancy..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.baton.engine..", "dev.baton.platform..",
                         "dev.baton.authz..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theEngineNamesNoTaskTypeOutsideTheTypesOwnHandlers() {
+        // a task type is one handler class; the decider, scheduler, validator and executors only ask the registry
+        noClasses().that().resideInAnyPackage("dev.baton.engine.internal..", "dev.baton.engine.spi..",
+                        "dev.baton.engine")
+                .and().resideOutsideOfPackage("dev.baton.engine.internal.tasks..")
+                .should().accessClassesThat().belongToAnyOf(TaskType.class)
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("dev.baton.platform..")
+                .should().accessClassesThat().belongToAnyOf(TaskType.class)
+                .because("the platform asks the engine's TaskTypes which types run in the server")
+                .check(CLASSES);
+    }
+
+    @Test
+    void taskHandlersUseOnlyTheTaskSpiAndTheEnginesApi() {
+        noClasses().that().resideInAPackage("dev.baton.engine.internal.tasks..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.baton.engine.internal.execution..",
+                        "dev.baton.engine.internal.definition..", "dev.baton.engine.internal.timer..")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("dev.baton.tasks..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.baton.engine.internal..",
+                        "dev.baton.platform..", "dev.baton.authz..")
                 .check(CLASSES);
     }
 

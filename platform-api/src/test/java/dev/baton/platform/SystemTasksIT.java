@@ -39,6 +39,36 @@ class SystemTasksIT extends PlatformIT {
     }
 
     @Test
+    void lambdaRunsItsScriptExpressionAsAFunctionBodyAndNoopCompletesWithNoOutput() {
+        String name = unique("lambda");
+        registerWorkflow("""
+                {"name":"%s","tasks":[
+                  {"name":"nothing","taskReferenceName":"nothing","type":"NOOP"},
+                  {"name":"l","taskReferenceName":"l","type":"LAMBDA",
+                   "inputParameters":{"n":"${workflow.input.n}",
+                     "scriptExpression":"if ($.n > 2) { return {big: true, n: $.n}; } return {big: false};"}}],
+                 "outputParameters":{"r":"${l.output.result}"}}""".formatted(name));
+        Workflow w = awaitStatus(start(name, Map.of("n", 5)), WorkflowStatus.COMPLETED, SHORT);
+        assertThat(w.getOutput()).isEqualTo(Map.of("r", Map.of("big", true, "n", 5)));
+        assertThat(taskByRef(w, "nothing").getStatus()).isEqualTo(TaskStatus.COMPLETED);
+        assertThat(taskByRef(w, "nothing").getOutputData()).isEmpty();
+        Workflow small = awaitStatus(start(name, Map.of("n", 1)), WorkflowStatus.COMPLETED, SHORT);
+        assertThat(small.getOutput()).isEqualTo(Map.of("r", Map.of("big", false)));
+    }
+
+    @Test
+    void aLambdaWithoutScriptOrWithMalformedScriptIsRefusedNamingTheField() {
+        for (String input : List.of("{}", "{\"scriptExpression\":\"return (;\"}")) {
+            String json = """
+                    {"name":"%s","tasks":[{"name":"l","taskReferenceName":"l","type":"LAMBDA","inputParameters":%s}]}"""
+                    .formatted(unique("bad_lambda"), input);
+            assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
+                    dev.baton.engine.api.EngineException.class, () -> registerWorkflow(json)).field())
+                    .isEqualTo("[0].tasks[0].inputParameters.scriptExpression");
+        }
+    }
+
+    @Test
     void switchWithJavascriptAndLegacyDecisionBothSelectTheirCase() {
         String name = unique("switch_js");
         registerWorkflow("""

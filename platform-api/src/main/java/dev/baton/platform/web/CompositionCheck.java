@@ -1,11 +1,10 @@
 package dev.baton.platform.web;
 
-import dev.baton.engine.api.definition.SubWorkflowParams;
-import dev.baton.engine.api.definition.TaskType;
+import dev.baton.engine.api.TaskTypes;
+import dev.baton.engine.api.WorkflowStart;
 import dev.baton.engine.api.definition.WorkflowDef;
 import dev.baton.engine.api.definition.WorkflowTask;
 import dev.baton.tenancy.TenantId;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Component;
@@ -20,9 +19,11 @@ import org.springframework.stereotype.Component;
 public class CompositionCheck {
 
     private final TeamCompositionPolicy policy;
+    private final TaskTypes taskTypes;
 
-    public CompositionCheck(TeamCompositionPolicy policy) {
+    public CompositionCheck(TeamCompositionPolicy policy, TaskTypes taskTypes) {
         this.policy = policy.fresh();
+        this.taskTypes = taskTypes;
     }
 
     /** Refuses (403) when {@code team} may not run everything {@code def} would. */
@@ -47,21 +48,16 @@ public class CompositionCheck {
     }
 
     private void check(TenantId tenant, String team, WorkflowTask task) {
-        String type = task.type() == null ? TaskType.SIMPLE : task.type();
         String at = "task '" + task.taskReferenceName() + "'";
-        if (TaskType.SUB_WORKFLOW.equals(type) && task.subWorkflowParam() != null) {
-            SubWorkflowParams params = task.subWorkflowParam();
-            if (params.workflowDefinition() != null) {
-                refuse(policy.refuseStart(tenant, team, params.workflowDefinition().name(), true), at);
-                require(tenant, team, params.workflowDefinition());
-            } else if (isLiteral(params.name())) {
-                refuse(policy.refuseStart(tenant, team, params.name(), false), at);
+        for (WorkflowStart start : taskTypes.workflowsStartedBy(task)) {
+            if (start.inlineDefinition() != null) {
+                refuse(policy.refuseStart(tenant, team, start.name(), true), at);
+                require(tenant, team, start.inlineDefinition());
+            } else if (isLiteral(start.name())) {
+                refuse(policy.refuseStart(tenant, team, start.name(), false), at);
             }
-        } else if (TaskType.START_WORKFLOW.equals(type)
-                && task.inputParameters().get("startWorkflow") instanceof Map<?, ?> start
-                && start.get("name") instanceof String name && isLiteral(name)) {
-            refuse(policy.refuseStart(tenant, team, name, false), at);
-        } else if (!TaskType.isSystem(type) && isLiteral(task.name())) {
+        }
+        if (!taskTypes.runsInServer(task.typeOrSimple()) && isLiteral(task.name())) {
             refuse(policy.refuseTask(tenant, team, task.name()), at);
         }
     }

@@ -2,6 +2,7 @@ package dev.baton.platform.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.engine.api.TaskTypes;
 import dev.baton.engine.api.definition.TaskType;
 import dev.baton.platform.PlatformIT;
 import java.net.http.HttpResponse;
@@ -11,12 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /**
  * Every task type, defined with every parameter taken from the workflow's input and then started with inputs of
  * every wrong shape: registration and start answer 2xx or 4xx, never 5xx, and the execution can always be read.
  */
 class SystemTaskInputsIT extends PlatformIT {
+
+    @Autowired TaskTypes taskTypes;
 
     private static final List<Object> WRONG_SHAPES = List.of("", 12, -1, 1e308, "9".repeat(40), List.of(), Map.of(),
             List.of(List.of(List.of("deep"))), "x".repeat(20_000), "${workflow.input.x}", "$.x.constructor",
@@ -28,7 +32,7 @@ class SystemTaskInputsIT extends PlatformIT {
         String worker = unique("shape_worker");
         registerTask(worker, "");
         List<String> failures = new ArrayList<>();
-        TreeSet<String> types = new TreeSet<>(TaskType.SYSTEM);
+        TreeSet<String> types = new TreeSet<>(taskTypes.serverTypes());
         types.add(TaskType.SIMPLE);
         int started = 0;
         for (String type : types) {

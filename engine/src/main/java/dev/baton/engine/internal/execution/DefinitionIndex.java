@@ -1,11 +1,9 @@
 package dev.baton.engine.internal.execution;
 
-import static dev.baton.engine.api.definition.TaskType.DECISION;
-import static dev.baton.engine.api.definition.TaskType.DO_WHILE;
-import static dev.baton.engine.api.definition.TaskType.SWITCH;
-
 import dev.baton.engine.api.definition.WorkflowDef;
 import dev.baton.engine.api.definition.WorkflowTask;
+import dev.baton.engine.internal.tasks.TaskHandlers;
+import dev.baton.engine.spi.TaskHandler.ChildFlow;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +15,10 @@ final class DefinitionIndex {
     private record Location(List<WorkflowTask> list, int index, WorkflowTask container) {}
 
     private final Map<String, Location> byRef = new HashMap<>();
+    private final TaskHandlers handlers;
 
-    DefinitionIndex(WorkflowDef def) {
+    DefinitionIndex(WorkflowDef def, TaskHandlers handlers) {
+        this.handlers = handlers;
         index(def.tasks(), null);
     }
 
@@ -38,8 +38,8 @@ final class DefinitionIndex {
     }
 
     /**
-     * The task that runs after {@code ref} completes, or null: at the end of a switch case the flow goes on after
-     * the switch; at the end of a fork branch or a loop body it stops (the join or the loop takes over).
+     * The task that runs after {@code ref} completes, or null: at the end of a child list the flow goes on after
+     * its parent when the parent's type says so (a switch case), else it stops (a join or a loop takes over).
      */
     WorkflowTask nextAfter(String ref) {
         Location loc = byRef.get(ref);
@@ -49,8 +49,7 @@ final class DefinitionIndex {
         if (loc.index + 1 < loc.list.size()) {
             return loc.list.get(loc.index + 1);
         }
-        if (loc.container != null
-                && (SWITCH.equals(loc.container.type()) || DECISION.equals(loc.container.type()))) {
+        if (loc.container != null && handlers.childFlow(loc.container.type()) == ChildFlow.CONTINUE_AFTER) {
             return nextAfter(loc.container.taskReferenceName());
         }
         return null;
@@ -62,11 +61,11 @@ final class DefinitionIndex {
         return loc == null || loc.index == 0 ? null : loc.list.get(loc.index - 1);
     }
 
-    /** The DO_WHILE whose body holds {@code ref}, at any depth, or null. */
+    /** The loop whose body holds {@code ref}, at any depth, or null. */
     WorkflowTask loopOf(String ref) {
         Location loc = byRef.get(ref);
         while (loc != null && loc.container != null) {
-            if (DO_WHILE.equals(loc.container.type())) {
+            if (handlers.childFlow(loc.container.type()) == ChildFlow.REPEAT) {
                 return loc.container;
             }
             loc = byRef.get(loc.container.taskReferenceName());

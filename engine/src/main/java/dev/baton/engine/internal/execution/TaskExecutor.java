@@ -2,13 +2,15 @@ package dev.baton.engine.internal.execution;
 
 import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.TaskService;
-import dev.baton.engine.api.definition.TaskType;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskExecLog;
 import dev.baton.engine.api.execution.TaskResult;
 import dev.baton.engine.api.execution.TaskStatus;
 import dev.baton.engine.internal.Ids;
 import dev.baton.engine.internal.queue.QueueSignals;
+import dev.baton.engine.internal.tasks.TaskHandlers;
+import dev.baton.engine.spi.TaskHandler;
+import dev.baton.engine.spi.TaskOutcome;
 import dev.baton.tenancy.TenantId;
 import dev.baton.tenancy.TenantTransactions;
 import java.time.Duration;
@@ -17,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /** Worker-facing task operations: long poll, updates with stale-update protection, logs and queue sizes. */
@@ -25,18 +26,20 @@ public final class TaskExecutor implements TaskService {
 
     private static final int MAX_BATCH = 1000;
     private static final Duration MAX_WAIT = Duration.ofSeconds(60);
-    private static final Set<String> SIGNALLED_SYSTEM_TASKS = Set.of(TaskType.WAIT, TaskType.HUMAN);
 
     private final TenantTransactions tx;
     private final ExecutionStore store;
     private final WorkflowExecutor executor;
     private final QueueSignals signals;
+    private final TaskHandlers handlers;
 
-    public TaskExecutor(TenantTransactions tx, ExecutionStore store, WorkflowExecutor executor, QueueSignals signals) {
+    public TaskExecutor(TenantTransactions tx, ExecutionStore store, WorkflowExecutor executor, QueueSignals signals,
+            TaskHandlers handlers) {
         this.tx = tx;
         this.store = store;
         this.executor = executor;
         this.signals = signals;
+        this.handlers = handlers;
     }
 
     @Override
@@ -51,6 +54,10 @@ public final class TaskExecutor implements TaskService {
             throw EngineException.invalid("timeout", "must be between 0 and " + MAX_WAIT.toMillis() + " ms");
         }
         String queue = TaskScheduler.queueName(domain, taskType);
+        if (TaskHandlers.isServerQueue(queue) || handlers.async(taskType) != null) {
+            throw EngineException.invalid("taskType", "'" + taskType + "' tasks run in the server; workers cannot "
+                    + "poll them");
+        }
         long deadline = System.nanoTime() + wait.toNanos();
         try (QueueSignals.Waiter waiter = signals.register(tenant.value(), queue)) {
             while (true) {
@@ -96,12 +103,14 @@ public final class TaskExecutor implements TaskService {
         });
     }
 
-    private static void refuseStale(WorkflowRun run, Task task, String workerId) {
+    private void refuseStale(WorkflowRun run, Task task, String workerId) {
         if (task.getStatus().isTerminal()) {
             throw EngineException.conflict("task " + task.getTaskId() + " is already " + task.getStatus()
                     + "; this update is stale and was not applied");
         }
-        if (task.getQueue() == null && !SIGNALLED_SYSTEM_TASKS.contains(task.getTaskType())) {
+        boolean runByServer = task.getQueue() == null || TaskHandlers.isServerQueue(task.getQueue());
+        TaskHandler handler = handlers.find(task.getTaskType());
+        if (runByServer && (handler == null || !handler.takesExternalUpdates())) {
             throw EngineException.conflict("task " + task.getTaskId() + " is a " + task.getTaskType()
                     + " task run by the server; workers cannot update it");
         }
@@ -146,6 +155,34 @@ public final class TaskExecutor implements TaskService {
             case FAILED_WITH_TERMINAL_ERROR -> TaskScheduler.fail(run, task, TaskStatus.FAILED_WITH_TERMINAL_ERROR,
                     task.getReasonForIncompletion());
         }
+    }
+
+    /**
+     * Applies the outcome of an asynchronous server task's attempt, held by {@code workerId}: dropped (false) when
+     * the task was cancelled, timed out or handed to another worker meanwhile, like a stale worker update.
+     */
+    boolean finishServerTask(TenantId tenant, UUID workflowId, UUID taskId, String workerId, TaskOutcome outcome,
+            List<String> logs) {
+        return executor.inTransaction(tenant, () -> {
+            WorkflowRun run = executor.lock(tenant, workflowId);
+            Optional<Task> held = run.workflow.task(taskId).filter(t -> t.getStatus() == TaskStatus.IN_PROGRESS
+                    && workerId.equals(t.getWorkerId()) && !run.workflow.getStatus().isTerminal());
+            if (held.isEmpty()) {
+                return false;
+            }
+            if (!logs.isEmpty()) {
+                store.appendLogs(tenant.value(), taskId, logs);
+            }
+            Task task = held.get();
+            task.setOutputData(new LinkedHashMap<>(outcome.output()));
+            if (outcome.status() == TaskStatus.COMPLETED) {
+                TaskScheduler.complete(run, task, Map.of());
+            } else {
+                TaskScheduler.fail(run, task, outcome.status(), outcome.reason());
+            }
+            executor.decideAndPersist(run);
+            return true;
+        });
     }
 
     @Override

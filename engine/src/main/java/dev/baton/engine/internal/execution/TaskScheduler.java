@@ -1,37 +1,39 @@
 package dev.baton.engine.internal.execution;
 
-import static dev.baton.engine.api.definition.TaskType.*;
-
 import dev.baton.engine.api.CompositionPolicy;
 import dev.baton.engine.api.EngineException;
-import dev.baton.engine.api.EngineLimits;
 import dev.baton.engine.api.definition.TaskDef;
-import dev.baton.engine.api.definition.TaskType;
 import dev.baton.engine.api.definition.WorkflowTask;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskStatus;
 import dev.baton.engine.internal.expression.ParameterResolver;
 import dev.baton.engine.internal.json.JsonCodec;
+import dev.baton.engine.internal.tasks.TaskHandlers;
+import dev.baton.engine.spi.AsyncTaskHandler;
+import dev.baton.engine.spi.TaskHandler;
+import dev.baton.engine.spi.WorkflowContext;
 import dev.baton.tenancy.ResourceNames;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Turns a task of the definition into task attempts of the execution, with resolved inputs. */
 final class TaskScheduler {
 
     private final ParameterResolver resolver;
     private final JsonCodec json;
-    private final EngineLimits limits;
     private final CompositionPolicy composition;
+    private final TaskHandlers handlers;
+    private final Function<WorkflowRun, WorkflowContext> contexts;
 
-    TaskScheduler(ParameterResolver resolver, JsonCodec json, EngineLimits limits, CompositionPolicy composition) {
+    TaskScheduler(ParameterResolver resolver, JsonCodec json, CompositionPolicy composition, TaskHandlers handlers,
+            Function<WorkflowRun, WorkflowContext> contexts) {
         this.resolver = resolver;
         this.json = json;
-        this.limits = limits;
         this.composition = composition;
+        this.handlers = handlers;
+        this.contexts = contexts;
     }
 
     /** Schedules {@code wt} in loop iteration {@code iteration} (0 outside loops), with what must start along. */
@@ -45,20 +47,41 @@ final class TaskScheduler {
             fail(run, failed, TaskStatus.FAILED_WITH_TERMINAL_ERROR, e.getMessage());
             return;
         }
-        switch (type) {
-            case DYNAMIC -> dynamic(run, wt, input, iteration);
-            case FORK_JOIN -> fork(run, wt, input, iteration);
-            case FORK_JOIN_DYNAMIC -> dynamicFork(run, wt, input, iteration);
-            case DO_WHILE -> loop(run, wt, input, iteration);
-            case JOIN -> join(run, wt, input, iteration);
-            default -> {
-                if (TaskType.isSystem(type)) {
-                    newTask(run, wt, type, iteration, input);
-                } else {
-                    worker(run, wt, wt.name(), type, input, iteration);
-                }
-            }
+        TaskHandler handler = handlers.find(type);
+        if (handler != null) {
+            handler.schedule(contexts.apply(run), wt, input, iteration);
+        } else {
+            worker(run, wt, wt.name(), type, input, iteration);
         }
+    }
+
+    /** Schedules {@code wt} as a task of {@code typeOrName}: a server type, else a worker task of that name. */
+    void scheduleAs(WorkflowRun run, WorkflowTask wt, String typeOrName, Map<String, Object> input, int iteration) {
+        if (handlers.find(typeOrName) != null) {
+            add(run, wt, typeOrName, input, iteration).setTaskDefName(typeOrName);
+        } else {
+            worker(run, wt, typeOrName, typeOrName, input, iteration);
+        }
+    }
+
+    /**
+     * Adds a task of server type {@code type}. An asynchronous one is queued for the system-task worker, under the
+     * task definition registered with its name when there is one (its retries and timeouts), like a worker task.
+     */
+    Task add(WorkflowRun run, WorkflowTask wt, String type, Map<String, Object> input, int iteration) {
+        AsyncTaskHandler<?> async = handlers.async(type);
+        if (async == null) {
+            return newTask(run, wt, type, iteration, input);
+        }
+        WorkflowTask snapshot = wt.taskDefinition() != null ? wt : run.taskDef(wt.name())
+                .map(def -> wt.with(wt.taskReferenceName(), wt.inputParameters(), wt.joinOn(), def)).orElse(wt);
+        Task t = newTask(run, snapshot, type, iteration, input);
+        t.setQueue(TaskHandlers.serverQueue(type));
+        // the worker stops an attempt at maxDuration; past that (and a margin) the node that held it is gone
+        t.setResponseTimeoutSeconds(async.maxDuration().toSeconds() + 30);
+        int delay = wt.startDelay() == null ? 0 : wt.startDelay();
+        t.setVisibleAt(run.now.plusSeconds(delay));
+        return t;
     }
 
     /** A new attempt of a failed or timed out task, visible to workers after the retry delay. */
@@ -143,130 +166,6 @@ final class TaskScheduler {
         Map<String, String> domains = run.workflow.getTaskToDomain();
         String d = domains.get(taskName);
         return d != null ? d : domains.get("*");
-    }
-
-    private void dynamic(WorkflowRun run, WorkflowTask wt, Map<String, Object> input, int iteration) {
-        Object name = input.get(wt.dynamicTaskNameParam());
-        if (!(name instanceof String taskName) || taskName.isBlank()) {
-            Task failed = newTask(run, wt, DYNAMIC, iteration, input);
-            fail(run, failed, TaskStatus.FAILED_WITH_TERMINAL_ERROR, "input '" + wt.dynamicTaskNameParam()
-                    + "' of a DYNAMIC task must hold the name of the task to run");
-            return;
-        }
-        if (TaskType.isSystem(taskName)) {
-            newTask(run, wt, taskName, iteration, input).setTaskDefName(taskName);
-        } else {
-            worker(run, wt, taskName, taskName, input, iteration);
-        }
-    }
-
-    private void fork(WorkflowRun run, WorkflowTask wt, Map<String, Object> input, int iteration) {
-        Task fork = newTask(run, wt, FORK_JOIN, iteration, input);
-        complete(run, fork, new LinkedHashMap<>());
-        for (List<WorkflowTask> branch : wt.forkTasks()) {
-            schedule(run, branch.get(0), iteration);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private void dynamicFork(WorkflowRun run, WorkflowTask wt, Map<String, Object> input, int iteration) {
-        Task fork = newTask(run, wt, FORK_JOIN_DYNAMIC, iteration, input);
-        List<WorkflowTask> forked = new ArrayList<>();
-        try {
-            if (input.containsKey("forkTaskName")) {
-                String name = String.valueOf(input.get("forkTaskName"));
-                List<Object> inputs = input.get("forkTaskInputs") instanceof List<?> l ? (List<Object>) l : List.of();
-                for (int i = 0; i < inputs.size(); i++) {
-                    Map<String, Object> in = inputs.get(i) instanceof Map<?, ?> m
-                            ? (Map<String, Object>) m : Map.of("input", inputs.get(i));
-                    forked.add(WorkflowTask.of(name, name + "_" + i, null, new LinkedHashMap<>(in)));
-                }
-            } else {
-                Object tasks = input.get(wt.dynamicForkTasksParam());
-                Object inputs = input.get(wt.dynamicForkTasksInputParamName());
-                Map<String, Object> byRef = inputs instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-                if (!(tasks instanceof List<?> list)) {
-                    throw new IllegalArgumentException("input '" + wt.dynamicForkTasksParam()
-                            + "' must be a list of tasks");
-                }
-                for (Object o : list) {
-                    WorkflowTask t = json.convert(o, WorkflowTask.class);
-                    if (t.taskReferenceName() == null || t.name() == null) {
-                        throw new IllegalArgumentException("every dynamic fork task needs name and taskReferenceName");
-                    }
-                    Object in = byRef.get(t.taskReferenceName());
-                    Map<String, Object> taskInput = new LinkedHashMap<>(t.inputParameters());
-                    if (in instanceof Map<?, ?> m) {
-                        taskInput.putAll((Map<String, Object>) m);
-                    }
-                    forked.add(t.with(t.taskReferenceName(), taskInput, t.joinOn(), t.taskDefinition()));
-                }
-            }
-            if (forked.size() > limits.dynamicForkFanOut()) {
-                throw new IllegalArgumentException(forked.size() + " branches; at most " + limits.dynamicForkFanOut()
-                        + " are allowed (baton.engine.limits.dynamic-fork-fan-out)");
-            }
-            for (WorkflowTask t : forked) {
-                if (run.index.task(t.taskReferenceName()).isPresent()
-                        || run.workflow.latestTask(t.taskReferenceName()).isPresent()) {
-                    throw new IllegalArgumentException("dynamic task reference name '" + t.taskReferenceName()
-                            + "' is already used in this workflow");
-                }
-            }
-        } catch (RuntimeException e) {
-            fail(run, fork, TaskStatus.FAILED_WITH_TERMINAL_ERROR, "cannot fork: " + e.getMessage());
-            return;
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("forkedTasks", forked.stream().map(WorkflowTask::taskReferenceName).toList());
-        complete(run, fork, out);
-        for (WorkflowTask t : forked) {
-            schedule(run, t, iteration);
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private void join(WorkflowRun run, WorkflowTask wt, Map<String, Object> input, int iteration) {
-        List<String> joinOn = new ArrayList<>(wt.joinOn());
-        WorkflowTask previous = run.index.previous(wt.taskReferenceName());
-        if (previous != null && FORK_JOIN_DYNAMIC.equals(previous.type())) {
-            joinOn = run.workflow.latestTask(previous.taskReferenceName())
-                    .map(t -> (List<String>) t.getOutputData().getOrDefault("forkedTasks", List.of()))
-                    .map(ArrayList::new).orElseGet(ArrayList::new);
-        } else if (joinOn.isEmpty() && previous != null && FORK_JOIN.equals(previous.type())) {
-            for (List<WorkflowTask> branch : previous.forkTasks()) {
-                joinOn.add(branch.get(branch.size() - 1).taskReferenceName());
-            }
-        }
-        input.put("joinOn", joinOn);
-        newTask(run, wt, JOIN, iteration, input);
-    }
-
-    private void loop(WorkflowRun run, WorkflowTask wt, Map<String, Object> input, int iteration) {
-        Task loop = newTask(run, wt, DO_WHILE, iteration, input);
-        loop.setStatus(TaskStatus.IN_PROGRESS);
-        loop.setStarted(run.now);
-        loop.setFirstStarted(run.now);
-        Object items = input.get("items");
-        if (items instanceof List<?> list && list.isEmpty()) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("iteration", 0);
-            complete(run, loop, out);
-            return;
-        }
-        startIteration(run, loop, 1);
-    }
-
-    /** Starts iteration {@code n} of a DO_WHILE: records it on the loop task and schedules the first body task. */
-    void startIteration(WorkflowRun run, Task loop, int n) {
-        loop.setIteration(n);
-        loop.getOutputData().put("iteration", n);
-        if (loop.getInputData().get("items") instanceof List<?> items) {
-            loop.getOutputData().put("index", n - 1);
-            loop.getOutputData().put("item", items.get(n - 1));
-        }
-        run.changed(loop);
-        schedule(run, loop.getWorkflowTask().loopOver().get(0), n);
     }
 
     Task newTask(WorkflowRun run, WorkflowTask wt, String type, int iteration, Map<String, Object> input) {

@@ -1,7 +1,5 @@
 package dev.baton.engine.internal.execution;
 
-import static dev.baton.engine.api.definition.TaskType.*;
-
 import dev.baton.engine.api.CompositionPolicy;
 import dev.baton.engine.api.EngineLimits;
 import dev.baton.engine.api.definition.TaskDef;
@@ -10,15 +8,19 @@ import dev.baton.engine.api.definition.WorkflowTask;
 import dev.baton.engine.api.execution.StartWorkflowRequest;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskStatus;
+import dev.baton.engine.api.execution.Workflow;
 import dev.baton.engine.api.execution.WorkflowStatus;
 import dev.baton.engine.internal.expression.ParameterResolver;
 import dev.baton.engine.internal.json.JsonCodec;
-import dev.baton.engine.internal.script.JqEvaluator;
-import dev.baton.engine.internal.script.ScriptEvaluator;
+import dev.baton.engine.internal.tasks.TaskHandlers;
+import dev.baton.engine.spi.TaskHandler;
+import dev.baton.tenancy.TenantTransactions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,26 +37,29 @@ public final class WorkflowDecider {
     private final TaskScheduler scheduler;
     private final ParameterResolver resolver;
     private final WorkflowLauncher launcher;
-    private final Map<String, SystemTask> systemTasks = new LinkedHashMap<>();
+    private final TaskHandlers handlers;
+    private final JsonCodec json;
+    private final EngineLimits limits;
 
-    WorkflowDecider(ParameterResolver resolver, JsonCodec json, ScriptEvaluator scripts, JqEvaluator jq,
-            WorkflowLauncher launcher, EngineLimits limits, CompositionPolicy composition) {
+    private final RunningAttempts attempts;
+
+    WorkflowDecider(ParameterResolver resolver, JsonCodec json, TaskHandlers handlers, WorkflowLauncher launcher,
+            EngineLimits limits, CompositionPolicy composition, RunningAttempts attempts) {
         this.resolver = resolver;
+        this.attempts = attempts;
         this.launcher = launcher;
-        this.scheduler = new TaskScheduler(resolver, json, limits, composition);
-        WaitTask wait = new WaitTask();
-        systemTasks.put(SWITCH, new SwitchTask(scripts));
-        systemTasks.put(DECISION, systemTasks.get(SWITCH));
-        systemTasks.put(JOIN, new JoinTask());
-        systemTasks.put(EXCLUSIVE_JOIN, new ExclusiveJoinTask());
-        systemTasks.put(DO_WHILE, new DoWhileTask(scripts, scheduler, limits.loopIterations()));
-        systemTasks.put(SUB_WORKFLOW, new SubWorkflowTask(launcher));
-        systemTasks.put(START_WORKFLOW, new StartWorkflowTask(launcher, json));
-        systemTasks.put(WAIT, wait);
-        systemTasks.put(HUMAN, wait);
-        systemTasks.put(INLINE, new InlineTask(scripts));
-        systemTasks.put(SET_VARIABLE, new SetVariableTask());
-        systemTasks.put(JSON_JQ_TRANSFORM, new JsonJqTransformTask(jq));
+        this.handlers = handlers;
+        this.json = json;
+        this.limits = limits;
+        this.scheduler = new TaskScheduler(resolver, json, composition, handlers, this::context);
+    }
+
+    /** The handlers' view of {@code run}, made once per run. */
+    RunContext context(WorkflowRun run) {
+        if (run.context == null) {
+            run.context = new RunContext(run, this, scheduler, launcher, json, limits);
+        }
+        return run.context;
     }
 
     TaskScheduler scheduler() {
@@ -126,13 +131,9 @@ public final class WorkflowDecider {
             if (t.getStatus().isTerminal()) {
                 continue;
             }
-            if (TERMINATE.equals(t.getTaskType())) {
-                terminateTask(run, t);
-                return true;
-            }
-            SystemTask system = systemTasks.get(t.getTaskType());
-            if (system != null) {
-                changed |= system.execute(run, t);
+            TaskHandler handler = handlers.find(t.getTaskType());
+            if (handler != null) {
+                changed |= handler.decide(context(run), t);
                 if (run.workflow.getStatus() != WorkflowStatus.RUNNING) {
                     return true;
                 }
@@ -155,13 +156,9 @@ public final class WorkflowDecider {
 
     /** Schedules what runs after {@code done}, passing over tasks that were skipped before they were reached. */
     private void scheduleNext(WorkflowRun run, Task done) {
-        WorkflowTask next;
-        if ((SWITCH.equals(done.getTaskType()) || DECISION.equals(done.getTaskType()))
-                && !SwitchTask.selectedBranch(done).isEmpty()) {
-            next = SwitchTask.selectedBranch(done).get(0);
-        } else {
-            next = run.index.nextAfter(done.definitionRef());
-        }
+        TaskHandler handler = handlers.find(done.getTaskType());
+        List<WorkflowTask> chosen = handler == null ? List.of() : handler.next(done);
+        WorkflowTask next = chosen.isEmpty() ? run.index.nextAfter(done.definitionRef()) : chosen.get(0);
         while (next != null && preSkipped(run, next, done.getIteration())) {
             next = run.index.nextAfter(next.taskReferenceName());
         }
@@ -185,27 +182,6 @@ public final class WorkflowDecider {
             }
         }
         return !run.workflow.getTasks().isEmpty();
-    }
-
-    private void terminateTask(WorkflowRun run, Task t) {
-        String status = String.valueOf(t.getInputData().getOrDefault("terminationStatus", "COMPLETED"));
-        Object reason = t.getInputData().get("terminationReason");
-        Map<String, Object> output = new LinkedHashMap<>();
-        if (t.getInputData().get("workflowOutput") instanceof Map<?, ?> m) {
-            m.forEach((k, v) -> output.put(String.valueOf(k), v));
-        }
-        TaskScheduler.complete(run, t, output);
-        t.setExecuted(true);
-        switch (status) {
-            case "FAILED" -> failWorkflow(run, t, WorkflowStatus.FAILED,
-                    reason == null ? "terminated by task '" + t.getReferenceTaskName() + "'" : String.valueOf(reason));
-            case "TERMINATED" -> endWorkflow(run, WorkflowStatus.TERMINATED,
-                    reason == null ? null : String.valueOf(reason), output);
-            default -> {
-                run.workflow.setReasonForIncompletion(reason == null ? null : String.valueOf(reason));
-                completeWorkflow(run, output);
-            }
-        }
     }
 
     /** Completes the workflow; its output comes from outputParameters, else from the last task. */
@@ -280,14 +256,33 @@ public final class WorkflowDecider {
             if (t.getStatus().isTerminal()) {
                 continue;
             }
-            if (SUB_WORKFLOW.equals(t.getTaskType()) && t.getSubWorkflowId() != null) {
-                launcher.terminateChild(run.tenant, t.getSubWorkflowId(), "parent " + reason);
+            if (t.getStatus() == TaskStatus.IN_PROGRESS && TaskHandlers.isServerQueue(t.getQueue())) {
+                UUID id = t.getTaskId();
+                TenantTransactions.afterCommit(() -> attempts.interrupt(id));
             }
             t.setStatus(TaskStatus.CANCELED);
             t.setReasonForIncompletion(reason);
             t.setEnded(run.now);
             t.setExecuted(true);
             run.changed(t);
+            TaskHandler handler = handlers.find(t.getTaskType());
+            if (handler != null) {
+                handler.cancel(context(run), t);
+            }
+        }
+    }
+
+    /** Ends a task that waits on a child workflow the way the child ended, with the child's output. */
+    void childEnded(WorkflowRun run, Task task, Workflow child) {
+        Map<String, Object> out = new LinkedHashMap<>(child.getOutput());
+        out.put("subWorkflowId", child.getWorkflowId().toString());
+        if (child.getStatus().isSuccessful()) {
+            TaskScheduler.complete(run, task, out);
+        } else {
+            task.getOutputData().putAll(out);
+            TaskScheduler.fail(run, task, TaskStatus.FAILED, "sub workflow " + child.getWorkflowId() + " ended "
+                    + child.getStatus() + (child.getReasonForIncompletion() == null ? ""
+                    : ": " + child.getReasonForIncompletion()));
         }
     }
 

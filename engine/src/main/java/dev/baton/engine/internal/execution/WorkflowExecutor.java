@@ -20,8 +20,8 @@ import dev.baton.engine.internal.definition.DefinitionValidator;
 import dev.baton.engine.internal.expression.ParameterResolver;
 import dev.baton.engine.internal.json.JsonCodec;
 import dev.baton.engine.internal.queue.QueueSignals;
-import dev.baton.engine.internal.script.JqEvaluator;
-import dev.baton.engine.internal.script.ScriptEvaluator;
+import dev.baton.engine.internal.tasks.TaskHandlers;
+import dev.baton.engine.spi.TaskHandler;
 import dev.baton.tenancy.ResourceNames;
 import dev.baton.tenancy.TenantId;
 import dev.baton.tenancy.TenantTransactions;
@@ -56,6 +56,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     private final WorkflowDecider decider;
     private final Clock clock;
     private final CompositionPolicy composition;
+    private final TaskHandlers handlers;
 
     /**
      * Longest correlation id or idempotency key: they are indexed, and PostgreSQL refuses B-tree entries over about
@@ -68,7 +69,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
 
     public WorkflowExecutor(TenantTransactions tx, ExecutionStore store, ExecutionSearch search,
             DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
-            ScriptEvaluator scripts, JqEvaluator jq, Clock clock, CompositionPolicy composition) {
+            TaskHandlers handlers, RunningAttempts attempts, Clock clock, CompositionPolicy composition) {
         this.tx = tx;
         this.composition = composition;
         this.store = store;
@@ -78,8 +79,9 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         this.json = json;
         this.signals = signals;
         this.clock = clock;
-        this.decider = new WorkflowDecider(new ParameterResolver(), json, scripts, jq, this, validator.limits(),
-                composition);
+        this.handlers = handlers;
+        this.decider = new WorkflowDecider(new ParameterResolver(), json, handlers, this, validator.limits(),
+                composition, attempts);
     }
 
     // ---- running changes ------------------------------------------------------------------------------------
@@ -98,7 +100,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     }
 
     WorkflowRun newRun(TenantId tenant, Workflow w) {
-        return new WorkflowRun(tenant, w, clock.instant(), definitions::taskDef);
+        return new WorkflowRun(tenant, w, clock.instant(), definitions::taskDef, handlers);
     }
 
     /** Loads and locks a workflow of the current tenant, or fails with not-found. */
@@ -165,7 +167,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         if (task.isEmpty() || task.get().getStatus().isTerminal()) {
             return;
         }
-        SubWorkflowTask.childEnded(run, task.get(), child.workflow);
+        decider.childEnded(run, task.get(), child.workflow);
         decider.decide(run);
         persist(run);
     }
@@ -470,7 +472,8 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
             reopen(run);
             run.workflow.setLastRetried(run.now);
             for (Task t : toRetry) {
-                if (t.getStatus() == TaskStatus.CANCELED && isJoinLike(t)) {
+                TaskHandler handler = handlers.find(t.getTaskType());
+                if (t.getStatus() == TaskStatus.CANCELED && handler != null && handler.waitsAgainOnRetry()) {
                     // a join or loop cancelled with its workflow waits again for what it waited for
                     t.setStatus(TaskStatus.IN_PROGRESS);
                     t.setExecuted(false);
@@ -484,10 +487,6 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
             }
             return null;
         });
-    }
-
-    private static boolean isJoinLike(Task t) {
-        return "JOIN".equals(t.getTaskType()) || "DO_WHILE".equals(t.getTaskType());
     }
 
     @Override
@@ -549,8 +548,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     /** Whether {@code t} is a loop that contains {@code from}, which must be reopened rather than dropped. */
     private static boolean isOpenContainerOf(Task t, Task from, WorkflowRun run) {
         var loop = run.index.loopOf(from.definitionRef());
-        return loop != null && "DO_WHILE".equals(t.getTaskType())
-                && loop.taskReferenceName().equals(t.definitionRef()) && t.getSeq() < from.getSeq();
+        return loop != null && loop.taskReferenceName().equals(t.definitionRef()) && t.getSeq() < from.getSeq();
     }
 
     private void resetTask(WorkflowRun run, Task t, Map<String, Object> newInput) {

@@ -4,6 +4,7 @@ import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.Workflow;
 import dev.baton.engine.internal.Ids;
+import dev.baton.engine.internal.tasks.TaskHandlers;
 import dev.baton.tenancy.TenantId;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,11 +38,15 @@ public final class WorkflowRun {
     /** How many workflows above this one started it (0 for one started from outside); -1 until known. */
     int depth = -1;
 
-    WorkflowRun(TenantId tenant, Workflow workflow, Instant now, Function<String, Optional<TaskDef>> taskDefs) {
+    /** The handlers' view of this run, made by the decider when it first needs one. */
+    RunContext context;
+
+    WorkflowRun(TenantId tenant, Workflow workflow, Instant now, Function<String, Optional<TaskDef>> taskDefs,
+            TaskHandlers handlers) {
         this.tenant = tenant;
         this.workflow = workflow;
         this.now = now;
-        this.index = new DefinitionIndex(workflow.getWorkflowDefinition());
+        this.index = new DefinitionIndex(workflow.getWorkflowDefinition(), handlers);
         this.taskDefs = taskDefs;
     }
 

@@ -1,8 +1,10 @@
 package dev.baton.engine.internal.json;
 
+import dev.baton.engine.spi.InputException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,6 +42,26 @@ public final class JsonCodec {
 
     public <T> T convert(Object value, Class<T> type) {
         return mapper.convertValue(value, type);
+    }
+
+    /**
+     * Converts a task's resolved input to its handler's typed input; a value of the wrong shape, or one the type's
+     * own checks refuse, throws InputException naming the field.
+     */
+    public <T> T convertInput(Map<String, Object> input, Class<T> type) {
+        try {
+            return mapper.convertValue(input, type);
+        } catch (JacksonException e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof InputException refused) {
+                    throw refused;
+                }
+            }
+            String field = e.getPath().stream()
+                    .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+                    .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse("");
+            throw new InputException(field, "has the wrong shape: " + e.getOriginalMessage());
+        }
     }
 
     /** A deep copy, so a stored value cannot be changed through a reference kept elsewhere. */

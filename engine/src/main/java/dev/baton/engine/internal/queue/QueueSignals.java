@@ -1,10 +1,13 @@
 package dev.baton.engine.internal.queue;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 
 /**
  * Wakes long-polling workers when tasks are queued, in this process.
@@ -16,6 +19,12 @@ import java.util.concurrent.locks.LockSupport;
 public final class QueueSignals {
 
     private final Map<String, ConcurrentLinkedDeque<Waiter>> waiters = new ConcurrentHashMap<>();
+    private final List<BiConsumer<String, String>> listeners = new CopyOnWriteArrayList<>();
+
+    /** Tells {@code listener} (tenant, queue) whenever tasks are queued, besides waking pollers. */
+    public void listen(BiConsumer<String, String> listener) {
+        listeners.add(listener);
+    }
 
     /** Registers the calling thread as a waiter of the queue; close it when done. */
     public Waiter register(String tenant, String queue) {
@@ -27,6 +36,9 @@ public final class QueueSignals {
 
     /** Wakes up to {@code count} pollers waiting on the queue. */
     public void signal(String tenant, String queue, int count) {
+        for (BiConsumer<String, String> listener : listeners) {
+            listener.accept(tenant, queue);
+        }
         ConcurrentLinkedDeque<Waiter> q = waiters.get(key(tenant, queue));
         if (q == null) {
             return;

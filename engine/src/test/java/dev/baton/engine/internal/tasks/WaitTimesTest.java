@@ -1,4 +1,4 @@
-package dev.baton.engine.internal.systemtask;
+package dev.baton.engine.internal.tasks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.baton.engine.internal.systemtask;
+package dev.baton.engine.internal.tasks;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,0 +1,266 @@
+package dev.baton.engine.internal.execution;
+
+import dev.baton.engine.api.execution.Task;
+import dev.baton.engine.api.execution.TaskStatus;
+import dev.baton.engine.internal.json.JsonCodec;
+import dev.baton.engine.internal.queue.QueueSignals;
+import dev.baton.engine.internal.tasks.TaskHandlers;
+import dev.baton.engine.spi.AsyncTaskHandler;
+import dev.baton.engine.spi.InputException;
+import dev.baton.engine.spi.TaskCall;
+import dev.baton.engine.spi.TaskOutcome;
+import dev.baton.tenancy.QuotaExceededException;
+import dev.baton.tenancy.TenantId;
+import dev.baton.tenancy.TenantPermits;
+import dev.baton.tenancy.TenantTransactions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The server's own worker for asynchronous task types: it claims their tasks from the queue like any worker (so a
+ * claim gets a response deadline, and a node that dies mid-attempt has its task timed out and retried), runs each
+ * attempt on a virtual thread outside any workflow lock or transaction, and reports the outcome through the same
+ * stale-update rules as a worker's update.
+ *
+ * <p>It is woken in process when a task is queued, and sweeps the database for tasks that became visible later
+ * (retry delays, start delays, other nodes' work). One tenant holds at most {@code perTenant} attempts at once, so
+ * a tenant whose calls hang cannot hold up everyone else's.
+ */
+public final class SystemTaskWorker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SystemTaskWorker.class);
+    private static final int SWEEP_BATCH = 200;
+
+    private record Queue(String tenant, String name) {}
+
+    private final JdbcClient jdbc;
+    private final TenantTransactions tx;
+    private final ExecutionStore store;
+    private final TaskExecutor tasks;
+    private final TaskHandlers handlers;
+    private final JsonCodec json;
+    private final RunningAttempts running;
+    private final Clock clock;
+    private final TenantPermits perTenant;
+    private final Semaphore total;
+    private final Duration sweepInterval;
+    private final String workerId = "baton-server-" + UUID.randomUUID();
+    private final Set<Queue> woken = ConcurrentHashMap.newKeySet();
+    private final ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("server-task-deadlines").factory());
+    private final Thread dispatcher;
+    private volatile boolean open = true;
+
+    public SystemTaskWorker(JdbcClient jdbc, TenantTransactions tx, ExecutionStore store, TaskExecutor tasks,
+            TaskHandlers handlers, JsonCodec json, RunningAttempts running, QueueSignals signals, Clock clock,
+            int maxAttempts, int perTenantAttempts, Duration sweepInterval) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.store = store;
+        this.tasks = tasks;
+        this.handlers = handlers;
+        this.json = json;
+        this.running = running;
+        this.clock = clock;
+        this.total = new Semaphore(maxAttempts);
+        this.perTenant = new TenantPermits(perTenantAttempts);
+        this.sweepInterval = sweepInterval;
+        this.dispatcher = Thread.ofPlatform().daemon().name("server-task-dispatcher").unstarted(this::dispatch);
+        signals.listen(this::queued);
+    }
+
+    public void start() {
+        dispatcher.start();
+    }
+
+    private void queued(String tenant, String queue) {
+        if (TaskHandlers.isServerQueue(queue)) {
+            wake(new Queue(tenant, queue));
+        }
+    }
+
+    private void wake(Queue q) {
+        woken.add(q);
+        LockSupport.unpark(dispatcher);
+    }
+
+    private void dispatch() {
+        long nextSweep = 0;
+        while (open) {
+            Set<Queue> work = new LinkedHashSet<>();
+            for (Queue q : List.copyOf(woken)) {
+                woken.remove(q);
+                work.add(q);
+            }
+            try {
+                if (System.nanoTime() - nextSweep >= 0) {
+                    work.addAll(sweep());
+                    nextSweep = System.nanoTime() + sweepInterval.toNanos();
+                }
+                for (Queue q : work) {
+                    claim(q);
+                }
+            } catch (RuntimeException e) {
+                if (open) {
+                    log.warn("server task dispatch failed: {}", e.toString());
+                }
+            }
+            if (woken.isEmpty()) {
+                LockSupport.parkNanos(this, sweepInterval.toNanos());
+            }
+        }
+    }
+
+    private List<Queue> sweep() {
+        return jdbc.sql("SELECT tenant_id, queue FROM server_task_queues(?)").param(SWEEP_BATCH)
+                .query((rs, i) -> new Queue(rs.getString(1), rs.getString(2))).list();
+    }
+
+    /** Claims as many ready tasks of {@code q} as its tenant and the node have attempts free, and starts them. */
+    private void claim(Queue q) {
+        TenantId tenant = TenantId.of(q.tenant());
+        int free = Math.min(perTenant.perTenant() - perTenant.inUse(tenant), total.availablePermits());
+        if (free <= 0) {
+            return; // a finishing attempt wakes the queue again
+        }
+        List<Task> claimed = new ArrayList<>();
+        try {
+            TenantTransactions.withoutWaiting(
+                    () -> claimed.addAll(tx.write(tenant, () -> store.poll(q.tenant(), q.name(), free, workerId))));
+        } catch (QuotaExceededException busy) {
+            return; // the tenant's connections are all in use; the next sweep comes back
+        }
+        for (Task t : claimed) {
+            perTenant.acquire(tenant, Duration.ZERO);
+            total.acquireUninterruptibly();
+            attempts.execute(() -> {
+                try {
+                    finish(tenant, t, attempt(tenant, t));
+                } finally {
+                    total.release();
+                    perTenant.release(tenant);
+                    wake(q);
+                }
+            });
+        }
+        if (claimed.size() == free) {
+            woken.add(q); // there may be more
+        }
+    }
+
+    private void finish(TenantId tenant, Task t, Attempt attempt) {
+        try {
+            boolean applied = tasks.finishServerTask(tenant, t.getWorkflowInstanceId(), t.getTaskId(), workerId,
+                    attempt.outcome, attempt.logs);
+            if (!applied) {
+                log.debug("task {} ended while its attempt ran; the outcome was dropped", t.getTaskId());
+            }
+        } catch (RuntimeException e) {
+            // the claim's response deadline times the task out, and its retries run it again
+            log.warn("the outcome of task {} could not be stored: {}", t.getTaskId(), e.toString());
+        }
+    }
+
+    private record Attempt(TaskOutcome outcome, List<String> logs) {}
+
+    private Attempt attempt(TenantId tenant, Task t) {
+        List<String> logs = new ArrayList<>();
+        AsyncTaskHandler<?> handler = handlers.async(t.getTaskType());
+        if (handler == null) {
+            return new Attempt(TaskOutcome.failedForGood("this server has no task type " + t.getTaskType(), null),
+                    logs);
+        }
+        Instant deadline = clock.instant().plus(handler.maxDuration());
+        running.started(t.getTaskId());
+        Thread self = Thread.currentThread();
+        ScheduledFuture<?> timer = deadlines.schedule(self::interrupt, handler.maxDuration().toNanos(),
+                TimeUnit.NANOSECONDS);
+        try {
+            TaskOutcome outcome = run(handler, t, new Call(tenant, t, deadline, logs));
+            if (Thread.currentThread().isInterrupted() && outcome.status() != TaskStatus.COMPLETED) {
+                outcome = TaskOutcome.failed(stopped(handler, deadline), outcome.output());
+            }
+            return new Attempt(outcome, logs);
+        } catch (InputException e) {
+            return new Attempt(TaskOutcome.failedForGood(e.getMessage(), null), logs);
+        } catch (InterruptedException e) {
+            return new Attempt(TaskOutcome.failed(stopped(handler, deadline), null), logs);
+        } catch (Exception | StackOverflowError e) {
+            // an interrupt during blocking I/O surfaces as an I/O error, with the interrupt flag set
+            String message = Thread.currentThread().isInterrupted() ? stopped(handler, deadline)
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return new Attempt(TaskOutcome.failed(message, null), logs);
+        } finally {
+            timer.cancel(false);
+            running.ended(t.getTaskId());
+            Thread.interrupted();
+        }
+    }
+
+    private String stopped(AsyncTaskHandler<?> handler, Instant deadline) {
+        return clock.instant().isBefore(deadline) ? "the attempt was cancelled"
+                : "the attempt ran longer than " + handler.maxDuration().toSeconds() + " s";
+    }
+
+    private <I> TaskOutcome run(AsyncTaskHandler<I> handler, Task t, TaskCall call) throws Exception {
+        I input = json.convertInput(t.getInputData(), handler.inputType());
+        TaskOutcome outcome = handler.execute(input, call);
+        if (outcome == null) {
+            throw new IllegalStateException(handler.type() + " returned no outcome");
+        }
+        return outcome;
+    }
+
+    /** What one attempt knows of itself. */
+    private record Call(TenantId tenant, Task task, Instant deadline, List<String> logs) implements TaskCall {
+        @Override
+        public UUID workflowId() {
+            return task.getWorkflowInstanceId();
+        }
+
+        @Override
+        public UUID taskId() {
+            return task.getTaskId();
+        }
+
+        @Override
+        public int retryCount() {
+            return task.getRetryCount();
+        }
+
+        @Override
+        public void log(String line) {
+            synchronized (logs) {
+                if (logs.size() < 100) {
+                    logs.add(line.length() <= 4096 ? line : line.substring(0, 4096));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        dispatcher.interrupt();
+        attempts.shutdownNow();
+        deadlines.shutdownNow();
+    }
+}

@@ -1,0 +1,79 @@
+package dev.baton.engine.internal.tasks;
+
+import dev.baton.engine.api.definition.TaskType;
+import dev.baton.engine.api.definition.WorkflowTask;
+import dev.baton.engine.api.execution.Task;
+import dev.baton.engine.spi.DefinitionCheck;
+import dev.baton.engine.spi.TaskHandler;
+import dev.baton.engine.spi.WorkflowContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * JOIN: completes when every joined task has completed; its output maps each one to its output. Without a
+ * {@code joinOn} list it joins the last task of each branch of the fork before it; after a dynamic fork it joins
+ * what that fork started.
+ */
+public final class JoinHandler implements TaskHandler {
+
+    @Override
+    public String type() {
+        return TaskType.JOIN;
+    }
+
+    @Override
+    public boolean waitsAgainOnRetry() {
+        return true;
+    }
+
+    @Override
+    public void check(WorkflowTask task, DefinitionCheck check) {
+        requireJoinedBefore(task, check);
+    }
+
+    static void requireJoinedBefore(WorkflowTask task, DefinitionCheck check) {
+        for (int j = 0; j < task.joinOn().size(); j++) {
+            check.require(check.runsBefore(task.joinOn().get(j)), check.path() + ".joinOn[" + j + "]",
+                    "joins on '" + task.joinOn().get(j) + "', which is no task before this join");
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void schedule(WorkflowContext run, WorkflowTask wt, Map<String, Object> input, int iteration) {
+        List<String> joinOn = new ArrayList<>(wt.joinOn());
+        WorkflowTask previous = run.previous(wt.taskReferenceName()).orElse(null);
+        if (previous != null && TaskType.FORK_JOIN_DYNAMIC.equals(previous.type())) {
+            joinOn = run.workflow().latestTask(previous.taskReferenceName())
+                    .map(t -> (List<String>) t.getOutputData().getOrDefault("forkedTasks", List.of()))
+                    .map(ArrayList::new).orElseGet(ArrayList::new);
+        } else if (joinOn.isEmpty() && previous != null && TaskType.FORK_JOIN.equals(previous.type())) {
+            for (List<WorkflowTask> branch : previous.forkTasks()) {
+                joinOn.add(branch.get(branch.size() - 1).taskReferenceName());
+            }
+        }
+        input.put("joinOn", joinOn);
+        run.add(wt, type(), input, iteration);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public boolean decide(WorkflowContext run, Task task) {
+        List<String> joinOn = (List<String>) task.getInputData().getOrDefault("joinOn", List.of());
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String ref : joinOn) {
+            Optional<Task> joined = run.workflow().latestTask(ref)
+                    .filter(t -> t.getIteration() == task.getIteration() || t.getIteration() == 0);
+            if (joined.isEmpty() || !joined.get().getStatus().isTerminal()
+                    || !joined.get().getStatus().isSuccessful()) {
+                return false;
+            }
+            out.put(ref, joined.get().getOutputData());
+        }
+        run.complete(task, out);
+        return true;
+    }
+}

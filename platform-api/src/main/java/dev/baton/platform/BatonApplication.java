@@ -2,6 +2,7 @@ package dev.baton.platform;
 
 import dev.baton.authz.AuthzConfiguration;
 import dev.baton.engine.EngineConfiguration;
+import dev.baton.tasks.ReusableTasksConfiguration;
 import dev.baton.tenancy.TenancyConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -11,7 +12,8 @@ import org.springframework.context.annotation.Import;
 /** The runnable platform: the engine behind the REST API, on PostgreSQL. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import({TenancyConfiguration.class, EngineConfiguration.class, AuthzConfiguration.class})
+@Import({TenancyConfiguration.class, EngineConfiguration.class, AuthzConfiguration.class,
+        ReusableTasksConfiguration.class})
 public class BatonApplication {
 
     public static void main(String[] args) {

@@ -11,21 +11,26 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.hc.client5.http.DnsResolver;
-import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * The one rule for every call the server makes to an address a tenant chose (OpenID discovery and keys today; the
- * HTTP task and webhooks later).
+ * The one rule for every call the server makes to an address a tenant chose (OpenID discovery and keys, the HTTP
+ * task; webhooks later).
  *
  * <p>Only https, unless an operator allows http. The host is resolved and every address it resolves to is checked:
  * loopback, private, link-local (cloud metadata), carrier-grade NAT, multicast and other special ranges are refused
@@ -42,12 +47,14 @@ public final class OutboundAddressPolicy implements AutoCloseable {
     private final Settings settings;
     private final List<Cidr> allowed;
     private final CloseableHttpClient client;
-    /** The whole exchange, from connecting to the last byte. */
-    private final Duration exchangeLimit;
 
     public OutboundAddressPolicy(Settings settings) {
+        this(settings, 32, 4);
+    }
+
+    /** A policy whose client keeps at most {@code maxConnections} connections, {@code maxPerHost} to one host. */
+    public OutboundAddressPolicy(Settings settings, int maxConnections, int maxPerHost) {
         this.settings = settings;
-        this.exchangeLimit = settings.connectTimeout().plus(settings.readTimeout());
         this.allowed = settings.allowedRanges().stream().filter(r -> !r.isBlank()).map(Cidr::parse).toList();
         DnsResolver checkedResolver = new DnsResolver() {
             @Override
@@ -67,10 +74,11 @@ public final class OutboundAddressPolicy implements AutoCloseable {
                                 .setConnectTimeout(Timeout.of(settings.connectTimeout()))
                                 .setSocketTimeout(Timeout.of(settings.readTimeout()))
                                 .build())
-                        .setMaxConnTotal(32)
-                        .setMaxConnPerRoute(4)
+                        .setMaxConnTotal(maxConnections)
+                        .setMaxConnPerRoute(maxPerHost)
                         .build())
                 .setDefaultRequestConfig(RequestConfig.custom()
+                        .setConnectionRequestTimeout(Timeout.of(settings.connectTimeout()))
                         .setResponseTimeout(Timeout.of(settings.readTimeout()))
                         .setRedirectsEnabled(false)
                         .build())
@@ -114,26 +122,54 @@ public final class OutboundAddressPolicy implements AutoCloseable {
         return uri;
     }
 
+    /** One request to send; a read timeout longer than the policy's (or none) gets the policy's. */
+    public record Request(String method, String url, Map<String, String> headers, byte[] body, Duration readTimeout) {}
+
+    /** What came back: status, reason phrase, headers by lower-case name, body. */
+    public record Response(int status, String reason, Map<String, List<String>> headers, byte[] body) {}
+
     /**
-     * GETs {@code url} within the policy's limits and returns the body as text. Its addresses are checked once, by
-     * the client's resolver, at the moment the connection is made.
+     * GETs {@code url} within the policy's limits and returns the body as text; anything but 200 is an error.
      */
     public String get(String url) {
-        URI uri = parse(url);
-        long deadline = System.nanoTime() + exchangeLimit.toNanos();
-        HttpGet get = new HttpGet(uri);
-        get.setHeader("Accept", "application/json");
+        Response response = exchange(new Request("GET", url, Map.of("Accept", "application/json"), null, null));
+        if (response.status() != 200) {
+            throw new OutboundCallException(URI.create(url).getHost() + " answered " + response.status());
+        }
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Sends {@code request} within the policy's limits and returns the answer, whatever its status. The URL's
+     * addresses are checked once, by the client's resolver, at the moment the connection is made.
+     */
+    public Response exchange(Request request) {
+        URI uri = parse(request.url());
+        Duration read = request.readTimeout() == null || request.readTimeout().compareTo(settings.readTimeout()) > 0
+                ? settings.readTimeout() : request.readTimeout();
+        Duration limit = settings.connectTimeout().plus(read);
+        long deadline = System.nanoTime() + limit.toNanos();
+        HttpUriRequestBase http = new HttpUriRequestBase(request.method(), uri);
+        request.headers().forEach(http::setHeader);
+        if (request.body() != null) {
+            http.setEntity(new ByteArrayEntity(request.body(), null));
+        }
+        http.setConfig(RequestConfig.custom().setConnectionRequestTimeout(Timeout.of(settings.connectTimeout()))
+                .setResponseTimeout(Timeout.of(read)).setRedirectsEnabled(false).build());
         try {
-            return client.execute(get, response -> {
-                if (response.getCode() != 200) {
-                    throw new OutboundCallException(uri.getHost() + " answered " + response.getCode());
+            return client.execute(http, response -> {
+                Map<String, List<String>> headers = new LinkedHashMap<>();
+                for (Header h : response.getHeaders()) {
+                    headers.computeIfAbsent(h.getName().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                            .add(h.getValue());
                 }
-                if (response.getEntity() == null) {
-                    return "";
+                byte[] body = new byte[0];
+                if (response.getEntity() != null) {
+                    try (InputStream in = response.getEntity().getContent()) {
+                        body = readBounded(in, deadline, limit, http);
+                    }
                 }
-                try (InputStream in = response.getEntity().getContent()) {
-                    return new String(readBounded(in, deadline, get), StandardCharsets.UTF_8);
-                }
+                return new Response(response.getCode(), response.getReasonPhrase(), headers, body);
             });
         } catch (RefusedAddressException | OutboundCallException e) {
             throw e;
@@ -142,20 +178,21 @@ public final class OutboundAddressPolicy implements AutoCloseable {
         }
     }
 
-    private byte[] readBounded(InputStream in, long deadline, HttpGet get) throws IOException {
+    private byte[] readBounded(InputStream in, long deadline, Duration limit, HttpUriRequestBase http)
+            throws IOException {
         byte[] buffer = new byte[8192];
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int n;
         while ((n = in.read(buffer)) >= 0) {
             out.write(buffer, 0, n);
             if (out.size() > settings.maxResponseBytes()) {
-                get.abort();
+                http.abort();
                 throw new OutboundCallException("the response is larger than " + settings.maxResponseBytes()
                         + " bytes");
             }
             if (System.nanoTime() > deadline) {
-                get.abort();
-                throw new OutboundCallException("the response took longer than " + exchangeLimit.toMillis() + " ms");
+                http.abort();
+                throw new OutboundCallException("the response took longer than " + limit.toMillis() + " ms");
             }
         }
         return out.toByteArray();

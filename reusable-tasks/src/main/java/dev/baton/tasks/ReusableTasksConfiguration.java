@@ -1,0 +1,32 @@
+package dev.baton.tasks;
+
+import dev.baton.tasks.http.HttpTaskHandler;
+import dev.baton.tenancy.outbound.OutboundAddressPolicy;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The reusable task types, each a task handler the engine picks up. */
+@Configuration(proxyBeanMethods = false)
+public class ReusableTasksConfiguration {
+
+    /**
+     * HTTP tasks get their own client under the same address rule as every outbound call; their limits
+     * ({@code baton.tasks.http.*}) default to the outbound ones, with a longer read allowed since APIs can be slow.
+     */
+    @Bean
+    HttpTaskHandler httpTaskHandler(
+            @Value("${baton.tasks.http.allow-http:${baton.outbound.allow-http:false}}") boolean allowHttp,
+            @Value("${baton.tasks.http.allowed-ranges:${baton.outbound.allowed-ranges:}}") List<String> ranges,
+            @Value("${baton.tasks.http.connect-timeout:PT5S}") Duration connectTimeout,
+            @Value("${baton.tasks.http.max-read-timeout:PT60S}") Duration maxReadTimeout,
+            @Value("${baton.tasks.http.max-response-bytes:1048576}") long maxResponseBytes,
+            @Value("${baton.tasks.http.max-connections:200}") int maxConnections,
+            @Value("${baton.tasks.http.max-connections-per-host:50}") int maxPerHost) {
+        OutboundAddressPolicy policy = new OutboundAddressPolicy(new OutboundAddressPolicy.Settings(allowHttp, ranges,
+                connectTimeout, maxReadTimeout, maxResponseBytes), maxConnections, maxPerHost);
+        return new HttpTaskHandler(policy, connectTimeout, maxReadTimeout);
+    }
+}

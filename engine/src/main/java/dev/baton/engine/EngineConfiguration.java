@@ -2,6 +2,7 @@ package dev.baton.engine;
 
 import dev.baton.engine.api.CompositionPolicy;
 import dev.baton.engine.api.EngineLimits;
+import dev.baton.engine.api.TaskContracts;
 import dev.baton.engine.internal.definition.DefinitionRegistry;
 import dev.baton.engine.internal.definition.DefinitionStore;
 import dev.baton.engine.internal.definition.DefinitionValidator;
@@ -97,8 +98,9 @@ public class EngineConfiguration {
 
     @Bean
     DefinitionValidator definitionValidator(ScriptEvaluator scripts, JqEvaluator jq, EngineLimits limits,
-            TaskHandlers handlers) {
-        return new DefinitionValidator(scripts, jq, limits, handlers);
+            TaskHandlers handlers, ObjectProvider<TaskContracts> contracts) {
+        return new DefinitionValidator(scripts, jq, limits, handlers,
+                contracts.getIfAvailable(() -> TaskContracts.NONE));
     }
 
     @Bean
@@ -121,9 +123,10 @@ public class EngineConfiguration {
     WorkflowExecutor workflowService(TenantTransactions tx, ExecutionStore store, JdbcClient jdbc,
             DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
             TaskHandlers handlers, RunningAttempts attempts, Clock clock,
-            ObjectProvider<CompositionPolicy> composition) {
+            ObjectProvider<CompositionPolicy> composition, ObjectProvider<TaskContracts> contracts) {
         return new WorkflowExecutor(tx, store, new ExecutionSearch(jdbc), definitions, validator, json, signals,
-                handlers, attempts, clock, composition.getIfAvailable(() -> CompositionPolicy.OPEN));
+                handlers, attempts, clock, composition.getIfAvailable(() -> CompositionPolicy.OPEN),
+                contracts.getIfAvailable(() -> TaskContracts.NONE));
     }
 
     @Bean

@@ -1,6 +1,7 @@
 package dev.baton.platform;
 
 import dev.baton.authz.AuthzConfiguration;
+import dev.baton.catalog.CatalogConfiguration;
 import dev.baton.engine.EngineConfiguration;
 import dev.baton.tasks.ReusableTasksConfiguration;
 import dev.baton.tenancy.TenancyConfiguration;
@@ -13,7 +14,7 @@ import org.springframework.context.annotation.Import;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @Import({TenancyConfiguration.class, EngineConfiguration.class, AuthzConfiguration.class,
-        ReusableTasksConfiguration.class})
+        CatalogConfiguration.class, ReusableTasksConfiguration.class})
 public class BatonApplication {
 
     public static void main(String[] args) {

@@ -12,6 +12,11 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import dev.baton.authz.AuthProperties;
 import dev.baton.authz.keys.SigningKeys;
+import dev.baton.catalog.Catalog;
+import dev.baton.catalog.NewEntry;
+import dev.baton.catalog.NewVersion;
+import dev.baton.catalog.RunsAs;
+import dev.baton.catalog.Visibility;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskStatus;
 import dev.baton.engine.api.execution.Workflow;
@@ -81,7 +86,18 @@ class ApiAuthenticationIT extends PlatformIT {
                 correlationId, team, user.toString(), login, app.toString(), keyId, TENANT.value(),
                 externalIssuers.register(TENANT, new dev.baton.authz.identity.ExternalIssuers.Provider(TENANT, null,
                         "https://issuer.example/" + team, "baton", "sub", "name", null, List.of(), null, true))
-                        .id().toString());
+                        .id().toString(), catalogEntry(team, taskDef));
+    }
+
+    @Autowired Catalog catalog;
+
+    /** A team-only catalog entry of {@code team} with a draft version 1.0.0. */
+    private String catalogEntry(String team, String taskDef) {
+        String name = unique("guarded-entry").toLowerCase();
+        catalog.create(TENANT, new NewEntry(name, "Guarded", null, "misc", List.of(), Visibility.TEAM), team, "test");
+        catalog.addVersion(TENANT, name, new NewVersion("1.0.0", Map.of(), Map.of(), List.of(),
+                new RunsAs(RunsAs.Kind.WORKER, taskDef), null), "test");
+        return name;
     }
 
     @Test
@@ -137,7 +153,8 @@ class ApiAuthenticationIT extends PlatformIT {
                     UUID.randomUUID().toString(), UUID.randomUUID().toString(), unique("absent_corr"),
                     unique("absent-team").toLowerCase(), UUID.randomUUID().toString(),
                     unique("absent-user").toLowerCase(), UUID.randomUUID().toString(), unique("bk_absent"),
-                    "absent-" + UUID.randomUUID().toString().substring(0, 8), UUID.randomUUID().toString());
+                    "absent-" + UUID.randomUUID().toString().substring(0, 8), UUID.randomUUID().toString(),
+                    unique("absent-entry").toLowerCase());
             HttpResponse<String> missing = call(endpoint, absent, token(adminKey(freshTenant())));
 
             assertThat(cross.statusCode()).as("%s across tenants (%s) vs. on a missing resource (%s)", endpoint,
@@ -175,7 +192,8 @@ class ApiAuthenticationIT extends PlatformIT {
                 .replace(r.correlationId(), "<correlation-id>").replace(r.workflowDef(), "<workflow-def>")
                 .replace(r.taskDef(), "<task-def>").replace(r.team(), "<team>").replace(r.userId(), "<user>")
                 .replace(r.applicationId(), "<application>").replace(r.keyId(), "<key>")
-                .replace(r.tenantId(), "<tenant>").replace(r.providerId(), "<provider>");
+                .replace(r.tenantId(), "<tenant>").replace(r.providerId(), "<provider>")
+                .replace(r.catalogEntry(), "<catalog-entry>");
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

@@ -35,7 +35,7 @@ public final class ApiCalls {
     /** The names and ids an endpoint call refers to. */
     public record Resources(String taskDef, String workflowDef, String workflowId, String taskId,
             String correlationId, String team, String userId, String login, String applicationId, String keyId,
-            String tenantId, String providerId) {
+            String tenantId, String providerId, String catalogEntry) {
 
         Map<String, String> pathVariables() {
             Map<String, String> v = new LinkedHashMap<>();
@@ -145,6 +145,22 @@ public final class ApiCalls {
                 "issuer", "https://issuer.example/" + java.util.UUID.randomUUID(), "audience", "baton:" + r.tenantId())));
         ENDPOINTS.put("GET /api/identity-providers", plain);
         ENDPOINTS.put("DELETE /api/identity-providers/{providerId}", plain);
+        Function<Resources, Object> entry = r -> Map.of("name", "entry-" + java.util.UUID.randomUUID()
+                .toString().substring(0, 8), "title", "An entry", "category", "misc", "visibility", "TEAM");
+        Function<Resources, Object> version = r -> Map.of("version", "1.0.0", "inputSchema", Map.of(),
+                "outputSchema", Map.of(), "runsAs", Map.of("kind", "WORKER", "type", r.taskDef()));
+        ENDPOINTS.put("GET /api/catalog", plain);
+        ENDPOINTS.put("POST /api/catalog", new Call("?team=%team%", entry));
+        ENDPOINTS.put("GET /api/catalog/{name}", plain);
+        ENDPOINTS.put("PUT /api/catalog/{name}", new Call("", entry));
+        ENDPOINTS.put("POST /api/catalog/{name}/versions", new Call("", r -> Map.of("version", "2.0.0",
+                "inputSchema", Map.of(), "outputSchema", Map.of(), "runsAs", Map.of("kind", "WORKER",
+                        "type", r.taskDef()))));
+        ENDPOINTS.put("PUT /api/catalog/{name}/versions/{version}", new Call("", version));
+        ENDPOINTS.put("POST /api/catalog/{name}/versions/{version}/publish", plain);
+        ENDPOINTS.put("POST /api/catalog/{name}/versions/{version}/deprecate", plain);
+        ENDPOINTS.put("GET /api/catalog/{name}/usage", plain);
+        ENDPOINTS.put("GET /api/catalog/{name}/impact", plain);
         ENDPOINTS.put("GET /api/audit", plain);
         ENDPOINTS.put("GET /api/audit/export", plain);
         ENDPOINTS.put("GET /api/audit/verify", plain);
@@ -163,8 +179,12 @@ public final class ApiCalls {
         String method = endpoint.substring(0, endpoint.indexOf(' '));
         String path = endpoint.substring(endpoint.indexOf(' ') + 1);
         Call call = ENDPOINTS.get(endpoint);
-        String name = path.contains("/taskdefs/") ? r.taskDef() : r.workflowDef();
+        boolean catalog = path.startsWith("/api/catalog/");
+        String name = path.contains("/taskdefs/") ? r.taskDef() : catalog ? r.catalogEntry() : r.workflowDef();
         path = path.replace("{name}", name);
+        if (catalog) {
+            path = path.replace("{version}", "1.0.0");
+        }
         for (Map.Entry<String, String> v : r.pathVariables().entrySet()) {
             path = path.replace("{" + v.getKey() + "}", v.getValue());
         }

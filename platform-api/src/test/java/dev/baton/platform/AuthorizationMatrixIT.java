@@ -6,6 +6,11 @@ import dev.baton.authz.access.AccessPolicy;
 import dev.baton.authz.access.ResourceType;
 import dev.baton.authz.api.Role;
 import dev.baton.authz.identity.ExternalIssuers;
+import dev.baton.catalog.Catalog;
+import dev.baton.catalog.NewEntry;
+import dev.baton.catalog.NewVersion;
+import dev.baton.catalog.RunsAs;
+import dev.baton.catalog.Visibility;
 import dev.baton.engine.api.execution.StartWorkflowRequest;
 import dev.baton.engine.api.execution.Workflow;
 import dev.baton.tenancy.TenantId;
@@ -126,6 +131,16 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("POST /api/identity-providers", ADMIN);
         ALLOWED.put("GET /api/identity-providers", ADMIN);
         ALLOWED.put("DELETE /api/identity-providers/{providerId}", ADMIN);
+        ALLOWED.put("GET /api/catalog", ALL);
+        ALLOWED.put("POST /api/catalog", AUTHORS);
+        ALLOWED.put("GET /api/catalog/{name}", READERS);
+        ALLOWED.put("PUT /api/catalog/{name}", AUTHORS);
+        ALLOWED.put("POST /api/catalog/{name}/versions", AUTHORS);
+        ALLOWED.put("PUT /api/catalog/{name}/versions/{version}", AUTHORS);
+        ALLOWED.put("POST /api/catalog/{name}/versions/{version}/publish", AUTHORS);
+        ALLOWED.put("POST /api/catalog/{name}/versions/{version}/deprecate", AUTHORS);
+        ALLOWED.put("GET /api/catalog/{name}/usage", READERS);
+        ALLOWED.put("GET /api/catalog/{name}/impact", READERS);
         ALLOWED.put("GET /api/audit", ADMIN);
         ALLOWED.put("GET /api/audit/export", ADMIN);
         ALLOWED.put("GET /api/audit/verify", ADMIN);
@@ -136,6 +151,7 @@ class AuthorizationMatrixIT extends PlatformIT {
     RequestMappingHandlerMapping mappings;
 
     @Autowired AccessPolicy policy;
+    @Autowired Catalog catalog;
     @Autowired ExternalIssuers externalIssuers;
 
     /** One tenant with an owning team, its resources, and a token for every kind of caller. */
@@ -302,12 +318,18 @@ class AuthorizationMatrixIT extends PlatformIT {
         UUID platform = identities.createApplication(t, "platform-bot", "platform", EnumSet.of(Role.VIEWER), false);
         identities.makePlatformOperators(t, platformUser, platform);
         tokens.put(Who.PLATFORM, token(identities.createKey(t, platform)));
+        String catalogEntry = unique("owned-entry").toLowerCase();
+        catalog.create(t, new NewEntry(catalogEntry, "Owned", null, "misc", List.of(), Visibility.TEAM), "owners",
+                "test");
+        catalog.addVersion(t, catalogEntry, new NewVersion("1.0.0", Map.of(), Map.of(), List.of(),
+                new RunsAs(RunsAs.Kind.WORKER, taskDef), null), "test");
         TenantId victim = createTenant("v-" + UUID.randomUUID().toString().substring(0, 8));
         World world = new World(new ApiCalls.Resources(taskDef, workflowDef, workflowId.toString(),
                 w.getTasks().get(0).getTaskId().toString(), correlationId, "owners", member.toString(),
                 unique("new-user").toLowerCase(), bot.toString(), keyId, victim.value(),
                 externalIssuers.register(t, new ExternalIssuers.Provider(t, null, "https://issuer.example/" + t.value(),
-                        "baton", "sub", "name", null, List.of(), null, true)).id().toString()), tokens);
+                        "baton", "sub", "name", null, List.of(), null, true)).id().toString(), catalogEntry),
+                tokens);
         worlds.put(world, t);
         return world;
     }

@@ -1,5 +1,7 @@
 package dev.baton.tasks;
 
+import dev.baton.catalog.BuiltInEntries;
+import dev.baton.catalog.BuiltInEntry;
 import dev.baton.tasks.http.HttpTaskHandler;
 import dev.baton.tenancy.outbound.OutboundAddressPolicy;
 import java.time.Duration;
@@ -8,9 +10,14 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The reusable task types, each a task handler the engine picks up. */
+/** The reusable task types, each a task handler the engine picks up and an entry in every tenant's catalog. */
 @Configuration(proxyBeanMethods = false)
 public class ReusableTasksConfiguration {
+
+    @Bean
+    BuiltInEntry httpEntry() {
+        return BuiltInEntries.load(HttpTaskHandler.class, "/catalog/http.json");
+    }
 
     /**
      * HTTP tasks get their own client under the same address rule as every outbound call; their limits

@@ -4,6 +4,7 @@ import dev.baton.authz.api.AuthzException;
 import dev.baton.engine.api.EngineException;
 import dev.baton.tenancy.QuotaExceededException;
 import java.net.URI;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,12 @@ public class ApiErrors {
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;
         };
-        return problem(status, e.getMessage(), e.field());
+        ProblemDetail p = problem(status, e.getMessage(), e.field());
+        if (!e.violations().isEmpty()) {
+            p.setProperty("violations", e.violations().stream()
+                    .map(v -> Map.of("field", v.field(), "reason", v.reason())).toList());
+        }
+        return p;
     }
 
     @ExceptionHandler(AuthzException.class)

@@ -1,5 +1,7 @@
 package dev.baton.platform.web;
 
+import dev.baton.catalog.Catalog;
+import dev.baton.catalog.Visibility;
 import dev.baton.engine.api.TaskTypes;
 import dev.baton.engine.api.WorkflowStart;
 import dev.baton.engine.api.definition.WorkflowDef;
@@ -20,10 +22,12 @@ public class CompositionCheck {
 
     private final TeamCompositionPolicy policy;
     private final TaskTypes taskTypes;
+    private final Catalog catalog;
 
-    public CompositionCheck(TeamCompositionPolicy policy, TaskTypes taskTypes) {
+    public CompositionCheck(TeamCompositionPolicy policy, TaskTypes taskTypes, Catalog catalog) {
         this.policy = policy.fresh();
         this.taskTypes = taskTypes;
+        this.catalog = catalog;
     }
 
     /** Refuses (403) when {@code team} may not run everything {@code def} would. */
@@ -59,6 +63,12 @@ public class CompositionCheck {
         }
         if (!taskTypes.runsInServer(task.typeOrSimple()) && isLiteral(task.name())) {
             refuse(policy.refuseTask(tenant, team, task.name()), at);
+        }
+        if (task.catalog() != null && task.catalog().name() != null) {
+            catalog.entry(tenant, task.catalog().name(), null)
+                    .filter(e -> e.visibility() == Visibility.TEAM && !e.ownerTeam().equals(team))
+                    .ifPresent(e -> refuse(Optional.of("catalog entry '" + e.name() + "' is for team '"
+                            + e.ownerTeam() + "' only"), at));
         }
     }
 

@@ -40,7 +40,8 @@ public record WorkflowTask(
         List<WorkflowTask> loopOver,
         Integer retryCount,
         String evaluatorType,
-        String expression) {
+        String expression,
+        CatalogRef catalog) {
 
     public WorkflowTask {
         inputParameters = inputParameters == null ? new LinkedHashMap<>() : inputParameters;
@@ -92,12 +93,22 @@ public record WorkflowTask(
         return new WorkflowTask(name, newRefName, description, newInput, type, dynamicTaskNameParam, caseValueParam,
                 caseExpression, scriptExpression, decisionCases, dynamicForkTasksParam, dynamicForkTasksInputParamName,
                 defaultCase, forkTasks, startDelay, subWorkflowParam, newJoinOn, sink, optional, def, rateLimited,
-                defaultExclusiveJoinTask, asyncComplete, loopCondition, loopOver, retryCount, evaluatorType, expression);
+                defaultExclusiveJoinTask, asyncComplete, loopCondition, loopOver, retryCount, evaluatorType, expression,
+                catalog);
+    }
+
+    /** A copy that refers to {@code ref} in the task catalog. */
+    public WorkflowTask withCatalog(CatalogRef ref) {
+        return new WorkflowTask(name, taskReferenceName, description, inputParameters, type, dynamicTaskNameParam,
+                caseValueParam, caseExpression, scriptExpression, decisionCases, dynamicForkTasksParam,
+                dynamicForkTasksInputParamName, defaultCase, forkTasks, startDelay, subWorkflowParam, joinOn, sink,
+                optional, taskDefinition, rateLimited, defaultExclusiveJoinTask, asyncComplete, loopCondition, loopOver,
+                retryCount, evaluatorType, expression, ref);
     }
 
     /** A plain task of {@code type} named {@code name}, as built for dynamic forks. */
     public static WorkflowTask of(String name, String refName, String type, Map<String, Object> input) {
         return new WorkflowTask(name, refName, null, input, type, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -74,7 +74,7 @@ public final class DefinitionRegistry implements MetadataService {
     @Override
     public void registerWorkflowDef(TenantId tenant, WorkflowDef def) {
         tx.run(tenant, () -> {
-            validator.validateWorkflowDef(def, store::taskDef);
+            validator.validateWorkflowDef(tenant, def, store::taskDef);
             long now = clock.millis();
             if (!store.insertWorkflowDef(tenant, def.withVersionAndAudit(def.versionOrDefault(), now, now))) {
                 throw EngineException.conflict("workflow definition '" + def.name() + "' version "
@@ -94,9 +94,9 @@ public final class DefinitionRegistry implements MetadataService {
             for (int i = 0; i < defs.size(); i++) {
                 WorkflowDef def = defs.get(i);
                 try {
-                    validator.validateWorkflowDef(def, store::taskDef);
+                    validator.validateWorkflowDef(tenant, def, store::taskDef);
                 } catch (EngineException e) {
-                    throw new EngineException(e.kind(), "[" + i + "]." + e.field(), e.getMessage());
+                    throw e.under("[" + i + "].");
                 }
                 Long created = store.workflowDef(def.name(), def.versionOrDefault())
                         .map(WorkflowDef::createTime).orElse(now);
@@ -108,7 +108,7 @@ public final class DefinitionRegistry implements MetadataService {
     @Override
     public void validateWorkflowDef(TenantId tenant, WorkflowDef def) {
         tx.read(tenant, () -> {
-            validator.validateWorkflowDef(def, store::taskDef);
+            validator.validateWorkflowDef(tenant, def, store::taskDef);
             return null;
         });
     }

@@ -2,6 +2,8 @@ package dev.baton.engine.internal.definition;
 
 import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.EngineLimits;
+import dev.baton.engine.api.TaskContracts;
+import dev.baton.engine.api.Violation;
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.WorkflowDef;
 import dev.baton.engine.api.definition.WorkflowTask;
@@ -12,6 +14,7 @@ import dev.baton.engine.internal.tasks.TaskHandlers;
 import dev.baton.engine.spi.DefinitionCheck;
 import dev.baton.engine.spi.TaskHandler;
 import dev.baton.tenancy.ResourceNames;
+import dev.baton.tenancy.TenantId;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -30,12 +33,15 @@ public final class DefinitionValidator {
     private final JqEvaluator jq;
     private final EngineLimits limits;
     private final TaskHandlers handlers;
+    private final TaskContracts contracts;
 
-    public DefinitionValidator(ScriptEvaluator scripts, JqEvaluator jq, EngineLimits limits, TaskHandlers handlers) {
+    public DefinitionValidator(ScriptEvaluator scripts, JqEvaluator jq, EngineLimits limits, TaskHandlers handlers,
+            TaskContracts contracts) {
         this.scripts = scripts;
         this.jq = jq;
         this.limits = limits;
         this.handlers = handlers;
+        this.contracts = contracts;
     }
 
     public EngineLimits limits() {
@@ -62,8 +68,11 @@ public final class DefinitionValidator {
         }
     }
 
-    /** Validates {@code def}; {@code taskDefs} finds registered task definitions by name. */
-    public void validateWorkflowDef(WorkflowDef def, Function<String, Optional<TaskDef>> taskDefs) {
+    /**
+     * Validates {@code def} of {@code tenant}, its shape first and then the wiring of its catalog tasks (every
+     * violation of which is listed); {@code taskDefs} finds registered task definitions by name.
+     */
+    public void validateWorkflowDef(TenantId tenant, WorkflowDef def, Function<String, Optional<TaskDef>> taskDefs) {
         require(def != null, "", "a workflow definition is required");
         requireDefinitionName(def.name(), "name");
         requireDescription(def.description(), "description");
@@ -77,6 +86,10 @@ public final class DefinitionValidator {
         new Walk(taskDefs).list(def.tasks(), "tasks", Set.of(), false);
         for (String expr : ParameterResolver.expressionsIn(def.outputParameters())) {
             checkExpression(expr, "outputParameters", allRefs(def), null);
+        }
+        List<Violation> wiring = contracts.check(tenant, def);
+        if (!wiring.isEmpty()) {
+            throw EngineException.invalid(wiring);
         }
     }
 

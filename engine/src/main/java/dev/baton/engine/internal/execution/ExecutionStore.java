@@ -1,5 +1,6 @@
 package dev.baton.engine.internal.execution;
 
+import dev.baton.engine.api.CatalogTaskStats;
 import dev.baton.engine.api.definition.WorkflowTask;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskExecLog;
@@ -224,6 +225,38 @@ public final class ExecutionStore {
                 RETURNING t.*""")
                 .params(tenant, queue, count, workerId)
                 .query(this::mapTask).list();
+    }
+
+    /** Per entry version, the ended attempts of a catalog entry's tasks since {@code since}. */
+    public List<CatalogTaskStats> catalogTaskStats(String tenant, String entry, Instant since) {
+        return jdbc.sql("""
+                WITH ended AS (
+                  SELECT workflow_task -> 'catalog' ->> 'version' AS version, status,
+                         extract(epoch FROM ended_at - coalesce(started_at, scheduled_at)) * 1000 AS millis
+                    FROM tasks
+                   WHERE tenant_id = ? AND catalog_entry = ? AND ended_at >= ?
+                     AND status IN ('COMPLETED', 'COMPLETED_WITH_ERRORS', 'FAILED', 'FAILED_WITH_TERMINAL_ERROR',
+                                    'TIMED_OUT'))
+                SELECT version, count(*) AS runs,
+                       count(*) FILTER (WHERE status IN ('FAILED', 'FAILED_WITH_TERMINAL_ERROR', 'TIMED_OUT'))
+                         AS failures,
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY millis) AS p50,
+                       percentile_cont(0.95) WITHIN GROUP (ORDER BY millis) AS p95
+                  FROM ended GROUP BY version ORDER BY version""")
+                .params(tenant, entry, java.sql.Timestamp.from(since))
+                .query((rs, i) -> new CatalogTaskStats(rs.getString("version"), rs.getLong("runs"),
+                        rs.getLong("failures"), (Double) rs.getObject("p50"), (Double) rs.getObject("p95")))
+                .list();
+    }
+
+    /** Per catalog entry, the attempts of its tasks that ended since {@code since}. */
+    public Map<String, Long> catalogRuns(String tenant, Instant since) {
+        Map<String, Long> runs = new java.util.HashMap<>();
+        jdbc.sql("SELECT catalog_entry, count(*) FROM tasks WHERE tenant_id = ? AND catalog_entry IS NOT NULL "
+                        + "AND ended_at >= ? GROUP BY catalog_entry")
+                .params(tenant, java.sql.Timestamp.from(since))
+                .query((rs, i) -> runs.put(rs.getString(1), rs.getLong(2))).list();
+        return runs;
     }
 
     /** Scheduled, visible tasks per queue name. */

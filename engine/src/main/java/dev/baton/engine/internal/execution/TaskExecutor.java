@@ -128,7 +128,7 @@ public final class TaskExecutor implements TaskService {
         }
     }
 
-    private static void apply(WorkflowRun run, Task task, TaskResult result) {
+    private void apply(WorkflowRun run, Task task, TaskResult result) {
         if (result.outputData() != null) {
             task.setOutputData(new LinkedHashMap<>(result.outputData()));
         }
@@ -150,7 +150,7 @@ public final class TaskExecutor implements TaskService {
                 }
                 run.changed(task);
             }
-            case COMPLETED -> TaskScheduler.complete(run, task, Map.of());
+            case COMPLETED -> executor.completeReported(run, task);
             case FAILED -> TaskScheduler.fail(run, task, TaskStatus.FAILED, task.getReasonForIncompletion());
             case FAILED_WITH_TERMINAL_ERROR -> TaskScheduler.fail(run, task, TaskStatus.FAILED_WITH_TERMINAL_ERROR,
                     task.getReasonForIncompletion());
@@ -176,7 +176,7 @@ public final class TaskExecutor implements TaskService {
             Task task = held.get();
             task.setOutputData(new LinkedHashMap<>(outcome.output()));
             if (outcome.status() == TaskStatus.COMPLETED) {
-                TaskScheduler.complete(run, task, Map.of());
+                executor.completeReported(run, task);
             } else {
                 TaskScheduler.fail(run, task, outcome.status(), outcome.reason());
             }

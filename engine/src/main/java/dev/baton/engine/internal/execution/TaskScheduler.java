@@ -2,6 +2,7 @@ package dev.baton.engine.internal.execution;
 
 import dev.baton.engine.api.CompositionPolicy;
 import dev.baton.engine.api.EngineException;
+import dev.baton.engine.api.TaskContracts;
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.WorkflowTask;
 import dev.baton.engine.api.execution.Task;
@@ -25,11 +26,13 @@ final class TaskScheduler {
     private final JsonCodec json;
     private final CompositionPolicy composition;
     private final TaskHandlers handlers;
+    private final TaskContracts contracts;
     private final Function<WorkflowRun, WorkflowContext> contexts;
 
     TaskScheduler(ParameterResolver resolver, JsonCodec json, CompositionPolicy composition, TaskHandlers handlers,
-            Function<WorkflowRun, WorkflowContext> contexts) {
+            TaskContracts contracts, Function<WorkflowRun, WorkflowContext> contexts) {
         this.resolver = resolver;
+        this.contracts = contracts;
         this.json = json;
         this.composition = composition;
         this.handlers = handlers;
@@ -46,6 +49,16 @@ final class TaskScheduler {
             Task failed = newTask(run, wt, type, iteration, new LinkedHashMap<>());
             fail(run, failed, TaskStatus.FAILED_WITH_TERMINAL_ERROR, e.getMessage());
             return;
+        }
+        if (wt.catalog() != null) {
+            TaskContracts.InputCheck check = contracts.checkInput(run.tenant, wt.catalog(), input);
+            // the task runs against the exact version its reference names now, whatever is published later
+            wt = wt.withCatalog(check.exact());
+            if (check.violation().isPresent()) {
+                fail(run, newTask(run, wt, type, iteration, input), TaskStatus.FAILED_WITH_TERMINAL_ERROR,
+                        check.violation().get());
+                return;
+            }
         }
         TaskHandler handler = handlers.find(type);
         if (handler != null) {

@@ -2,6 +2,7 @@ package dev.baton.engine.internal.execution;
 
 import dev.baton.engine.api.CompositionPolicy;
 import dev.baton.engine.api.EngineLimits;
+import dev.baton.engine.api.TaskContracts;
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.WorkflowDef;
 import dev.baton.engine.api.definition.WorkflowTask;
@@ -44,14 +45,14 @@ public final class WorkflowDecider {
     private final RunningAttempts attempts;
 
     WorkflowDecider(ParameterResolver resolver, JsonCodec json, TaskHandlers handlers, WorkflowLauncher launcher,
-            EngineLimits limits, CompositionPolicy composition, RunningAttempts attempts) {
+            EngineLimits limits, CompositionPolicy composition, TaskContracts contracts, RunningAttempts attempts) {
         this.resolver = resolver;
         this.attempts = attempts;
         this.launcher = launcher;
         this.handlers = handlers;
         this.json = json;
         this.limits = limits;
-        this.scheduler = new TaskScheduler(resolver, json, composition, handlers, this::context);
+        this.scheduler = new TaskScheduler(resolver, json, composition, handlers, contracts, this::context);
     }
 
     /** The handlers' view of {@code run}, made once per run. */

@@ -1,7 +1,10 @@
 package dev.baton.engine.internal.execution;
 
+import dev.baton.engine.api.CatalogTaskStats;
 import dev.baton.engine.api.CompositionPolicy;
 import dev.baton.engine.api.EngineException;
+import dev.baton.engine.api.TaskContracts;
+import dev.baton.engine.api.TaskStatistics;
 import dev.baton.engine.api.ExecutionQuery;
 import dev.baton.engine.api.WorkflowService;
 import dev.baton.engine.api.definition.WorkflowDef;
@@ -42,7 +45,7 @@ import org.springframework.dao.PessimisticLockingFailureException;
  * Runs every change to a workflow: loads and locks it, applies the change, lets the decider move it forward, and
  * writes the outcome, all in one transaction of the workflow's tenant.
  */
-public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher {
+public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher, TaskStatistics {
 
     private static final int ATTEMPTS = 5;
 
@@ -57,6 +60,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     private final Clock clock;
     private final CompositionPolicy composition;
     private final TaskHandlers handlers;
+    private final TaskContracts contracts;
 
     /**
      * Longest correlation id or idempotency key: they are indexed, and PostgreSQL refuses B-tree entries over about
@@ -69,7 +73,8 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
 
     public WorkflowExecutor(TenantTransactions tx, ExecutionStore store, ExecutionSearch search,
             DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
-            TaskHandlers handlers, RunningAttempts attempts, Clock clock, CompositionPolicy composition) {
+            TaskHandlers handlers, RunningAttempts attempts, Clock clock, CompositionPolicy composition,
+            TaskContracts contracts) {
         this.tx = tx;
         this.composition = composition;
         this.store = store;
@@ -80,8 +85,9 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         this.signals = signals;
         this.clock = clock;
         this.handlers = handlers;
+        this.contracts = contracts;
         this.decider = new WorkflowDecider(new ParameterResolver(), json, handlers, this, validator.limits(),
-                composition, attempts);
+                composition, contracts, attempts);
     }
 
     // ---- running changes ------------------------------------------------------------------------------------
@@ -172,6 +178,22 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         persist(run);
     }
 
+    /**
+     * Completes {@code task} as its worker (or the server) reported, unless its output breaks its catalog entry's
+     * output contract: then it fails for good, naming the field.
+     */
+    void completeReported(WorkflowRun run, Task task) {
+        if (task.getWorkflowTask() != null && task.getWorkflowTask().catalog() != null) {
+            Optional<String> refused = contracts.outputViolation(run.tenant, task.getWorkflowTask().catalog(),
+                    task.getOutputData());
+            if (refused.isPresent()) {
+                TaskScheduler.fail(run, task, TaskStatus.FAILED_WITH_TERMINAL_ERROR, refused.get());
+                return;
+            }
+        }
+        TaskScheduler.complete(run, task, Map.of());
+    }
+
     void decideAndPersist(WorkflowRun run) {
         decider.decide(run);
         persist(run);
@@ -242,7 +264,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         boolean inline = request.workflowDef() != null;
         if (inline) {
             def = request.workflowDef().withVersionAndAudit(request.workflowDef().versionOrDefault(), null, null);
-            validator.validateWorkflowDef(def, definitions::taskDef);
+            validator.validateWorkflowDef(tenant, def, definitions::taskDef);
         } else {
             def = definition(request.name(), request.version());
         }
@@ -355,6 +377,16 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
             decider.endWorkflow(run, WorkflowStatus.TERMINATED, reason, child.getOutput());
             persist(run);
         });
+    }
+
+    @Override
+    public List<CatalogTaskStats> catalogTaskStats(TenantId tenant, String entry, Instant since) {
+        return tx.read(tenant, () -> store.catalogTaskStats(tenant.value(), entry, since));
+    }
+
+    @Override
+    public Map<String, Long> catalogRuns(TenantId tenant, Instant since) {
+        return tx.read(tenant, () -> store.catalogRuns(tenant.value(), since));
     }
 
     // ---- reads --------------------------------------------------------------------------------------------

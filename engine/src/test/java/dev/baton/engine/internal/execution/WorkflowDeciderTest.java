@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.engine.api.CompositionPolicy;
 import dev.baton.engine.api.EngineLimits;
+import dev.baton.engine.api.TaskContracts;
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.WorkflowDef;
 import dev.baton.engine.api.definition.WorkflowTask;
@@ -77,7 +78,7 @@ class WorkflowDeciderTest {
     private final Map<String, TaskDef> taskDefs = new HashMap<>();
     private final WorkflowDecider decider = new WorkflowDecider(new ParameterResolver(), JSON, handlers,
             new NoLauncher(), new EngineLimits(1000, 1000, 1000, 1000, 10, 4096), CompositionPolicy.OPEN,
-            new RunningAttempts());
+            TaskContracts.NONE, new RunningAttempts());
 
     private Workflow workflow(String defJson, Map<String, Object> input) {
         Workflow w = new Workflow();

@@ -2,6 +2,7 @@ package dev.baton.engine;
 
 import dev.baton.engine.api.CompositionPolicy;
 import dev.baton.engine.api.EngineLimits;
+import dev.baton.engine.api.SecretValues;
 import dev.baton.engine.api.TaskContracts;
 import dev.baton.engine.internal.definition.DefinitionRegistry;
 import dev.baton.engine.internal.definition.DefinitionStore;
@@ -137,12 +138,13 @@ public class EngineConfiguration {
     @Bean(initMethod = "start", destroyMethod = "close")
     SystemTaskWorker systemTaskWorker(JdbcClient jdbc, TenantTransactions tx, ExecutionStore store,
             TaskExecutor tasks, TaskHandlers handlers, JsonCodec json, RunningAttempts attempts, QueueSignals signals,
-            Clock clock,
+            ObjectProvider<SecretValues> secrets, Clock clock,
             @Value("${baton.engine.server-tasks.max-attempts:200}") int maxAttempts,
             @Value("${baton.engine.server-tasks.per-tenant:0}") int perTenant,
             @Value("${baton.engine.server-tasks.sweep-interval:PT0.5S}") Duration sweepInterval) {
         // attempts wait on the outside world on virtual threads; the caps bound what one tenant's hanging peers hold
-        return new SystemTaskWorker(jdbc, tx, store, tasks, handlers, json, attempts, signals, clock, maxAttempts,
+        return new SystemTaskWorker(jdbc, tx, store, tasks, handlers, json, attempts, signals,
+                secrets.getIfAvailable(() -> SecretValues.NONE), clock, maxAttempts,
                 perTenant > 0 ? perTenant : Math.max(1, maxAttempts / 4), sweepInterval);
     }
 

@@ -2,6 +2,7 @@ package dev.baton.platform;
 
 import dev.baton.authz.AuthzConfiguration;
 import dev.baton.catalog.CatalogConfiguration;
+import dev.baton.connections.ConnectionsConfiguration;
 import dev.baton.engine.EngineConfiguration;
 import dev.baton.tasks.ReusableTasksConfiguration;
 import dev.baton.tenancy.TenancyConfiguration;
@@ -14,7 +15,7 @@ import org.springframework.context.annotation.Import;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @Import({TenancyConfiguration.class, EngineConfiguration.class, AuthzConfiguration.class,
-        CatalogConfiguration.class, ReusableTasksConfiguration.class})
+        CatalogConfiguration.class, ConnectionsConfiguration.class, ReusableTasksConfiguration.class})
 public class BatonApplication {
 
     public static void main(String[] args) {

@@ -17,6 +17,9 @@ import dev.baton.catalog.NewEntry;
 import dev.baton.catalog.NewVersion;
 import dev.baton.catalog.RunsAs;
 import dev.baton.catalog.Visibility;
+import dev.baton.connections.ConnectionKind;
+import dev.baton.connections.NewConnection;
+import dev.baton.connections.Vault;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskStatus;
 import dev.baton.engine.api.execution.Workflow;
@@ -86,10 +89,27 @@ class ApiAuthenticationIT extends PlatformIT {
                 correlationId, team, user.toString(), login, app.toString(), keyId, TENANT.value(),
                 externalIssuers.register(TENANT, new dev.baton.authz.identity.ExternalIssuers.Provider(TENANT, null,
                         "https://issuer.example/" + team, "baton", "sub", "name", null, List.of(), null, true))
-                        .id().toString(), catalogEntry(team, taskDef));
+                        .id().toString(), catalogEntry(team, taskDef), secret(team), connection(team));
     }
 
     @Autowired Catalog catalog;
+    @Autowired Vault vault;
+    @Autowired dev.baton.authz.access.AccessPolicy accessPolicy;
+
+    private String secret(String team) {
+        String name = unique("guarded-secret").toLowerCase();
+        vault.putSecret(TENANT, name, "guarded value", null, team, "test");
+        accessPolicy.claim(TENANT, dev.baton.authz.access.ResourceType.SECRET, name, team);
+        return name;
+    }
+
+    private String connection(String team) {
+        String name = unique("guarded-connection").toLowerCase();
+        vault.putConnection(TENANT, name, new NewConnection(ConnectionKind.HTTP, null, Map.of("baseUrl",
+                "https://api.example"), Map.of()), team, "test");
+        accessPolicy.claim(TENANT, dev.baton.authz.access.ResourceType.CONNECTION, name, team);
+        return name;
+    }
 
     /** A team-only catalog entry of {@code team} with a draft version 1.0.0. */
     private String catalogEntry(String team, String taskDef) {
@@ -154,7 +174,8 @@ class ApiAuthenticationIT extends PlatformIT {
                     unique("absent-team").toLowerCase(), UUID.randomUUID().toString(),
                     unique("absent-user").toLowerCase(), UUID.randomUUID().toString(), unique("bk_absent"),
                     "absent-" + UUID.randomUUID().toString().substring(0, 8), UUID.randomUUID().toString(),
-                    unique("absent-entry").toLowerCase());
+                    unique("absent-entry").toLowerCase(), unique("absent-secret").toLowerCase(),
+                    unique("absent-connection").toLowerCase());
             HttpResponse<String> missing = call(endpoint, absent, token(adminKey(freshTenant())));
 
             assertThat(cross.statusCode()).as("%s across tenants (%s) vs. on a missing resource (%s)", endpoint,
@@ -193,7 +214,8 @@ class ApiAuthenticationIT extends PlatformIT {
                 .replace(r.taskDef(), "<task-def>").replace(r.team(), "<team>").replace(r.userId(), "<user>")
                 .replace(r.applicationId(), "<application>").replace(r.keyId(), "<key>")
                 .replace(r.tenantId(), "<tenant>").replace(r.providerId(), "<provider>")
-                .replace(r.catalogEntry(), "<catalog-entry>");
+                .replace(r.catalogEntry(), "<catalog-entry>")
+                .replace(r.secret(), "<secret>").replace(r.connection(), "<connection>");
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

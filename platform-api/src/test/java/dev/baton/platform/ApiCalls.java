@@ -35,7 +35,7 @@ public final class ApiCalls {
     /** The names and ids an endpoint call refers to. */
     public record Resources(String taskDef, String workflowDef, String workflowId, String taskId,
             String correlationId, String team, String userId, String login, String applicationId, String keyId,
-            String tenantId, String providerId, String catalogEntry) {
+            String tenantId, String providerId, String catalogEntry, String secret, String connection) {
 
         Map<String, String> pathVariables() {
             Map<String, String> v = new LinkedHashMap<>();
@@ -161,6 +161,15 @@ public final class ApiCalls {
         ENDPOINTS.put("POST /api/catalog/{name}/versions/{version}/deprecate", plain);
         ENDPOINTS.put("GET /api/catalog/{name}/usage", plain);
         ENDPOINTS.put("GET /api/catalog/{name}/impact", plain);
+        ENDPOINTS.put("GET /api/secrets", plain);
+        ENDPOINTS.put("PUT /api/secrets/{name}", new Call("", r -> Map.of("value", "an intruder's value")));
+        ENDPOINTS.put("DELETE /api/secrets/{name}", plain);
+        ENDPOINTS.put("POST /api/secrets/re-encrypt", plain);
+        ENDPOINTS.put("GET /api/connections", plain);
+        ENDPOINTS.put("GET /api/connections/{name}", plain);
+        ENDPOINTS.put("PUT /api/connections/{name}", new Call("", r -> Map.of("kind", "HTTP", "settings",
+                Map.of("baseUrl", "https://intruder.example"), "secretSettings", Map.of())));
+        ENDPOINTS.put("DELETE /api/connections/{name}", plain);
         ENDPOINTS.put("GET /api/audit", plain);
         ENDPOINTS.put("GET /api/audit/export", plain);
         ENDPOINTS.put("GET /api/audit/verify", plain);
@@ -180,7 +189,9 @@ public final class ApiCalls {
         String path = endpoint.substring(endpoint.indexOf(' ') + 1);
         Call call = ENDPOINTS.get(endpoint);
         boolean catalog = path.startsWith("/api/catalog/");
-        String name = path.contains("/taskdefs/") ? r.taskDef() : catalog ? r.catalogEntry() : r.workflowDef();
+        String name = path.contains("/taskdefs/") ? r.taskDef() : catalog ? r.catalogEntry()
+                : path.startsWith("/api/secrets/") ? r.secret() : path.startsWith("/api/connections/") ? r.connection()
+                : r.workflowDef();
         path = path.replace("{name}", name);
         if (catalog) {
             path = path.replace("{version}", "1.0.0");

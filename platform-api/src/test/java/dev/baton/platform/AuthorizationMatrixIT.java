@@ -11,6 +11,9 @@ import dev.baton.catalog.NewEntry;
 import dev.baton.catalog.NewVersion;
 import dev.baton.catalog.RunsAs;
 import dev.baton.catalog.Visibility;
+import dev.baton.connections.ConnectionKind;
+import dev.baton.connections.NewConnection;
+import dev.baton.connections.Vault;
 import dev.baton.engine.api.execution.StartWorkflowRequest;
 import dev.baton.engine.api.execution.Workflow;
 import dev.baton.tenancy.TenantId;
@@ -141,6 +144,14 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("POST /api/catalog/{name}/versions/{version}/deprecate", AUTHORS);
         ALLOWED.put("GET /api/catalog/{name}/usage", READERS);
         ALLOWED.put("GET /api/catalog/{name}/impact", READERS);
+        ALLOWED.put("GET /api/secrets", ALL);
+        ALLOWED.put("PUT /api/secrets/{name}", AUTHORS);
+        ALLOWED.put("DELETE /api/secrets/{name}", AUTHORS);
+        ALLOWED.put("POST /api/secrets/re-encrypt", ADMIN);
+        ALLOWED.put("GET /api/connections", ALL);
+        ALLOWED.put("GET /api/connections/{name}", READERS);
+        ALLOWED.put("PUT /api/connections/{name}", AUTHORS);
+        ALLOWED.put("DELETE /api/connections/{name}", AUTHORS);
         ALLOWED.put("GET /api/audit", ADMIN);
         ALLOWED.put("GET /api/audit/export", ADMIN);
         ALLOWED.put("GET /api/audit/verify", ADMIN);
@@ -152,6 +163,7 @@ class AuthorizationMatrixIT extends PlatformIT {
 
     @Autowired AccessPolicy policy;
     @Autowired Catalog catalog;
+    @Autowired Vault vault;
     @Autowired ExternalIssuers externalIssuers;
 
     /** One tenant with an owning team, its resources, and a token for every kind of caller. */
@@ -323,12 +335,20 @@ class AuthorizationMatrixIT extends PlatformIT {
                 "test");
         catalog.addVersion(t, catalogEntry, new NewVersion("1.0.0", Map.of(), Map.of(), List.of(),
                 new RunsAs(RunsAs.Kind.WORKER, taskDef), null), "test");
+        String secret = unique("owned-secret").toLowerCase();
+        vault.putSecret(t, secret, "s3cret-value", null, "owners", "test");
+        policy.claim(t, ResourceType.SECRET, secret, "owners");
+        String connection = unique("owned-connection").toLowerCase();
+        vault.putConnection(t, connection, new NewConnection(ConnectionKind.HTTP, null, Map.of("baseUrl",
+                "https://api.example"), Map.of()), "owners", "test");
+        policy.claim(t, ResourceType.CONNECTION, connection, "owners");
         TenantId victim = createTenant("v-" + UUID.randomUUID().toString().substring(0, 8));
         World world = new World(new ApiCalls.Resources(taskDef, workflowDef, workflowId.toString(),
                 w.getTasks().get(0).getTaskId().toString(), correlationId, "owners", member.toString(),
                 unique("new-user").toLowerCase(), bot.toString(), keyId, victim.value(),
                 externalIssuers.register(t, new ExternalIssuers.Provider(t, null, "https://issuer.example/" + t.value(),
-                        "baton", "sub", "name", null, List.of(), null, true)).id().toString(), catalogEntry),
+                        "baton", "sub", "name", null, List.of(), null, true)).id().toString(), catalogEntry, secret,
+                connection),
                 tokens);
         worlds.put(world, t);
         return world;

@@ -55,6 +55,7 @@ public abstract class PlatformIT {
         registry.add("baton.outbound.allowed-ranges", () -> "127.0.0.1/32");
         registry.add("baton.outbound.read-timeout", () -> "PT2S");
         registry.add("baton.auth.initial-credentials-file", () -> CREDENTIALS_DIR.resolve("initial-credentials"));
+        registry.add("baton.secrets.key-file", () -> CREDENTIALS_DIR.resolve("secret-keys").toString());
     }
 
     /** Where a first start writes the administrator's credentials; never the working directory's data/. */

@@ -2,10 +2,15 @@ package dev.baton.tasks;
 
 import dev.baton.catalog.BuiltInEntries;
 import dev.baton.catalog.BuiltInEntry;
+import dev.baton.connections.Vault;
+import dev.baton.tasks.database.DatabaseQueryHandler;
+import dev.baton.tasks.database.ReservedDatabase;
+import dev.baton.tasks.email.EmailHandler;
 import dev.baton.tasks.http.HttpTaskHandler;
 import dev.baton.tenancy.outbound.OutboundAddressPolicy;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,6 +18,30 @@ import org.springframework.context.annotation.Configuration;
 /** The reusable task types, each a task handler the engine picks up and an entry in every tenant's catalog. */
 @Configuration(proxyBeanMethods = false)
 public class ReusableTasksConfiguration {
+
+    @Bean
+    DatabaseQueryHandler databaseQueryHandler(Vault vault, OutboundAddressPolicy outbound,
+            ObjectProvider<ReservedDatabase> reserved,
+            @Value("${baton.tasks.database.max-rows:10000}") int maxRows,
+            @Value("${baton.tasks.database.max-timeout-seconds:300}") int maxTimeoutSeconds) {
+        return new DatabaseQueryHandler(vault, outbound, reserved.getIfAvailable(() -> new ReservedDatabase(null,
+                java.util.Set.of())), maxRows, maxTimeoutSeconds);
+    }
+
+    @Bean
+    EmailHandler emailHandler(Vault vault, OutboundAddressPolicy outbound) {
+        return new EmailHandler(vault, outbound);
+    }
+
+    @Bean
+    BuiltInEntry emailEntry() {
+        return BuiltInEntries.load(EmailHandler.class, "/catalog/email.json");
+    }
+
+    @Bean
+    BuiltInEntry databaseQueryEntry() {
+        return BuiltInEntries.load(DatabaseQueryHandler.class, "/catalog/database-query.json");
+    }
 
     @Bean
     BuiltInEntry httpEntry() {

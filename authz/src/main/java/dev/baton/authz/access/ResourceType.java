@@ -2,7 +2,7 @@ package dev.baton.authz.access;
 
 /** The kinds of resource a team owns and grants access to. */
 public enum ResourceType {
-    WORKFLOW_DEF("workflow"), TASK_DEF("task type");
+    WORKFLOW_DEF("workflow"), TASK_DEF("task type"), SECRET("secret"), CONNECTION("connection");
 
     private final String noun;
 

@@ -36,7 +36,7 @@ public class GrantResource {
     @PutMapping
     public AccessPolicy.Grant grant(@AuthenticationPrincipal Caller caller, @RequestBody GrantRequest request) {
         if (request.resourceType() == null) {
-            throw AuthzException.invalid("resourceType", "is required: WORKFLOW_DEF or TASK_DEF");
+            throw AuthzException.invalid("resourceType", "is required: WORKFLOW_DEF, TASK_DEF, SECRET or CONNECTION");
         }
         if (request.team() == null || !identities.teamExists(caller.tenant(), request.team())) {
             throw AuthzException.invalid("team", "there is no team '" + request.team() + "'");

@@ -9,6 +9,9 @@ public interface TaskCall {
 
     TenantId tenant();
 
+    /** The team that owns the task's workflow (null when no team does): what it may use is what this team may. */
+    String team();
+
     UUID workflowId();
 
     UUID taskId();

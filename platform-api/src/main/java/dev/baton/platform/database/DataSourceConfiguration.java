@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.flyway.autoconfigure.FlywayDataSource;
+import dev.baton.tasks.database.ReservedDatabase;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -44,6 +45,13 @@ public class DataSourceConfiguration {
                 properties.poolSize());
         DatabaseRoles.verifyApplicationRole(app);
         return app;
+    }
+
+    /** The platform's own database and roles, which no tenant's DATABASE_QUERY task may reach. */
+    @Bean
+    ReservedDatabase reservedDatabase(DatabaseProperties properties, EmbeddedDatabase database) {
+        return new ReservedDatabase(database.url(), java.util.Set.of(properties.ownerUsername(),
+                properties.appUsername()));
     }
 
     private static HikariDataSource pool(String name, String url, String user, String password, int size) {

@@ -43,14 +43,15 @@ class MalformedInputIT extends PlatformIT {
         real = new ApiCalls.Resources(taskDef, workflowDef, id.toString(),
                 workflow(id).getTasks().get(0).getTaskId().toString(), "corr", team, UUID.randomUUID().toString(),
                 unique("nul-login").toLowerCase(), UUID.randomUUID().toString(), "key", TENANT.value(),
-                UUID.randomUUID().toString(), unique("nul-entry").toLowerCase());
+                UUID.randomUUID().toString(), unique("nul-entry").toLowerCase(), unique("nul-secret").toLowerCase(),
+                unique("nul-connection").toLowerCase());
         admin = adminToken();
     }
 
     @Test
     void aNulInAnyPathQueryOrBodyOfEveryEndpointIsA400NamingWhereItWas() throws Exception {
         ApiCalls.Resources poisoned = new ApiCalls.Resources("t%00x", "w%00x", "a%00b", "a%00b", "c%00x",
-                "team%00x", "u%00x", "l%00x", "a%00x", "k%00x", "t%00x", "p%00x", "e%00x");
+                "team%00x", "u%00x", "l%00x", "a%00x", "k%00x", "t%00x", "p%00x", "e%00x", "s%00x", "c%00x");
         List<String> failures = new ArrayList<>();
         for (String endpoint : ApiCalls.ENDPOINTS.keySet()) {
             if (endpoint.contains("{")) {

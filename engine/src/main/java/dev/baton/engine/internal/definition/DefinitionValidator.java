@@ -11,6 +11,7 @@ import dev.baton.engine.internal.expression.ParameterResolver;
 import dev.baton.engine.internal.script.JqEvaluator;
 import dev.baton.engine.internal.script.ScriptEvaluator;
 import dev.baton.engine.internal.tasks.TaskHandlers;
+import dev.baton.engine.spi.AsyncTaskHandler;
 import dev.baton.engine.spi.DefinitionCheck;
 import dev.baton.engine.spi.TaskHandler;
 import dev.baton.tenancy.ResourceNames;
@@ -134,6 +135,15 @@ public final class DefinitionValidator {
                 validateTaskDef(task.taskDefinition(), path + ".taskDefinition");
             }
             for (String expr : ParameterResolver.expressionsIn(task.inputParameters())) {
+                if (ParameterResolver.SECRETS.equals(rootOf(expr, path + ".inputParameters"))) {
+                    // a worker or a script would see the value; only calls the server makes may use one
+                    require(handler instanceof AsyncTaskHandler<?>, path + ".inputParameters", "${" + expr
+                            + "} can only be used by a task the server runs to call out (" + task.typeOrSimple()
+                            + " is not one)");
+                    require(expr.trim().matches("secrets\\.[A-Za-z0-9_-]+"), path + ".inputParameters", "${" + expr
+                            + "} must name one secret: ${secrets.<name>}");
+                    continue;
+                }
                 checkExpression(expr, path + ".inputParameters", seen, loopRefs);
             }
             if (handler != null) {
@@ -246,6 +256,14 @@ public final class DefinitionValidator {
             scripts.checkSyntax(script);
         } catch (ScriptEvaluator.ScriptException e) {
             throw EngineException.invalid(field, "malformed JavaScript: " + e.getMessage());
+        }
+    }
+
+    private static String rootOf(String expr, String field) {
+        try {
+            return ParameterResolver.rootOf(expr);
+        } catch (IllegalArgumentException e) {
+            throw EngineException.invalid(field, e.getMessage());
         }
     }
 

@@ -134,6 +134,12 @@ public final class ExecutionStore {
                 .query(UUID.class).optional();
     }
 
+    /** The team that owns a workflow of the current tenant, or null. */
+    public String ownerTeamOf(UUID workflowId) {
+        return jdbc.sql("SELECT owner_team FROM workflows WHERE id = ?").param(workflowId).query(String.class)
+                .optional().orElse(null);
+    }
+
     public Optional<UUID> workflowOfTask(UUID taskId) {
         return jdbc.sql("SELECT workflow_id FROM tasks WHERE id = ?").param(taskId).query(UUID.class).optional();
     }

@@ -1,5 +1,7 @@
 package dev.baton.engine.internal.execution;
 
+import dev.baton.engine.api.EngineException;
+import dev.baton.engine.api.SecretValues;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskStatus;
 import dev.baton.engine.internal.json.JsonCodec;
@@ -19,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,6 +60,7 @@ public final class SystemTaskWorker implements AutoCloseable {
     private final TaskHandlers handlers;
     private final JsonCodec json;
     private final RunningAttempts running;
+    private final SecretValues secrets;
     private final Clock clock;
     private final TenantPermits perTenant;
     private final Semaphore total;
@@ -70,8 +74,8 @@ public final class SystemTaskWorker implements AutoCloseable {
     private volatile boolean open = true;
 
     public SystemTaskWorker(JdbcClient jdbc, TenantTransactions tx, ExecutionStore store, TaskExecutor tasks,
-            TaskHandlers handlers, JsonCodec json, RunningAttempts running, QueueSignals signals, Clock clock,
-            int maxAttempts, int perTenantAttempts, Duration sweepInterval) {
+            TaskHandlers handlers, JsonCodec json, RunningAttempts running, QueueSignals signals,
+            SecretValues secrets, Clock clock, int maxAttempts, int perTenantAttempts, Duration sweepInterval) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.store = store;
@@ -79,6 +83,7 @@ public final class SystemTaskWorker implements AutoCloseable {
         this.handlers = handlers;
         this.json = json;
         this.running = running;
+        this.secrets = secrets;
         this.clock = clock;
         this.total = new Semaphore(maxAttempts);
         this.perTenant = new TenantPermits(perTenantAttempts);
@@ -188,13 +193,31 @@ public final class SystemTaskWorker implements AutoCloseable {
             return new Attempt(TaskOutcome.failedForGood("this server has no task type " + t.getTaskType(), null),
                     logs);
         }
+        String team;
+        Map<String, String> values;
+        try {
+            team = tx.read(tenant, () -> store.ownerTeamOf(t.getWorkflowInstanceId()));
+            Set<String> names = SecretSubstitution.names(t.getInputData());
+            values = names.isEmpty() ? Map.of() : secrets.resolve(tenant, team, names);
+        } catch (EngineException e) {
+            return new Attempt(TaskOutcome.failedForGood("input '" + e.field() + "': " + e.getMessage(), null), logs);
+        }
+        Attempt attempt = attempt(tenant, t, handler, team, values, logs);
+        return new Attempt(SecretSubstitution.redact(attempt.outcome, values),
+                SecretSubstitution.redact(attempt.logs, values));
+    }
+
+    private Attempt attempt(TenantId tenant, Task t, AsyncTaskHandler<?> handler, String team,
+            Map<String, String> values, List<String> logs) {
         Instant deadline = clock.instant().plus(handler.maxDuration());
         running.started(t.getTaskId());
         Thread self = Thread.currentThread();
         ScheduledFuture<?> timer = deadlines.schedule(self::interrupt, handler.maxDuration().toNanos(),
                 TimeUnit.NANOSECONDS);
         try {
-            TaskOutcome outcome = run(handler, t, new Call(tenant, t, deadline, logs));
+            Map<String, Object> input = values.isEmpty() ? t.getInputData()
+                    : SecretSubstitution.substitute(t.getInputData(), values);
+            TaskOutcome outcome = run(handler, input, new Call(tenant, team, t, deadline, logs));
             if (Thread.currentThread().isInterrupted() && outcome.status() != TaskStatus.COMPLETED) {
                 outcome = TaskOutcome.failed(stopped(handler, deadline), outcome.output());
             }
@@ -220,8 +243,9 @@ public final class SystemTaskWorker implements AutoCloseable {
                 : "the attempt ran longer than " + handler.maxDuration().toSeconds() + " s";
     }
 
-    private <I> TaskOutcome run(AsyncTaskHandler<I> handler, Task t, TaskCall call) throws Exception {
-        I input = json.convertInput(t.getInputData(), handler.inputType());
+    private <I> TaskOutcome run(AsyncTaskHandler<I> handler, Map<String, Object> resolved, TaskCall call)
+            throws Exception {
+        I input = json.convertInput(resolved, handler.inputType());
         TaskOutcome outcome = handler.execute(input, call);
         if (outcome == null) {
             throw new IllegalStateException(handler.type() + " returned no outcome");
@@ -230,7 +254,8 @@ public final class SystemTaskWorker implements AutoCloseable {
     }
 
     /** What one attempt knows of itself. */
-    private record Call(TenantId tenant, Task task, Instant deadline, List<String> logs) implements TaskCall {
+    private record Call(TenantId tenant, String team, Task task, Instant deadline, List<String> logs)
+            implements TaskCall {
         @Override
         public UUID workflowId() {
             return task.getWorkflowInstanceId();

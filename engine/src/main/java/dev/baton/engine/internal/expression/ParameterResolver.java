@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
 public final class ParameterResolver {
 
     private static final Pattern REFERENCE = Pattern.compile("(?<!\\$)\\$\\{([^}]+)}");
+
+    /** The root of secret references: they stay as written, and only the attempt that calls out replaces them. */
+    public static final String SECRETS = "secrets";
     private static final Configuration JSON_PATH = Configuration.defaultConfiguration()
             .addOptions(Option.SUPPRESS_EXCEPTIONS, Option.DEFAULT_PATH_LEAF_TO_NULL);
 
@@ -56,18 +59,26 @@ public final class ParameterResolver {
     private Object resolveString(String s, Context context) {
         Matcher m = REFERENCE.matcher(s);
         if (m.matches()) {
-            return context.lookup(m.group(1).trim());
+            return isSecret(m.group(1)) ? s : context.lookup(m.group(1).trim());
         }
         if (!s.contains("${")) {
             return s;
         }
         StringBuilder out = new StringBuilder();
         while (m.find()) {
+            if (isSecret(m.group(1))) {
+                m.appendReplacement(out, Matcher.quoteReplacement(m.group(0)));
+                continue;
+            }
             Object v = context.lookup(m.group(1).trim());
             m.appendReplacement(out, Matcher.quoteReplacement(v == null ? "" : String.valueOf(v)));
         }
         m.appendTail(out);
         return out.toString().replace("$${", "${");
+    }
+
+    private static boolean isSecret(String expression) {
+        return expression.trim().startsWith(SECRETS + ".");
     }
 
     /** Checks that {@code expression} (the text inside {@code ${}}) is a readable path; returns its root. */

@@ -144,8 +144,10 @@ final class Database {
 
     private static List<String> columns(Statement s, String table) throws SQLException {
         List<String> cols = new ArrayList<>();
+        // generated columns compute themselves and cannot be written
         try (ResultSet rs = s.executeQuery("SELECT column_name FROM information_schema.columns "
-                + "WHERE table_schema = 'public' AND table_name = '" + table + "' ORDER BY ordinal_position")) {
+                + "WHERE table_schema = 'public' AND table_name = '" + table + "' AND is_generated = 'NEVER' "
+                + "ORDER BY ordinal_position")) {
             while (rs.next()) {
                 cols.add(rs.getString(1));
             }

@@ -1,0 +1,134 @@
+package dev.baton.platform.web;
+
+import dev.baton.authz.access.Permission;
+import dev.baton.authz.access.ResourceType;
+import dev.baton.connections.ConnectionInfo;
+import dev.baton.connections.NewConnection;
+import dev.baton.connections.SecretInfo;
+import dev.baton.connections.Vault;
+import dev.baton.engine.api.EngineException;
+import dev.baton.tenancy.TenantId;
+import dev.baton.tenancy.TenantTransactions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Secrets ({@code /api/secrets}) and connections ({@code /api/connections}) of the caller's tenant. Values and
+ * secret settings go in and never come out: the answers carry names, owners and plain settings only. A team owns
+ * what it creates and grants its use (EXECUTE) to other teams through {@code /api/grants}.
+ */
+@RestController
+public class VaultResource {
+
+    /** What a secret is written with. */
+    public record SecretValue(String value, String description) {}
+
+    private final Vault vault;
+    private final CurrentTenant tenant;
+    private final Guard guard;
+    private final TenantTransactions tx;
+
+    public VaultResource(Vault vault, CurrentTenant tenant, Guard guard, TenantTransactions tx) {
+        this.vault = vault;
+        this.tenant = tenant;
+        this.guard = guard;
+        this.tx = tx;
+    }
+
+    @GetMapping("/api/secrets")
+    List<SecretInfo> secrets() {
+        return vault.secrets(tenant.get());
+    }
+
+    @PutMapping("/api/secrets/{name}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void putSecret(@PathVariable String name, @RequestBody SecretValue body,
+            @RequestParam(required = false) String team) {
+        if (body == null) {
+            throw EngineException.invalid("value", "is required");
+        }
+        TenantId t = tenant.get();
+        Optional<SecretInfo> existing = vault.secret(t, name);
+        Optional<String> claim = guard.beforeWriting(ResourceType.SECRET, name, existing.isPresent(), team);
+        String owner = claim.orElseGet(() -> existing.map(SecretInfo::ownerTeam).orElseThrow());
+        tx.run(t, () -> {
+            vault.putSecret(t, name, body.value(), body.description(), owner, tenant.caller().subject());
+            claim.ifPresent(o -> guard.claim(ResourceType.SECRET, name, o));
+        });
+    }
+
+    @DeleteMapping("/api/secrets/{name}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void deleteSecret(@PathVariable String name) {
+        vault.secret(tenant.get(), name).orElseThrow(() -> EngineException.notFound("no secret named '" + name
+                + "'"));
+        guard.require(Permission.CHANGE_DEFINITION, ResourceType.SECRET, name);
+        tx.run(tenant.get(), () -> {
+            vault.deleteSecret(tenant.get(), name);
+            guard.release(ResourceType.SECRET, name);
+        });
+    }
+
+    /** After a new key becomes active: re-encrypts the tenant's secrets and connections with it. */
+    @PostMapping("/api/secrets/re-encrypt")
+    Map<String, Integer> reencrypt() {
+        if (!tenant.caller().tenantAdmin()) {
+            throw new AccessDeniedException("missing permission: re-encrypt secrets (tenant administrators only)");
+        }
+        return Map.of("reencrypted", vault.reencrypt(tenant.get()));
+    }
+
+    @GetMapping("/api/connections")
+    List<ConnectionInfo> connections() {
+        return vault.connections(tenant.get());
+    }
+
+    @GetMapping("/api/connections/{name}")
+    ConnectionInfo connection(@PathVariable String name) {
+        ConnectionInfo c = vault.connection(tenant.get(), name)
+                .orElseThrow(() -> EngineException.notFound("no connection named '" + name + "'"));
+        guard.require(Permission.READ_DEFINITION, ResourceType.CONNECTION, name);
+        return c;
+    }
+
+    @PutMapping("/api/connections/{name}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void putConnection(@PathVariable String name, @RequestBody NewConnection body,
+            @RequestParam(required = false) String team) {
+        if (body == null) {
+            throw EngineException.invalid("kind", "is required");
+        }
+        TenantId t = tenant.get();
+        Optional<ConnectionInfo> existing = vault.connection(t, name);
+        Optional<String> claim = guard.beforeWriting(ResourceType.CONNECTION, name, existing.isPresent(), team);
+        String owner = claim.orElseGet(() -> existing.map(ConnectionInfo::ownerTeam).orElseThrow());
+        tx.run(t, () -> {
+            vault.putConnection(t, name, body, owner, tenant.caller().subject());
+            claim.ifPresent(o -> guard.claim(ResourceType.CONNECTION, name, o));
+        });
+    }
+
+    @DeleteMapping("/api/connections/{name}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void deleteConnection(@PathVariable String name) {
+        vault.connection(tenant.get(), name).orElseThrow(() -> EngineException.notFound("no connection named '"
+                + name + "'"));
+        guard.require(Permission.CHANGE_DEFINITION, ResourceType.CONNECTION, name);
+        tx.run(tenant.get(), () -> {
+            vault.deleteConnection(tenant.get(), name);
+            guard.release(ResourceType.CONNECTION, name);
+        });
+    }
+}

@@ -161,6 +161,8 @@ public final class ApiCalls {
         ENDPOINTS.put("POST /api/catalog/{name}/versions/{version}/deprecate", plain);
         ENDPOINTS.put("GET /api/catalog/{name}/usage", plain);
         ENDPOINTS.put("GET /api/catalog/{name}/impact", plain);
+        ENDPOINTS.put("POST /api/catalog/compose", new Call("", r -> Map.of("name", "composed",
+                "steps", List.of(Map.of("ref", "n", "entry", "noop@1")))));
         ENDPOINTS.put("GET /api/secrets", plain);
         ENDPOINTS.put("PUT /api/secrets/{name}", new Call("", r -> Map.of("value", "an intruder's value")));
         ENDPOINTS.put("DELETE /api/secrets/{name}", plain);

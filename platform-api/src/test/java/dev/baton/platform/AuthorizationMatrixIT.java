@@ -144,6 +144,7 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("POST /api/catalog/{name}/versions/{version}/deprecate", AUTHORS);
         ALLOWED.put("GET /api/catalog/{name}/usage", READERS);
         ALLOWED.put("GET /api/catalog/{name}/impact", READERS);
+        ALLOWED.put("POST /api/catalog/compose", EnumSet.of(Who.ADMIN, Who.TEAM_ADMIN, Who.AUTHOR, Who.OUTSIDER));
         ALLOWED.put("GET /api/secrets", ALL);
         ALLOWED.put("PUT /api/secrets/{name}", AUTHORS);
         ALLOWED.put("DELETE /api/secrets/{name}", AUTHORS);

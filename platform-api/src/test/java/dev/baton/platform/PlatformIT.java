@@ -55,6 +55,8 @@ public abstract class PlatformIT {
         registry.add("baton.outbound.allowed-ranges", () -> "127.0.0.1/32");
         registry.add("baton.outbound.read-timeout", () -> "PT2S");
         registry.add("baton.auth.initial-credentials-file", () -> CREDENTIALS_DIR.resolve("initial-credentials"));
+        registry.add("baton.tasks.container.poll-interval", () -> "PT0.1S");
+        registry.add("baton.tasks.email.timeout", () -> "PT2S");
         registry.add("baton.secrets.key-file", () -> CREDENTIALS_DIR.resolve("secret-keys").toString());
     }
 

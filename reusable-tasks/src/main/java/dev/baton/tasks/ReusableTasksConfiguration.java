@@ -3,6 +3,7 @@ package dev.baton.tasks;
 import dev.baton.catalog.BuiltInEntries;
 import dev.baton.catalog.BuiltInEntry;
 import dev.baton.connections.Vault;
+import dev.baton.tasks.container.ContainerHandler;
 import dev.baton.tasks.database.DatabaseQueryHandler;
 import dev.baton.tasks.database.ReservedDatabase;
 import dev.baton.tasks.email.EmailHandler;
@@ -29,13 +30,26 @@ public class ReusableTasksConfiguration {
     }
 
     @Bean
-    EmailHandler emailHandler(Vault vault, OutboundAddressPolicy outbound) {
-        return new EmailHandler(vault, outbound);
+    EmailHandler emailHandler(Vault vault, OutboundAddressPolicy outbound,
+            @Value("${baton.tasks.email.timeout:PT30S}") Duration timeout) {
+        return new EmailHandler(vault, outbound, timeout);
     }
 
     @Bean
     BuiltInEntry emailEntry() {
         return BuiltInEntries.load(EmailHandler.class, "/catalog/email.json");
+    }
+
+    @Bean
+    ContainerHandler containerHandler(Vault vault, OutboundAddressPolicy outbound,
+            @Value("${baton.tasks.container.max-timeout-seconds:3600}") int maxTimeoutSeconds,
+            @Value("${baton.tasks.container.poll-interval:PT1S}") Duration pollInterval) {
+        return new ContainerHandler(vault, outbound, maxTimeoutSeconds, pollInterval);
+    }
+
+    @Bean
+    BuiltInEntry containerEntry() {
+        return BuiltInEntries.load(ContainerHandler.class, "/catalog/container.json");
     }
 
     @Bean

@@ -45,6 +45,11 @@ public class CatalogConfiguration {
     }
 
     @Bean
+    Composer composer(Catalog catalog, MetadataService metadata) {
+        return new Composer(catalog, metadata);
+    }
+
+    @Bean
     BuiltInEntry noopEntry() {
         return BuiltInEntries.load(CatalogConfiguration.class, "/catalog/noop.json");
     }

@@ -5,6 +5,8 @@ import dev.baton.authz.api.Role;
 import dev.baton.catalog.BrowseQuery;
 import dev.baton.catalog.Catalog;
 import dev.baton.catalog.CatalogEntry;
+import dev.baton.catalog.Composer;
+import dev.baton.catalog.Composition;
 import dev.baton.catalog.EntrySummary;
 import dev.baton.catalog.NewEntry;
 import dev.baton.catalog.NewVersion;
@@ -13,6 +15,7 @@ import dev.baton.catalog.VersionStatus;
 import dev.baton.catalog.VersionUsage;
 import dev.baton.catalog.Visibility;
 import dev.baton.engine.api.EngineException;
+import dev.baton.engine.api.definition.WorkflowDef;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,13 +40,22 @@ import org.springframework.web.bind.annotation.RestController;
 public class CatalogResource {
 
     private final Catalog catalog;
+    private final Composer composer;
     private final CurrentTenant tenant;
     private final Guard guard;
 
-    public CatalogResource(Catalog catalog, CurrentTenant tenant, Guard guard) {
+    public CatalogResource(Catalog catalog, Composer composer, CurrentTenant tenant, Guard guard) {
         this.catalog = catalog;
+        this.composer = composer;
         this.tenant = tenant;
         this.guard = guard;
+    }
+
+    /** Turns a selection of entries (sequence, parallel branches, switches) into a validated definition. */
+    @PostMapping("/compose")
+    WorkflowDef compose(@RequestBody Composition composition) {
+        guard.requireAuthor();
+        return composer.compose(tenant.get(), composition, visibleTeams());
     }
 
     @GetMapping

@@ -277,4 +277,41 @@ class CatalogIT extends PlatformIT {
                 .formatted(unique("http_ok")));
         assertThat(fine.statusCode()).as(fine.body()).isEqualTo(200);
     }
+
+    @Test
+    void aCompositionOfEntriesBecomesAValidatedDefinitionAndAMiswiredOneIsRefused() throws Exception {
+        String[] q = publishedQuoteEntry("TENANT");
+        Map<String, Object> composition = Map.of("name", unique("composed"), "steps", List.of(
+                Map.of("ref", "quote", "entry", q[0] + "@1", "input", Map.of("sku", "${workflow.input.sku}")),
+                Map.of("ref", "both", "parallel", List.of(
+                        List.of(Map.of("ref", "wait", "entry", "wait@1", "input", Map.of("duration", "1s"))),
+                        List.of(Map.of("ref", "nothing", "entry", "noop@1")))),
+                Map.of("ref", "route", "switchOn", "${quote.output.currency}", "cases", Map.of("EUR",
+                        List.of(Map.of("ref", "eur", "entry", "noop@1"))), "otherwise", List.of())),
+                "outputParameters", Map.of("price", "${quote.output.price}"));
+        HttpResponse<String> composed = post("/api/catalog/compose", q[3], composition);
+        assertThat(composed.statusCode()).as(composed.body()).isEqualTo(200);
+        JsonNode tasks = json(composed).get("tasks");
+        assertThat(tasks.findValuesAsString("taskReferenceName")).contains("quote", "both", "both_join", "route");
+        assertThat(tasks.get(0).get("type").asString()).isEqualTo("SIMPLE");
+        assertThat(tasks.get(0).get("name").asString()).isEqualTo(q[1]);
+        assertThat(tasks.get(0).get("catalog").get("name").asString()).isEqualTo(q[0]);
+        assertThat(tasks.get(1).get("type").asString()).isEqualTo("FORK_JOIN");
+        assertThat(JSON.convertValue(tasks.get(2).get("joinOn"), List.class)).isEqualTo(List.of("wait", "nothing"));
+        assertThat(tasks.get(3).get("type").asString()).isEqualTo("SWITCH");
+        HttpResponse<String> registered = call("POST", "/api/metadata/workflow?team=" + q[2], q[3], composed.body());
+        assertThat(registered.statusCode()).as("what compose returns can be saved as it is").isEqualTo(200);
+
+        Map<String, Object> miswired = Map.of("name", unique("miswired"), "steps", List.of(
+                Map.of("ref", "quote", "entry", q[0] + "@1", "input", Map.of("qty", 2)),
+                Map.of("ref", "ghost", "entry", "nothing-like-this@1")));
+        HttpResponse<String> refused = post("/api/catalog/compose", q[3], miswired);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json(refused).get("violations").findValuesAsString("field")).containsExactly("steps[1].entry");
+        Map<String, Object> unwired = Map.of("name", unique("unwired"), "steps", List.of(
+                Map.of("ref", "quote", "entry", q[0] + "@1", "input", Map.of("qty", 2))));
+        HttpResponse<String> missing = post("/api/catalog/compose", q[3], unwired);
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(json(missing).get("field").asString()).isEqualTo("tasks[0].inputParameters.sku");
+    }
 }

@@ -129,7 +129,26 @@ class EmailIT extends PlatformIT {
                 {"connection":"%s","to":"x@customer.example","text":"hi"}""".formatted(name), Map.of(),
                 WorkflowStatus.FAILED);
         assertThat(down.getStatus()).isEqualTo(TaskStatus.FAILED);
-        assertThat(down.getReasonForIncompletion()).startsWith("cannot send through 127.0.0.1:");
+        assertThat(down.getReasonForIncompletion()).isEqualTo("cannot send through 127.0.0.1: connection refused");
+    }
+
+    @Test
+    void aMailServerThatAcceptsButNeverAnswersTimesTheAttemptOut() throws Exception {
+        TeamWorld w = TeamWorld.create(identities, this::token);
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            String name = "silent-" + UUID.randomUUID().toString().substring(0, 8);
+            call("PUT", "/api/connections/" + name + "?team=" + w.team(), w.token(), JSON.writeValueAsString(Map.of(
+                    "kind", "SMTP", "settings", Map.of("host", "127.0.0.1", "port", silent.getLocalPort(),
+                            "security", "NONE", "from", "robot@shop.example"), "secretSettings", Map.of())));
+            long began = System.nanoTime();
+            Task silentTask = send(w, """
+                    {"connection":"%s","to":"x@customer.example","text":"hi"}""".formatted(name), Map.of(),
+                    WorkflowStatus.FAILED);
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).isLessThan(Duration.ofSeconds(10));
+            assertThat(silentTask.getStatus()).isEqualTo(TaskStatus.FAILED);
+            assertThat(silentTask.getReasonForIncompletion())
+                    .isEqualTo("cannot send through 127.0.0.1: no answer within 2000 ms");
+        }
     }
 
     @Test

@@ -50,14 +50,17 @@ public final class EmailHandler implements AsyncTaskHandler<EmailInput> {
 
     private final Vault vault;
     private final OutboundAddressPolicy outbound;
+    private final Duration timeout;
     private final Mustache.Compiler html = Mustache.compiler().defaultValue("").withLoader(name -> {
         throw new MustacheException("templates may not include others ('" + name + "')");
     });
     private final Mustache.Compiler plain = html.escapeHTML(false);
 
-    public EmailHandler(Vault vault, OutboundAddressPolicy outbound) {
+    /** {@code timeout} bounds connecting to the mail server, and each of its answers. */
+    public EmailHandler(Vault vault, OutboundAddressPolicy outbound, Duration timeout) {
         this.vault = vault;
         this.outbound = outbound;
+        this.timeout = timeout;
     }
 
     @Override
@@ -72,7 +75,8 @@ public final class EmailHandler implements AsyncTaskHandler<EmailInput> {
 
     @Override
     public Duration maxDuration() {
-        return Duration.ofSeconds(90);
+        // connecting, the greeting, authentication, the envelope and the data: a few answers, each bounded
+        return timeout.multipliedBy(6).plusSeconds(10);
     }
 
     @Override
@@ -126,7 +130,7 @@ public final class EmailHandler implements AsyncTaskHandler<EmailInput> {
         } catch (OutboundAddressPolicy.RefusedAddressException e) {
             return TaskOutcome.failedForGood("connection '" + input.connection() + "' host " + e.getMessage(), null);
         }
-        Session session = session(smtp);
+        Session session = session(smtp, timeout);
         MimeMessage message = new MimeMessage(session);
         try {
             message.setFrom(new InternetAddress(smtp.text("from"), true));
@@ -149,7 +153,7 @@ public final class EmailHandler implements AsyncTaskHandler<EmailInput> {
         } catch (SendFailedException e) {
             return TaskOutcome.failedForGood("the mail server refused the message: " + e.getMessage(), null);
         } catch (MessagingException e) {
-            return TaskOutcome.failed("cannot send through " + smtp.text("host") + ": " + e.getMessage(), null);
+            return TaskOutcome.failed("cannot send through " + smtp.text("host") + ": " + why(e), null);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("messageId", message.getMessageID());
@@ -161,7 +165,20 @@ public final class EmailHandler implements AsyncTaskHandler<EmailInput> {
         return TaskOutcome.completed(out);
     }
 
-    private static Session session(Connection smtp) {
+    /** What went wrong, in the words of the innermost cause that says it best. */
+    private String why(MessagingException e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.net.SocketTimeoutException) {
+                return "no answer within " + timeout.toMillis() + " ms";
+            }
+            if (c instanceof java.net.ConnectException) {
+                return "connection refused";
+            }
+        }
+        return e.getMessage();
+    }
+
+    private static Session session(Connection smtp, Duration timeout) {
         Properties p = new Properties();
         String security = smtp.text("security") == null ? "STARTTLS" : smtp.text("security");
         int port = smtp.settings().get("port") instanceof Number n ? n.intValue()
@@ -169,9 +186,10 @@ public final class EmailHandler implements AsyncTaskHandler<EmailInput> {
         p.put("mail.smtp.host", smtp.text("host"));
         p.put("mail.smtp.port", String.valueOf(port));
         p.put("mail.smtp.auth", String.valueOf(smtp.text("username") != null));
-        p.put("mail.smtp.connectiontimeout", "10000");
-        p.put("mail.smtp.timeout", "30000");
-        p.put("mail.smtp.writetimeout", "30000");
+        String millis = String.valueOf(timeout.toMillis());
+        p.put("mail.smtp.connectiontimeout", millis);
+        p.put("mail.smtp.timeout", millis);
+        p.put("mail.smtp.writetimeout", millis);
         switch (security) {
             case "SSL" -> {
                 p.put("mail.smtp.ssl.enable", "true");

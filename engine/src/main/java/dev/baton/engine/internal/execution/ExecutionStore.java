@@ -30,7 +30,7 @@ public final class ExecutionStore {
             poll_count, retried, executed, input, output, workflow_task, reason, worker_id, domain,
             callback_after_seconds, response_timeout_seconds, workflow_type, wait_until, priority, queue,
             retried_task_id, sub_workflow_id, parent_task_id, scheduled_at, visible_at, started_at, first_started_at,
-            ended_at, updated_at, due_at""";
+            ended_at, updated_at, due_at, catalog_entry""";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
@@ -174,7 +174,7 @@ public final class ExecutionStore {
             return;
         }
         String sql = "INSERT INTO tasks (" + TASK_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                + "?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + "?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         template.batchUpdate(sql, tasks.stream().map(t -> taskRow(tenant, t)).toList());
     }
 
@@ -304,7 +304,9 @@ public final class ExecutionStore {
                 t.getWorkerId(), t.getDomain(), t.getCallbackAfterSeconds(), t.getResponseTimeoutSeconds(),
                 t.getWorkflowType(), ts(t.getWaitUntil()), t.getWorkflowPriority(), t.getQueue(), t.getRetriedTaskId(),
                 t.getSubWorkflowId(), t.getParentTaskId(), ts(t.getScheduled()), ts(t.getVisibleAt()),
-                ts(t.getStarted()), ts(t.getFirstStarted()), ts(t.getEnded()), ts(t.getUpdated()), ts(t.getDueAt())
+                ts(t.getStarted()), ts(t.getFirstStarted()), ts(t.getEnded()), ts(t.getUpdated()), ts(t.getDueAt()),
+                t.getWorkflowTask() == null || t.getWorkflowTask().catalog() == null ? null
+                        : t.getWorkflowTask().catalog().name()
         };
     }
 

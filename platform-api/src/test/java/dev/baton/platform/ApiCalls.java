@@ -172,6 +172,9 @@ public final class ApiCalls {
         ENDPOINTS.put("PUT /api/connections/{name}", new Call("", r -> Map.of("kind", "HTTP", "settings",
                 Map.of("baseUrl", "https://intruder.example"), "secretSettings", Map.of())));
         ENDPOINTS.put("DELETE /api/connections/{name}", plain);
+        ENDPOINTS.put("GET /api/settings/http-allow-list", plain);
+        ENDPOINTS.put("PUT /api/settings/http-allow-list", new Call("", r -> Map.of("hosts",
+                List.of("api.example.org"))));
         ENDPOINTS.put("GET /api/audit", plain);
         ENDPOINTS.put("GET /api/audit/export", plain);
         ENDPOINTS.put("GET /api/audit/verify", plain);

@@ -153,6 +153,8 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("GET /api/connections/{name}", READERS);
         ALLOWED.put("PUT /api/connections/{name}", AUTHORS);
         ALLOWED.put("DELETE /api/connections/{name}", AUTHORS);
+        ALLOWED.put("GET /api/settings/http-allow-list", ADMIN);
+        ALLOWED.put("PUT /api/settings/http-allow-list", ADMIN);
         ALLOWED.put("GET /api/audit", ADMIN);
         ALLOWED.put("GET /api/audit/export", ADMIN);
         ALLOWED.put("GET /api/audit/verify", ADMIN);

@@ -7,7 +7,9 @@ import dev.baton.tasks.container.ContainerHandler;
 import dev.baton.tasks.database.DatabaseQueryHandler;
 import dev.baton.tasks.database.ReservedDatabase;
 import dev.baton.tasks.email.EmailHandler;
+import dev.baton.tasks.http.HttpAllowList;
 import dev.baton.tasks.http.HttpTaskHandler;
+import dev.baton.tenancy.TenantTransactions;
 import dev.baton.tenancy.outbound.OutboundAddressPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +17,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The reusable task types, each a task handler the engine picks up and an entry in every tenant's catalog. */
 @Configuration(proxyBeanMethods = false)
@@ -67,7 +70,12 @@ public class ReusableTasksConfiguration {
      * ({@code baton.tasks.http.*}) default to the outbound ones, with a longer read allowed since APIs can be slow.
      */
     @Bean
-    HttpTaskHandler httpTaskHandler(
+    HttpAllowList httpAllowList(TenantTransactions tx, JdbcClient jdbc) {
+        return new HttpAllowList(tx, jdbc);
+    }
+
+    @Bean
+    HttpTaskHandler httpTaskHandler(HttpAllowList allowList,
             @Value("${baton.tasks.http.allow-http:${baton.outbound.allow-http:false}}") boolean allowHttp,
             @Value("${baton.tasks.http.allowed-ranges:${baton.outbound.allowed-ranges:}}") List<String> ranges,
             @Value("${baton.tasks.http.connect-timeout:PT5S}") Duration connectTimeout,
@@ -77,6 +85,6 @@ public class ReusableTasksConfiguration {
             @Value("${baton.tasks.http.max-connections-per-host:50}") int maxPerHost) {
         OutboundAddressPolicy policy = new OutboundAddressPolicy(new OutboundAddressPolicy.Settings(allowHttp, ranges,
                 connectTimeout, maxReadTimeout, maxResponseBytes), maxConnections, maxPerHost);
-        return new HttpTaskHandler(policy, connectTimeout, maxReadTimeout);
+        return new HttpTaskHandler(policy, allowList, connectTimeout, maxReadTimeout);
     }
 }

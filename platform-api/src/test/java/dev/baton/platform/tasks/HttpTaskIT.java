@@ -270,6 +270,49 @@ class HttpTaskIT extends PlatformIT {
     }
 
     @Test
+    void aTenantsAllowListNarrowsTheHostsItsHttpTasksMayCall() throws Exception {
+        dev.baton.tenancy.TenantId tenant = createTenant("h-" + UUID.randomUUID().toString().substring(0, 8));
+        String admin = token(adminKey(tenant));
+        String name = unique("listed");
+        metadata.registerWorkflowDef(tenant, JSON.readValue("""
+                {"name":"%s","version":1,"tasks":[{"name":"call","taskReferenceName":"call","type":"HTTP",
+                  "inputParameters":{"uri":"%s/echo","method":"GET"}}]}""".formatted(name, base),
+                dev.baton.engine.api.definition.WorkflowDef.class));
+        HttpResponse<String> narrowed = call("PUT", "/api/settings/http-allow-list", admin,
+                "{\"hosts\":[\"api.example.org\",\"*.partner.example\"]}");
+        assertThat(narrowed.statusCode()).as(narrowed.body()).isEqualTo(200);
+        UUID refused = workflows.start(tenant, dev.baton.engine.api.execution.StartWorkflowRequest.of(name, null,
+                Map.of()));
+        Task call = awaitInTenant(tenant, refused, WorkflowStatus.FAILED).getTasks().get(0);
+        assertThat(call.getStatus()).isEqualTo(TaskStatus.FAILED_WITH_TERMINAL_ERROR);
+        assertThat(call.getReasonForIncompletion()).isEqualTo("input 'uri' host '127.0.0.1' is not on this tenant's "
+                + "HTTP allow list [api.example.org, *.partner.example]");
+        assertThat(call("PUT", "/api/settings/http-allow-list", admin, "{\"hosts\":[\"127.0.0.1\"]}").statusCode())
+                .isEqualTo(200);
+        sleep(2100); // the list is cached for two seconds
+        UUID allowed = workflows.start(tenant, dev.baton.engine.api.execution.StartWorkflowRequest.of(name, null,
+                Map.of()));
+        awaitInTenant(tenant, allowed, WorkflowStatus.COMPLETED);
+        HttpResponse<String> bad = call("PUT", "/api/settings/http-allow-list", admin,
+                "{\"hosts\":[\"ok.example\",\"http://x/\"]}");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).get("field").asString()).isEqualTo("hosts[1]");
+        assertThat(call("GET", "/api/settings/http-allow-list", adminToken(), null).body())
+                .as("each tenant has its own list").isEqualTo("{\"hosts\":[]}");
+    }
+
+    private Workflow awaitInTenant(dev.baton.tenancy.TenantId tenant, UUID id, WorkflowStatus status) {
+        long deadline = System.nanoTime() + SHORT.toNanos();
+        Workflow w = workflows.get(tenant, id, true);
+        while (w.getStatus() != status && System.nanoTime() < deadline) {
+            sleep(20);
+            w = workflows.get(tenant, id, true);
+        }
+        assertThat(w.getStatus()).as(w.getReasonForIncompletion()).isEqualTo(status);
+        return w;
+    }
+
+    @Test
     void workersCanNeitherPollNorUpdateHttpTasks() throws Exception {
         String admin = adminToken();
         HttpResponse<String> poll = call("GET", "/api/tasks/poll/HTTP", admin, null);

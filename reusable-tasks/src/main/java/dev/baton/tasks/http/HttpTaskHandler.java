@@ -32,12 +32,16 @@ public final class HttpTaskHandler implements AsyncTaskHandler<HttpInput>, AutoC
     private static final int REASON_BODY_CHARS = 500;
 
     private final OutboundAddressPolicy outbound;
+    private final HttpAllowList allowList;
     private final Duration maxReadTimeout;
     private final Duration maxDuration;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    public HttpTaskHandler(OutboundAddressPolicy outbound, Duration connectTimeout, Duration maxReadTimeout) {
+    /** {@code allowList} (null: none) narrows, per tenant, the hosts {@code outbound} allows. */
+    public HttpTaskHandler(OutboundAddressPolicy outbound, HttpAllowList allowList, Duration connectTimeout,
+            Duration maxReadTimeout) {
         this.outbound = outbound;
+        this.allowList = allowList;
         this.maxReadTimeout = maxReadTimeout;
         this.maxDuration = connectTimeout.plus(maxReadTimeout).plusSeconds(10);
     }
@@ -91,6 +95,17 @@ public final class HttpTaskHandler implements AsyncTaskHandler<HttpInput>, AutoC
     public TaskOutcome execute(HttpInput input, TaskCall call) {
         HttpInput r = input.request();
         OutboundAddressPolicy.Request request = request(input, r);
+        if (allowList != null) {
+            java.util.Optional<String> refused;
+            try {
+                refused = allowList.refuse(call.tenant(), java.net.URI.create(request.url()).getHost());
+            } catch (IllegalArgumentException e) {
+                refused = java.util.Optional.of("is not a valid URL");
+            }
+            if (refused.isPresent()) {
+                return TaskOutcome.failedForGood("input '" + input.field("uri") + "' " + refused.get(), null);
+            }
+        }
         OutboundAddressPolicy.Response response;
         try {
             response = outbound.exchange(request);

@@ -21,7 +21,7 @@ class HttpTaskHandlerTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpTaskHandler handler = new HttpTaskHandler(new OutboundAddressPolicy(
             new OutboundAddressPolicy.Settings(false, List.of(), Duration.ofSeconds(1), Duration.ofSeconds(5), 1024)),
-            Duration.ofSeconds(1), Duration.ofSeconds(5));
+            null, Duration.ofSeconds(1), Duration.ofSeconds(5));
 
     @AfterEach
     void close() throws Exception {

@@ -159,6 +159,19 @@ class TenantLifecycleIT extends PlatformIT {
         String admin = token(new Identities.NewKey(tenant.get("keyId").asString(),
                 tenant.get("keySecret").asString()));
         send("POST", "/api/metadata/taskdefs", admin, "[{\"name\":\"doomed\"}]");
+        // a row in every kind of table the tenant can fill
+        assertThat(send("POST", "/api/teams", admin, "{\"name\":\"doomed\"}").statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/api/catalog?team=doomed", admin, "{\"name\":\"doomed\",\"title\":\"D\","
+                + "\"category\":\"x\",\"visibility\":\"TENANT\"}").statusCode()).isEqualTo(201);
+        assertThat(send("POST", "/api/catalog/doomed/versions", admin, "{\"version\":\"1.0.0\",\"inputSchema\":{},"
+                + "\"outputSchema\":{},\"runsAs\":{\"kind\":\"WORKER\",\"type\":\"doomed\"}}").statusCode())
+                .isEqualTo(201);
+        assertThat(send("PUT", "/api/secrets/doomed?team=doomed", admin, "{\"value\":\"gone soon\"}").statusCode())
+                .isEqualTo(204);
+        assertThat(send("PUT", "/api/connections/doomed?team=doomed", admin, "{\"kind\":\"HTTP\","
+                + "\"settings\":{\"baseUrl\":\"https://x.example\"}}").statusCode()).isEqualTo(204);
+        assertThat(send("PUT", "/api/settings/http-allow-list", admin, "{\"hosts\":[\"x.example\"]}").statusCode())
+                .isEqualTo(200);
 
         assertThat(send("DELETE", "/api/admin/tenants/" + id, operator, null).statusCode()).isEqualTo(200);
         HttpResponse<String> after = send("GET", "/api/metadata/taskdefs", admin, null);
@@ -167,8 +180,14 @@ class TenantLifecycleIT extends PlatformIT {
         assertThat(send("GET", "/api/admin/tenants/" + id, operator, null).statusCode()).isEqualTo(404);
         try (Connection c = DriverManager.getConnection(TestDatabase.url(), TestDatabase.adminUser(),
                 TestDatabase.adminPassword())) {
-            for (String table : List.of("task_defs", "users", "teams", "applications", "application_keys",
-                    "audit_log", "resource_owners")) {
+            List<String> tables = new java.util.ArrayList<>();
+            ResultSet all = c.createStatement().executeQuery("SELECT table_name FROM information_schema.columns "
+                    + "WHERE table_schema = 'public' AND column_name = 'tenant_id'");
+            while (all.next()) {
+                tables.add(all.getString(1));
+            }
+            assertThat(tables).contains("catalog_entries", "secrets", "connections", "tenant_http_hosts");
+            for (String table : tables) {
                 ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table
                         + " WHERE tenant_id = '" + id + "'");
                 rs.next();

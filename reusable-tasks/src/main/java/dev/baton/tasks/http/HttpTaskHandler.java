@@ -79,7 +79,7 @@ public final class HttpTaskHandler implements AsyncTaskHandler<HttpInput>, AutoC
             }
             if (r.get("uri") instanceof String uri && check.isLiteral(uri)) {
                 try {
-                    outbound.check(uri);
+                    outbound.checkWithoutResolving(uri);
                 } catch (RefusedAddressException e) {
                     check.require(false, field + ".uri", e.getMessage());
                 }

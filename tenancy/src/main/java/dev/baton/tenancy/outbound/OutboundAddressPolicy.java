@@ -101,6 +101,29 @@ public final class OutboundAddressPolicy implements AutoCloseable {
         return uri;
     }
 
+    /**
+     * Checks {@code url} without asking DNS: syntax, scheme, host, and the address itself when the host is one.
+     * For checks made while a transaction is open (saving a definition), where a slow resolver must hold nothing.
+     */
+    public URI checkWithoutResolving(String url) {
+        URI uri = parse(url);
+        String host = uri.getHost().replaceAll("^\\[|]$", "");
+        if (host.matches("[0-9.]+") || host.contains(":")) {
+            try {
+                // a literal address: getByName parses it and asks no resolver
+                InetAddress address = InetAddress.getByName(host);
+                String refusal = refusal(address);
+                if (refusal != null && allowed.stream().noneMatch(c -> c.contains(address))) {
+                    throw new RefusedAddressException("is " + address.getHostAddress() + ", " + refusal
+                            + ", which outbound calls may not reach");
+                }
+            } catch (UnknownHostException e) {
+                throw new RefusedAddressException("has a malformed address");
+            }
+        }
+        return uri;
+    }
+
     /** The URL checks that need no resolution: syntax, scheme, host, no user information. */
     private URI parse(String url) {
         URI uri;

@@ -68,6 +68,21 @@ class OutboundAddressPolicyTest {
     }
 
     @Test
+    void checkingWithoutResolvingRefusesLiteralInternalAddressesAndAsksNoResolverForNames() {
+        OutboundAddressPolicy strict = policy(false, List.of());
+        assertThatThrownBy(() -> strict.checkWithoutResolving("https://10.1.2.3/x"))
+                .hasMessage("is 10.1.2.3, a private address, which outbound calls may not reach");
+        assertThatThrownBy(() -> strict.checkWithoutResolving("https://[::1]:8443/"))
+                .hasMessageStartingWith("is 0:0:0:0:0:0:0:1, a loopback address");
+        assertThatThrownBy(() -> strict.checkWithoutResolving("http://example.org/")).hasMessage("must be an https URL");
+        // a name is left to the connection, which resolves and checks it; no DNS answer is waited for here
+        assertThat(strict.checkWithoutResolving("https://does-not-exist.invalid/path").getHost())
+                .isEqualTo("does-not-exist.invalid");
+        assertThat(policy(false, List.of("10.0.0.0/8")).checkWithoutResolving("https://10.1.2.3/").getHost())
+                .isEqualTo("10.1.2.3");
+    }
+
+    @Test
     void onlyHttpsUnlessAnOperatorAllowsHttpAndNoUserInformation() {
         OutboundAddressPolicy strict = policy(false, List.of());
         assertThatThrownBy(() -> strict.check("http://8.8.8.8/")).hasMessage("must be an https URL");

@@ -154,14 +154,19 @@ public final class SystemTaskWorker implements AutoCloseable {
             return; // the tenant's connections are all in use; the next sweep comes back
         }
         for (Task t : claimed) {
-            perTenant.acquire(tenant, Duration.ZERO);
-            total.acquireUninterruptibly();
+            // only this thread takes permits, and it counted them free; a claimed task runs in any case
+            boolean tenantPermit = perTenant.acquire(tenant, Duration.ZERO);
+            boolean nodePermit = total.tryAcquire();
             attempts.execute(() -> {
                 try {
                     finish(tenant, t, attempt(tenant, t));
                 } finally {
-                    total.release();
-                    perTenant.release(tenant);
+                    if (nodePermit) {
+                        total.release();
+                    }
+                    if (tenantPermit) {
+                        perTenant.release(tenant);
+                    }
                     wake(q);
                 }
             });

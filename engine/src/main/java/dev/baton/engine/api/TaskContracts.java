@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 public interface TaskContracts {
 
-    /** Everything wrong with how {@code def}'s catalog tasks are wired, each naming its field; empty when nothing is. */
+    /** Everything wrong with how {@code def}'s catalog tasks are wired, each naming its field; empty if nothing. */
     List<Violation> check(TenantId tenant, WorkflowDef def);
 
     /**

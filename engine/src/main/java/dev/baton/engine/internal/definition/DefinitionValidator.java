@@ -25,8 +25,9 @@ import java.util.function.Function;
 /**
  * Checks a definition before it is stored, and names the first problem by its field path.
  *
- * <p>Each server task type checks its own fields through its handler. Besides shape, it checks every {@code ${...}} expression: it must parse,
- * and its root must be {@code workflow} or a task that runs before the referring one (or inside the same loop).
+ * <p>Each server task type checks its own fields through its handler. Besides shape, it checks every
+ * {@code ${...}} expression: it must parse, and its root must be {@code workflow}, a secret (only in a task the
+ * server runs to call out), or a task that runs before the referring one (or inside the same loop).
  */
 public final class DefinitionValidator {
 

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 final class SecretSubstitution {
 
     private static final Pattern SECRET = Pattern.compile("(?<!\\$)\\$\\{\\s*secrets\\.([A-Za-z0-9_-]+)\\s*}");
-    /** Shorter values are not looked for in outputs: they would mangle ordinary text, and no real secret is this short. */
+    /** Shorter values are not looked for in outputs: they would mangle ordinary text; no real secret is so short. */
     static final int SHORTEST_REDACTED = 4;
     static final String REDACTED = "[secret]";
 

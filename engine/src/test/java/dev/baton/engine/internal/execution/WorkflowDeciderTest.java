@@ -72,6 +72,9 @@ class WorkflowDeciderTest {
         }
     }
 
+    private static final String ONE_REMOTE_TASK = """
+            {"name":"x","tasks":[{"name":"r","taskReferenceName":"r","type":"REMOTE"}]}""";
+
     private final Remote remote = new Remote();
     private final TaskHandlers handlers = new TaskHandlers(List.of(new NoopHandler(), new SetVariableHandler(),
             new ForkJoinHandler(), new JoinHandler(), remote));
@@ -116,7 +119,8 @@ class WorkflowDeciderTest {
         registerTask("{\"name\":\"b\"}");
         Workflow w = workflow("""
                 {"name":"seq","tasks":[{"name":"a","taskReferenceName":"a"},
-                  {"name":"b","taskReferenceName":"b","inputParameters":{"x":"${a.output.x}","in":"${workflow.input.n}"}}],
+                  {"name":"b","taskReferenceName":"b",
+                   "inputParameters":{"x":"${a.output.x}","in":"${workflow.input.n}"}}],
                  "outputParameters":{"result":"${b.output.y}"}}""", Map.of("n", 3));
         WorkflowRun first = run(w, T0);
         decider.start(first);
@@ -204,8 +208,7 @@ class WorkflowDeciderTest {
 
     @Test
     void anAsynchronousServerTaskIsQueuedForTheServerWithADeadlineBeyondItsLongestAttempt() {
-        Workflow w = workflow("{\"name\":\"x\",\"tasks\":[{\"name\":\"r\",\"taskReferenceName\":\"r\",\"type\":\"REMOTE\"}]}",
-                Map.of());
+        Workflow w = workflow(ONE_REMOTE_TASK, Map.of());
         decider.start(run(w, T0));
         Task r = only(w, "r", TaskStatus.SCHEDULED);
         assertThat(r.getQueue()).isEqualTo("#REMOTE");
@@ -215,8 +218,7 @@ class WorkflowDeciderTest {
 
     @Test
     void endingAWorkflowCancelsItsOpenTasksAndLetsTheirHandlersUndoWhatTheyStarted() {
-        Workflow w = workflow("{\"name\":\"x\",\"tasks\":[{\"name\":\"r\",\"taskReferenceName\":\"r\",\"type\":\"REMOTE\"}]}",
-                Map.of());
+        Workflow w = workflow(ONE_REMOTE_TASK, Map.of());
         WorkflowRun run = run(w, T0);
         decider.start(run);
         decider.endWorkflow(run, WorkflowStatus.TERMINATED, "stop", Map.of());

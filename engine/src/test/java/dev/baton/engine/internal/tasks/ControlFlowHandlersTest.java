@@ -16,6 +16,10 @@ import org.junit.jupiter.api.Test;
 /** Fork, join, dynamic fork, exclusive join, dynamic and loop handlers, each on its own. */
 class ControlFlowHandlersTest {
 
+    private static final WorkflowTask LOOP = task("""
+            {"name":"l","taskReferenceName":"l","type":"DO_WHILE",
+             "loopOver":[{"name":"b","taskReferenceName":"b"}]}""");
+
     private static final WorkflowTask FORK = task("""
             {"name":"f","taskReferenceName":"f","type":"FORK_JOIN",
              "forkTasks":[[{"name":"a1","taskReferenceName":"a1"},{"name":"a2","taskReferenceName":"a2"}],
@@ -69,7 +73,8 @@ class ControlFlowHandlersTest {
 
     @Test
     void aJoinOnATaskThatDoesNotRunBeforeItIsRefused() {
-        WorkflowTask join = task("{\"name\":\"j\",\"taskReferenceName\":\"j\",\"type\":\"JOIN\",\"joinOn\":[\"a\",\"zz\"]}");
+        WorkflowTask join = task("""
+                {"name":"j","taskReferenceName":"j","type":"JOIN","joinOn":["a","zz"]}""");
         FakeCheck check = new FakeCheck();
         check.before.add("a");
         assertThat(FakeCheck.refusedField(() -> new JoinHandler().check(join, check))).isEqualTo("tasks[0].joinOn[1]");
@@ -126,8 +131,7 @@ class ControlFlowHandlersTest {
     @Test
     void aLoopOverEmptyItemsCompletesWithoutRunningItsBody() {
         FakeRun run = new FakeRun();
-        WorkflowTask loop = task("""
-                {"name":"l","taskReferenceName":"l","type":"DO_WHILE","loopOver":[{"name":"b","taskReferenceName":"b"}]}""");
+        WorkflowTask loop = LOOP;
         new DoWhileHandler(null).schedule(run, loop, map("{\"items\":[]}"), 0);
         assertThat(run.workflow.getTasks().get(0).getStatus()).isEqualTo(TaskStatus.COMPLETED);
         assertThat(run.workflow.getTasks().get(0).getOutputData()).isEqualTo(Map.of("iteration", 0));
@@ -137,8 +141,7 @@ class ControlFlowHandlersTest {
     @Test
     void aLoopOverItemsRunsOneIterationPerItemAndRecordsEachIterationsOutputs() {
         FakeRun run = new FakeRun();
-        WorkflowTask loop = task("""
-                {"name":"l","taskReferenceName":"l","type":"DO_WHILE","loopOver":[{"name":"b","taskReferenceName":"b"}]}""");
+        WorkflowTask loop = LOOP;
         run.loops.put("b", loop);
         DoWhileHandler handler = new DoWhileHandler(null);
         handler.schedule(run, loop, map("{\"items\":[\"x\",\"y\"]}"), 0);
@@ -161,8 +164,7 @@ class ControlFlowHandlersTest {
 
     @Test
     void aLoopInsideALoopOrWithoutConditionOrItemsIsRefused() {
-        WorkflowTask loop = task("""
-                {"name":"l","taskReferenceName":"l","type":"DO_WHILE","loopOver":[{"name":"b","taskReferenceName":"b"}]}""");
+        WorkflowTask loop = LOOP;
         assertThat(FakeCheck.refusedField(() -> new DoWhileHandler(null).check(loop, new FakeCheck())))
                 .isEqualTo("tasks[0].loopCondition");
         FakeCheck nested = new FakeCheck();

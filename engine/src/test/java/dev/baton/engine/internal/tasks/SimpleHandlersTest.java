@@ -159,7 +159,8 @@ class SimpleHandlersTest {
                 "{\"name\":\"l\",\"taskReferenceName\":\"l\",\"type\":\"LAMBDA\"}"), check)))
                 .isEqualTo("tasks[0].inputParameters.scriptExpression");
         new LambdaHandler(null).check(task("""
-                {"name":"l","taskReferenceName":"l","type":"LAMBDA","inputParameters":{"scriptExpression":"return 1;"}}"""),
+                {"name":"l","taskReferenceName":"l","type":"LAMBDA",
+                 "inputParameters":{"scriptExpression":"return 1;"}}"""),
                 check);
         assertThat(check.scripts).containsExactly("tasks[0].inputParameters.scriptExpression");
     }

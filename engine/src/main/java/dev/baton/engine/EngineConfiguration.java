@@ -141,11 +141,12 @@ public class EngineConfiguration {
             ObjectProvider<SecretValues> secrets, Clock clock,
             @Value("${baton.engine.server-tasks.max-attempts:200}") int maxAttempts,
             @Value("${baton.engine.server-tasks.per-tenant:0}") int perTenant,
-            @Value("${baton.engine.server-tasks.sweep-interval:PT0.5S}") Duration sweepInterval) {
+            @Value("${baton.engine.server-tasks.sweep-interval:PT0.5S}") Duration sweepInterval,
+            @Value("${baton.engine.server-tasks.cancel-check-interval:PT2S}") Duration cancelCheckInterval) {
         // attempts wait on the outside world on virtual threads; the caps bound what one tenant's hanging peers hold
         return new SystemTaskWorker(jdbc, tx, store, tasks, handlers, json, attempts, signals,
                 secrets.getIfAvailable(() -> SecretValues.NONE), clock, maxAttempts,
-                perTenant > 0 ? perTenant : Math.max(1, maxAttempts / 4), sweepInterval);
+                perTenant > 0 ? perTenant : Math.max(1, maxAttempts / 4), sweepInterval, cancelCheckInterval);
     }
 
     @Bean

@@ -56,6 +56,7 @@ public abstract class PlatformIT {
         registry.add("baton.outbound.read-timeout", () -> "PT2S");
         registry.add("baton.auth.initial-credentials-file", () -> CREDENTIALS_DIR.resolve("initial-credentials"));
         registry.add("baton.tasks.container.poll-interval", () -> "PT0.1S");
+        registry.add("baton.engine.server-tasks.cancel-check-interval", () -> "PT0.2S");
         registry.add("baton.tasks.email.timeout", () -> "PT2S");
         registry.add("baton.secrets.key-file", () -> CREDENTIALS_DIR.resolve("secret-keys").toString());
     }

@@ -179,6 +179,40 @@ class ContainerIT extends PlatformIT {
     }
 
     @Test
+    void aTaskCancelledByAnotherNodeHasItsAttemptStoppedAndItsJobDeletedHere() throws Exception {
+        TeamWorld w = TeamWorld.create(identities, this::token);
+        UUID id = start(w, """
+                {"connection":"%s","image":"registry.example/app:slow"}""".formatted(clusterConnection(w)));
+        String jobName = awaitJobOf(id);
+        // another node's decision: the task is no longer this node's, and nothing here was told
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(dev.baton.platform.TestDatabase.url(),
+                dev.baton.platform.TestDatabase.adminUser(), dev.baton.platform.TestDatabase.adminPassword())) {
+            c.createStatement().executeUpdate("UPDATE tasks SET status = 'CANCELED', worker_id = 'node-b' WHERE id = '"
+                    + taskByRef(workflow(id), "run").getTaskId() + "'");
+        }
+        long deadline = System.nanoTime() + SHORT.toNanos();
+        while (admin.batch().v1().jobs().inNamespace(NAMESPACE).withName(jobName).get() != null
+                && System.nanoTime() < deadline) {
+            sleep(50);
+        }
+        assertThat(admin.batch().v1().jobs().inNamespace(NAMESPACE).withName(jobName).get()).isNull();
+    }
+
+    private String awaitJobOf(UUID workflowId) {
+        long deadline = System.nanoTime() + SHORT.toNanos();
+        while (System.nanoTime() < deadline) {
+            String taskId = taskByRef(workflow(workflowId), "run").getTaskId().toString();
+            java.util.Optional<Job> job = created.values().stream()
+                    .filter(j -> j.getMetadata().getLabels().get("baton.dev/task").equals(taskId)).findFirst();
+            if (job.isPresent()) {
+                return job.get().getMetadata().getName();
+            }
+            sleep(50);
+        }
+        throw new AssertionError("no job was created for workflow " + workflowId);
+    }
+
+    @Test
     void aJobThatOutlivesItsTimeoutFailsTheAttemptAndIsDeleted() throws Exception {
         TeamWorld w = TeamWorld.create(identities, this::token);
         long began = System.nanoTime();

@@ -112,8 +112,17 @@ public final class ContainerHandler implements AsyncTaskHandler<ContainerInput> 
                 k8s.batch().v1().jobs().inNamespace(namespace).resource(job).create();
                 return await(k8s, namespace, jobName, timeout, tail);
             } finally {
-                // a finished, failed, timed-out or cancelled attempt leaves nothing behind
-                deleteQuietly(k8s, namespace, jobName);
+                // a finished, failed, timed-out or cancelled attempt leaves nothing behind: the deletion runs on a
+                // thread of its own and is waited for without heeding interrupts, which cancelled this one
+                java.util.concurrent.CompletableFuture<Void> deleted = new java.util.concurrent.CompletableFuture<>();
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        deleteQuietly(k8s, namespace, jobName);
+                    } finally {
+                        deleted.complete(null);
+                    }
+                });
+                deleted.join();
             }
         } catch (KubernetesClientException e) {
             if (Thread.currentThread().isInterrupted()) {

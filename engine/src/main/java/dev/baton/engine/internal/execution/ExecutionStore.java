@@ -134,6 +134,16 @@ public final class ExecutionStore {
                 .query(UUID.class).optional();
     }
 
+    /** Of {@code taskIds}, those that are no longer IN_PROGRESS with {@code workerId} (or no longer exist). */
+    public List<UUID> notHeldBy(List<UUID> taskIds, String workerId) {
+        return jdbc.sql("""
+                SELECT x.id FROM unnest(?::uuid[]) AS x(id)
+                 WHERE NOT EXISTS (SELECT 1 FROM tasks t
+                                    WHERE t.id = x.id AND t.status = 'IN_PROGRESS' AND t.worker_id = ?)""")
+                .params(taskIds.toArray(UUID[]::new), workerId)
+                .query((rs, i) -> rs.getObject(1, UUID.class)).list();
+    }
+
     /** The team that owns a workflow of the current tenant, or null. */
     public String ownerTeamOf(UUID workflowId) {
         return jdbc.sql("SELECT owner_team FROM workflows WHERE id = ?").param(workflowId).query(String.class)

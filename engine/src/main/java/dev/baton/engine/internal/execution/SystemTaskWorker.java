@@ -65,6 +65,7 @@ public final class SystemTaskWorker implements AutoCloseable {
     private final TenantPermits perTenant;
     private final Semaphore total;
     private final Duration sweepInterval;
+    private final Duration cancelCheckInterval;
     private final String workerId = "baton-server-" + UUID.randomUUID();
     private final Set<Queue> woken = ConcurrentHashMap.newKeySet();
     private final ExecutorService attempts = Executors.newVirtualThreadPerTaskExecutor();
@@ -75,7 +76,8 @@ public final class SystemTaskWorker implements AutoCloseable {
 
     public SystemTaskWorker(JdbcClient jdbc, TenantTransactions tx, ExecutionStore store, TaskExecutor tasks,
             TaskHandlers handlers, JsonCodec json, RunningAttempts running, QueueSignals signals,
-            SecretValues secrets, Clock clock, int maxAttempts, int perTenantAttempts, Duration sweepInterval) {
+            SecretValues secrets, Clock clock, int maxAttempts, int perTenantAttempts, Duration sweepInterval,
+            Duration cancelCheckInterval) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.store = store;
@@ -88,12 +90,36 @@ public final class SystemTaskWorker implements AutoCloseable {
         this.total = new Semaphore(maxAttempts);
         this.perTenant = new TenantPermits(perTenantAttempts);
         this.sweepInterval = sweepInterval;
+        this.cancelCheckInterval = cancelCheckInterval;
         this.dispatcher = Thread.ofPlatform().daemon().name("server-task-dispatcher").unstarted(this::dispatch);
         signals.listen(this::queued);
     }
 
     public void start() {
         dispatcher.start();
+        deadlines.scheduleWithFixedDelay(this::stopOrphans, cancelCheckInterval.toNanos(),
+                cancelCheckInterval.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * Interrupts attempts whose task this worker no longer holds: cancelled with its workflow, timed out or handed on
+     * by a decision on another node. A decision on this node interrupts at once; this catches the others.
+     */
+    private void stopOrphans() {
+        running.byTenant().forEach((tenant, ids) -> {
+            try {
+                List<UUID> orphans = new ArrayList<>();
+                TenantTransactions.withoutWaiting(() -> orphans.addAll(
+                        tx.read(tenant, () -> store.notHeldBy(ids, workerId))));
+                orphans.forEach(running::interrupt);
+            } catch (QuotaExceededException busy) {
+                // the tenant's connections are all in use; the next check comes soon
+            } catch (RuntimeException e) {
+                if (open) {
+                    log.warn("cannot check the attempts of tenant {}: {}", tenant, e.toString());
+                }
+            }
+        });
     }
 
     private void queued(String tenant, String queue) {
@@ -215,7 +241,7 @@ public final class SystemTaskWorker implements AutoCloseable {
     private Attempt attempt(TenantId tenant, Task t, AsyncTaskHandler<?> handler, String team,
             Map<String, String> values, List<String> logs) {
         Instant deadline = clock.instant().plus(handler.maxDuration());
-        running.started(t.getTaskId());
+        running.started(t.getTaskId(), tenant);
         Thread self = Thread.currentThread();
         ScheduledFuture<?> timer = deadlines.schedule(self::interrupt, handler.maxDuration().toNanos(),
                 TimeUnit.NANOSECONDS);

@@ -22,6 +22,8 @@ public final class Schemas {
 
     /** Largest contract, as JSON text. */
     static final int MAX_SCHEMA_CHARS = 64 * 1024;
+    /** Most JSON values in a contract. */
+    static final int MAX_SCHEMA_NODES = 5000;
     private static final int CACHED = 1024;
     private static final String META = "https://json-schema.org/draft/2020-12/";
 
@@ -56,6 +58,15 @@ public final class Schemas {
         if (!problems.isEmpty()) {
             return problems;
         }
+        int nodes = count(node);
+        if (nodes > MAX_SCHEMA_NODES) {
+            problems.add("has " + nodes + " JSON values; at most " + MAX_SCHEMA_NODES + " are allowed");
+            return problems;
+        }
+        recursion(node).ifPresent(problems::add);
+        if (!problems.isEmpty()) {
+            return problems;
+        }
         for (Error e : metaSchema.validate(node)) {
             problems.add(field(e.getInstanceLocation()) + " " + e.getMessage());
         }
@@ -67,6 +78,79 @@ public final class Schemas {
             }
         }
         return problems;
+    }
+
+    private static int count(JsonNode node) {
+        int n = 1;
+        for (JsonNode child : node.values()) {
+            n += count(child);
+        }
+        return n;
+    }
+
+    /**
+     * Why the contract refers to itself, if it does: a recursive schema under alternatives ({@code anyOf} of two
+     * self-references) costs time exponential in the depth of the value checked, so contracts may not recurse.
+     */
+    private static java.util.Optional<String> recursion(JsonNode root) {
+        Map<String, List<String>> edges = new LinkedHashMap<>();
+        refs(root, "#", edges);
+        for (String start : edges.keySet()) {
+            java.util.Deque<String> path = new java.util.ArrayDeque<>();
+            if (cycle(start, edges, path, new java.util.HashSet<>())) {
+                return java.util.Optional.of("refers back to itself through $ref (" + String.join(" -> ", path)
+                        + "); contracts may not be recursive");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** For every schema location, the locations its own {@code $ref}s (at any depth below it) point to. */
+    private static void refs(JsonNode node, String at, Map<String, List<String>> edges) {
+        if (node.isObject()) {
+            for (Map.Entry<String, JsonNode> e : node.properties()) {
+                String child = at + "/" + e.getKey().replace("~", "~0").replace("/", "~1");
+                if (e.getKey().equals("$ref") && e.getValue().isString()) {
+                    // a reference made anywhere under a location is made by each of its ancestors too
+                    String target = e.getValue().asString();
+                    for (String owner = at; !owner.isEmpty(); owner = parent(owner)) {
+                        edges.computeIfAbsent(owner, k -> new ArrayList<>()).add(target);
+                    }
+                }
+                refs(e.getValue(), child, edges);
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                refs(node.get(i), at + "/" + i, edges);
+            }
+        }
+    }
+
+    private static String parent(String pointer) {
+        int slash = pointer.lastIndexOf('/');
+        return slash < 0 ? "" : pointer.substring(0, slash);
+    }
+
+    private static boolean cycle(String at, Map<String, List<String>> edges, java.util.Deque<String> path,
+            java.util.Set<String> done) {
+        if (path.contains(at)) {
+            path.addLast(at);
+            return true;
+        }
+        if (!done.add(at)) {
+            return false;
+        }
+        path.addLast(at);
+        for (String next : edges.getOrDefault(at, List.of())) {
+            // the target and everything it contains is entered when the reference is followed
+            for (String owner : edges.keySet()) {
+                if ((owner.equals(next) || owner.startsWith(next + "/")) && cycle(owner, edges, path, done)) {
+                    return true;
+                }
+            }
+        }
+        path.removeLast();
+        return false;
     }
 
     /** A {@code $ref} may only point inside the contract itself ({@code #/$defs/...}). */

@@ -35,6 +35,21 @@ class SchemasTest {
     }
 
     @Test
+    void aRecursiveContractIsRefusedAndSharedDefinitionsAreFine() {
+        Map<String, Object> recursive = Map.of("$defs", Map.of("node", Map.of("anyOf", List.of(
+                Map.of("properties", Map.of("next", Map.of("$ref", "#/$defs/node"))),
+                Map.of("properties", Map.of("other", Map.of("$ref", "#/$defs/node")))))),
+                "$ref", "#/$defs/node");
+        assertThat(schemas.problems(recursive)).singleElement().asString()
+                .endsWith("contracts may not be recursive");
+        Map<String, Object> shared = Map.of("$defs", Map.of("money", Map.of("type", "number"),
+                "line", Map.of("properties", Map.of("price", Map.of("$ref", "#/$defs/money")))),
+                "properties", Map.of("lines", Map.of("type", "array", "items", Map.of("$ref", "#/$defs/line")),
+                        "total", Map.of("$ref", "#/$defs/money")));
+        assertThat(schemas.problems(shared)).isEmpty();
+    }
+
+    @Test
     void aHugeContractIsRefused() {
         assertThat(schemas.problems(Map.of("description", "x".repeat(Schemas.MAX_SCHEMA_CHARS))))
                 .singleElement().asString().contains("at most " + Schemas.MAX_SCHEMA_CHARS);

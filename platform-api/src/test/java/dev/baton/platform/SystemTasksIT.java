@@ -57,6 +57,19 @@ class SystemTasksIT extends PlatformIT {
     }
 
     @Test
+    void aLambdaThatThrowsFailsWithTheErrorInItsOutputAsConductorsDoes() {
+        String name = unique("lambda_throws");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"l","taskReferenceName":"l","type":"LAMBDA",
+                  "inputParameters":{"scriptExpression":"throw new Error('no stock for ' + $.sku);","sku":"A-1"}}]}"""
+                .formatted(name));
+        Task l = taskByRef(awaitStatus(start(name, Map.of()), WorkflowStatus.FAILED, SHORT), "l");
+        assertThat(l.getStatus()).isEqualTo(TaskStatus.FAILED);
+        assertThat(l.getReasonForIncompletion()).contains("no stock for A-1");
+        assertThat(String.valueOf(l.getOutputData().get("error"))).contains("no stock for A-1");
+    }
+
+    @Test
     void aLambdaWithoutScriptOrWithMalformedScriptIsRefusedNamingTheField() {
         for (String input : List.of("{}", "{\"scriptExpression\":\"return (;\"}")) {
             String json = """

@@ -7,6 +7,8 @@ import dev.baton.engine.internal.script.ScriptEvaluator;
 import dev.baton.engine.spi.DefinitionCheck;
 import dev.baton.engine.spi.TaskHandler;
 import dev.baton.engine.spi.WorkflowContext;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * LAMBDA, Conductor's older script task: the body in {@code scriptExpression} runs as a function with the task's
@@ -36,14 +38,23 @@ public final class LambdaHandler implements TaskHandler {
         }
     }
 
+    /** As Conductor does: an empty script or a failing one fails the task (retryably), the error in output.error. */
     @Override
     public boolean decide(WorkflowContext run, Task task) {
         if (!(task.getInputData().get("scriptExpression") instanceof String body) || body.isBlank()) {
-            run.fail(task, TaskStatus.FAILED_WITH_TERMINAL_ERROR,
-                    "input 'scriptExpression' must be a non-empty function body");
+            run.fail(task, TaskStatus.FAILED, "Empty 'scriptExpression' in Lambda task's input parameters. A "
+                    + "non-empty String value must be provided.");
             return true;
         }
-        return InlineHandler.evaluate(scripts, run, task, asFunction(body));
+        try {
+            Map<String, Object> out = new HashMap<>();
+            out.put("result", scripts.evaluate(run.tenant(), asFunction(body), task.getInputData()));
+            run.complete(task, out);
+        } catch (ScriptEvaluator.ScriptException e) {
+            task.getOutputData().put("error", e.getMessage());
+            run.fail(task, TaskStatus.FAILED, e.getMessage());
+        }
+        return true;
     }
 
     /** Conductor runs the body as the body of a function, so {@code return} works and its value is the result. */

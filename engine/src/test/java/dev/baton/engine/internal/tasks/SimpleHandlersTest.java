@@ -153,6 +153,17 @@ class SimpleHandlersTest {
     }
 
     @Test
+    void aLambdaWhoseScriptComesOutEmptyFailsRetryablyAsConductorsDoes() {
+        FakeRun run = new FakeRun();
+        Task lambda = added(run, "{\"name\":\"l\",\"taskReferenceName\":\"l\",\"type\":\"LAMBDA\"}",
+                Map.of("scriptExpression", ""));
+        new LambdaHandler(null).decide(run, lambda);
+        assertThat(lambda.getStatus()).isEqualTo(TaskStatus.FAILED);
+        assertThat(lambda.getReasonForIncompletion()).isEqualTo("Empty 'scriptExpression' in Lambda task's input "
+                + "parameters. A non-empty String value must be provided.");
+    }
+
+    @Test
     void aLambdaWithoutAScriptIsRefusedAndItsScriptIsCheckedAsAFunctionBody() {
         FakeCheck check = new FakeCheck();
         assertThat(FakeCheck.refusedField(() -> new LambdaHandler(null).check(task(

@@ -64,27 +64,3 @@ END $$;
 -- Which catalog entry each task ran for, so usage figures need no scan of the tasks' JSON.
 ALTER TABLE tasks ADD COLUMN catalog_entry text GENERATED ALWAYS AS (workflow_task -> 'catalog' ->> 'name') STORED;
 CREATE INDEX tasks_by_catalog_entry ON tasks (tenant_id, catalog_entry, ended_at) WHERE catalog_entry IS NOT NULL;
-
-CREATE OR REPLACE FUNCTION purge_tenant(victim text) RETURNS boolean
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
-BEGIN
-    DELETE FROM catalog_versions WHERE tenant_id = victim;
-    DELETE FROM catalog_entries WHERE tenant_id = victim;
-    DELETE FROM revocations WHERE tenant_id = victim;
-    DELETE FROM identity_providers WHERE tenant_id = victim;
-    DELETE FROM task_logs WHERE tenant_id = victim;
-    DELETE FROM tasks WHERE tenant_id = victim;
-    DELETE FROM workflows WHERE tenant_id = victim;
-    DELETE FROM workflow_defs WHERE tenant_id = victim;
-    DELETE FROM task_defs WHERE tenant_id = victim;
-    DELETE FROM grants WHERE tenant_id = victim;
-    DELETE FROM resource_owners WHERE tenant_id = victim;
-    DELETE FROM application_keys WHERE tenant_id = victim;
-    DELETE FROM applications WHERE tenant_id = victim;
-    DELETE FROM team_members WHERE tenant_id = victim;
-    DELETE FROM users WHERE tenant_id = victim;
-    DELETE FROM teams WHERE tenant_id = victim;
-    DELETE FROM audit_log WHERE tenant_id = victim;
-    DELETE FROM tenants WHERE id = victim;
-    RETURN FOUND;
-END $$;

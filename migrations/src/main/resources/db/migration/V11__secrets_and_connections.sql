@@ -47,29 +47,3 @@ ALTER TABLE resource_owners ADD CONSTRAINT resource_owners_resource_type_check
 ALTER TABLE grants DROP CONSTRAINT grants_resource_type_check;
 ALTER TABLE grants ADD CONSTRAINT grants_resource_type_check
     CHECK (resource_type IN ('WORKFLOW_DEF', 'TASK_DEF', 'SECRET', 'CONNECTION'));
-
-CREATE OR REPLACE FUNCTION purge_tenant(victim text) RETURNS boolean
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
-BEGIN
-    DELETE FROM secrets WHERE tenant_id = victim;
-    DELETE FROM connections WHERE tenant_id = victim;
-    DELETE FROM catalog_versions WHERE tenant_id = victim;
-    DELETE FROM catalog_entries WHERE tenant_id = victim;
-    DELETE FROM revocations WHERE tenant_id = victim;
-    DELETE FROM identity_providers WHERE tenant_id = victim;
-    DELETE FROM task_logs WHERE tenant_id = victim;
-    DELETE FROM tasks WHERE tenant_id = victim;
-    DELETE FROM workflows WHERE tenant_id = victim;
-    DELETE FROM workflow_defs WHERE tenant_id = victim;
-    DELETE FROM task_defs WHERE tenant_id = victim;
-    DELETE FROM grants WHERE tenant_id = victim;
-    DELETE FROM resource_owners WHERE tenant_id = victim;
-    DELETE FROM application_keys WHERE tenant_id = victim;
-    DELETE FROM applications WHERE tenant_id = victim;
-    DELETE FROM team_members WHERE tenant_id = victim;
-    DELETE FROM users WHERE tenant_id = victim;
-    DELETE FROM teams WHERE tenant_id = victim;
-    DELETE FROM audit_log WHERE tenant_id = victim;
-    DELETE FROM tenants WHERE id = victim;
-    RETURN FOUND;
-END $$;

@@ -12,6 +12,7 @@ import dev.baton.tenancy.TenantTransactions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -60,13 +61,8 @@ public class VaultResource {
             throw EngineException.invalid("value", "is required");
         }
         TenantId t = tenant.get();
-        Optional<SecretInfo> existing = vault.secret(t, name);
-        Optional<String> claim = guard.beforeWriting(ResourceType.SECRET, name, existing.isPresent(), team);
-        String owner = claim.orElseGet(() -> existing.map(SecretInfo::ownerTeam).orElseThrow());
-        tx.run(t, () -> {
-            vault.putSecret(t, name, body.value(), body.description(), owner, tenant.caller().subject());
-            claim.ifPresent(o -> guard.claim(ResourceType.SECRET, name, o));
-        });
+        write(ResourceType.SECRET, name, vault.secret(t, name).map(SecretInfo::ownerTeam), team,
+                owner -> vault.putSecret(t, name, body.value(), body.description(), owner, tenant.caller().subject()));
     }
 
     @DeleteMapping("/api/secrets/{name}")
@@ -111,13 +107,8 @@ public class VaultResource {
             throw EngineException.invalid("kind", "is required");
         }
         TenantId t = tenant.get();
-        Optional<ConnectionInfo> existing = vault.connection(t, name);
-        Optional<String> claim = guard.beforeWriting(ResourceType.CONNECTION, name, existing.isPresent(), team);
-        String owner = claim.orElseGet(() -> existing.map(ConnectionInfo::ownerTeam).orElseThrow());
-        tx.run(t, () -> {
-            vault.putConnection(t, name, body, owner, tenant.caller().subject());
-            claim.ifPresent(o -> guard.claim(ResourceType.CONNECTION, name, o));
-        });
+        write(ResourceType.CONNECTION, name, vault.connection(t, name).map(ConnectionInfo::ownerTeam), team,
+                owner -> vault.putConnection(t, name, body, owner, tenant.caller().subject()));
     }
 
     @DeleteMapping("/api/connections/{name}")
@@ -129,6 +120,20 @@ public class VaultResource {
         tx.run(tenant.get(), () -> {
             vault.deleteConnection(tenant.get(), name);
             guard.release(ResourceType.CONNECTION, name);
+        });
+    }
+
+    /**
+     * Writes a secret or connection: its owners' authors change an existing one; a new name is claimed for the team
+     * named (or the caller's only authoring team), in the same transaction as the write.
+     */
+    private void write(ResourceType type, String name, Optional<String> existingOwner, String team,
+            Consumer<String> put) {
+        Optional<String> claim = guard.beforeWriting(type, name, existingOwner.isPresent(), team);
+        String owner = claim.orElseGet(existingOwner::orElseThrow);
+        tx.run(tenant.get(), () -> {
+            put.accept(owner);
+            claim.ifPresent(o -> guard.claim(type, name, o));
         });
     }
 }

@@ -3,13 +3,13 @@ package dev.baton.tasks.container;
 import dev.baton.connections.Connection;
 import dev.baton.connections.ConnectionKind;
 import dev.baton.connections.Vault;
-import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.definition.WorkflowTask;
 import dev.baton.engine.spi.AsyncTaskHandler;
 import dev.baton.engine.spi.DefinitionCheck;
 import dev.baton.engine.spi.InputException;
 import dev.baton.engine.spi.TaskCall;
 import dev.baton.engine.spi.TaskOutcome;
+import dev.baton.tasks.TaskInputs;
 import dev.baton.tenancy.outbound.OutboundAddressPolicy;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -89,15 +89,9 @@ public final class ContainerHandler implements AsyncTaskHandler<ContainerInput> 
         if (input.image() == null || !IMAGE.matcher(input.image()).matches()) {
             throw new InputException("image", "is required: an image reference like registry/app:1.2");
         }
-        int timeout = bounded(input.timeoutSeconds(), 600, maxTimeoutSeconds, "timeoutSeconds");
-        int tail = bounded(input.logTailLines(), 100, 1000, "logTailLines");
-        Connection cluster;
-        try {
-            cluster = vault.use(call.tenant(), call.team(), input.connection(), ConnectionKind.KUBERNETES,
-                    "connection");
-        } catch (EngineException e) {
-            throw new InputException("connection", e.getMessage());
-        }
+        int timeout = TaskInputs.bounded(input.timeoutSeconds(), 600, maxTimeoutSeconds, "timeoutSeconds");
+        int tail = TaskInputs.bounded(input.logTailLines(), 100, 1000, "logTailLines");
+        Connection cluster = TaskInputs.connection(vault, call, input.connection(), ConnectionKind.KUBERNETES);
         try {
             outbound.check(cluster.text("masterUrl"));
         } catch (OutboundAddressPolicy.RefusedAddressException e) {
@@ -264,16 +258,6 @@ public final class ContainerHandler implements AsyncTaskHandler<ContainerInput> 
             throw new InputException(field, "at most " + MAX_ARGS + " entries of at most " + MAX_ARG + " characters");
         }
         return values;
-    }
-
-    private static int bounded(Integer value, int otherwise, int most, String field) {
-        if (value == null) {
-            return Math.min(otherwise, most);
-        }
-        if (value < 1 || value > most) {
-            throw new InputException(field, "must be between 1 and " + most);
-        }
-        return value;
     }
 
     private static KubernetesClient client(Connection cluster) {

@@ -3,13 +3,13 @@ package dev.baton.tasks.database;
 import dev.baton.connections.Connection;
 import dev.baton.connections.ConnectionKind;
 import dev.baton.connections.Vault;
-import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.definition.WorkflowTask;
 import dev.baton.engine.spi.AsyncTaskHandler;
 import dev.baton.engine.spi.DefinitionCheck;
 import dev.baton.engine.spi.InputException;
 import dev.baton.engine.spi.TaskCall;
 import dev.baton.engine.spi.TaskOutcome;
+import dev.baton.tasks.TaskInputs;
 import dev.baton.tenancy.outbound.OutboundAddressPolicy;
 import java.math.BigDecimal;
 import java.net.InetAddress;
@@ -41,6 +41,8 @@ public final class DatabaseQueryHandler implements AsyncTaskHandler<DatabaseQuer
     private final Vault vault;
     private final OutboundAddressPolicy outbound;
     private final ReservedDatabase reserved;
+    /** The platform's own database, parsed once; null when its URL is none this task could reach anyway. */
+    private final JdbcTarget own;
     private final int maxRows;
     private final int maxTimeoutSeconds;
 
@@ -49,6 +51,7 @@ public final class DatabaseQueryHandler implements AsyncTaskHandler<DatabaseQuer
         this.vault = vault;
         this.outbound = outbound;
         this.reserved = reserved;
+        this.own = ownTarget(reserved.jdbcUrl());
         this.maxRows = maxRows;
         this.maxTimeoutSeconds = maxTimeoutSeconds;
     }
@@ -97,16 +100,11 @@ public final class DatabaseQueryHandler implements AsyncTaskHandler<DatabaseQuer
         if (!singleStatement(input.statement())) {
             throw new InputException("statement", "must be one statement");
         }
-        int rows = bounded(input.maxRows(), DEFAULT_ROWS, maxRows, "maxRows");
-        int timeout = bounded(input.timeoutSeconds(), DEFAULT_TIMEOUT, maxTimeoutSeconds, "timeoutSeconds");
+        int rows = TaskInputs.bounded(input.maxRows(), DEFAULT_ROWS, maxRows, "maxRows");
+        int timeout = TaskInputs.bounded(input.timeoutSeconds(), DEFAULT_TIMEOUT, maxTimeoutSeconds,
+                "timeoutSeconds");
         boolean write = Boolean.TRUE.equals(input.write());
-        Connection connection;
-        try {
-            connection = vault.use(call.tenant(), call.team(), input.connection(), ConnectionKind.DATABASE,
-                    "connection");
-        } catch (EngineException e) {
-            throw new InputException("connection", e.getMessage());
-        }
+        Connection connection = TaskInputs.connection(vault, call, input.connection(), ConnectionKind.DATABASE);
         JdbcTarget target = JdbcTarget.parse(connection.text("url"), "connection '" + input.connection() + "' url");
         String user = connection.text("username");
         if (reserved.users().contains(user)) {
@@ -193,32 +191,32 @@ public final class DatabaseQueryHandler implements AsyncTaskHandler<DatabaseQuer
     }
 
     private boolean isReserved(JdbcTarget target, InetAddress address) {
-        if (reserved.jdbcUrl() == null) {
+        if (own == null) {
             return false;
         }
         try {
-            JdbcTarget own = JdbcTarget.parse(reserved.jdbcUrl(), "own");
             InetAddress ownAddress = InetAddress.getByName(own.host());
             boolean sameServer = own.port() == target.port() && (ownAddress.equals(address)
                     || ownAddress.isLoopbackAddress() && address.isLoopbackAddress());
             return sameServer && own.database().equals(target.database());
-        } catch (InputException | UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return false;
+        }
+    }
+
+    private static JdbcTarget ownTarget(String url) {
+        if (url == null) {
+            return null;
+        }
+        try {
+            return JdbcTarget.parse(url, "own");
+        } catch (InputException e) {
+            return null;
         }
     }
 
     private static String bracket(String host) {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-    }
-
-    private static int bounded(Integer value, int otherwise, int most, String field) {
-        if (value == null) {
-            return Math.min(otherwise, most);
-        }
-        if (value < 1 || value > most) {
-            throw new InputException(field, "must be between 1 and " + most);
-        }
-        return value;
     }
 
     private static Object bindable(Object value, int index) {

@@ -5,13 +5,13 @@ import com.samskivert.mustache.MustacheException;
 import dev.baton.connections.Connection;
 import dev.baton.connections.ConnectionKind;
 import dev.baton.connections.Vault;
-import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.definition.WorkflowTask;
 import dev.baton.engine.spi.AsyncTaskHandler;
 import dev.baton.engine.spi.DefinitionCheck;
 import dev.baton.engine.spi.InputException;
 import dev.baton.engine.spi.TaskCall;
 import dev.baton.engine.spi.TaskOutcome;
+import dev.baton.tasks.TaskInputs;
 import dev.baton.tenancy.outbound.OutboundAddressPolicy;
 import jakarta.activation.DataHandler;
 import jakarta.mail.AuthenticationFailedException;
@@ -119,12 +119,7 @@ public final class EmailHandler implements AsyncTaskHandler<EmailInput> {
         }
         String text = input.text() == null ? null : render(plain, input.text(), variables, "text");
         String htmlBody = input.html() == null ? null : render(html, input.html(), variables, "html");
-        Connection smtp;
-        try {
-            smtp = vault.use(call.tenant(), call.team(), input.connection(), ConnectionKind.SMTP, "connection");
-        } catch (EngineException e) {
-            throw new InputException("connection", e.getMessage());
-        }
+        Connection smtp = TaskInputs.connection(vault, call, input.connection(), ConnectionKind.SMTP);
         try {
             outbound.check("https://" + smtp.text("host") + "/");
         } catch (OutboundAddressPolicy.RefusedAddressException e) {

@@ -278,12 +278,13 @@ public final class CatalogContracts implements TaskContracts {
 
     @Override
     public Optional<String> outputViolation(TenantId tenant, CatalogRef ref, Map<String, Object> output) {
-        Optional<CatalogVersion> version = entries.findCached(tenant, ref.name()).flatMap(e -> e.version(ref.version()));
+        Optional<CatalogEntry> entry = entries.findCached(tenant, ref.name());
+        Optional<CatalogVersion> version = entry.flatMap(e -> e.version(ref.version()));
         if (version.isEmpty()) {
             return Optional.empty(); // checked when the task was scheduled; nothing to hold the output to
         }
         return describe("output", schemas.validate(version.get().outputSchema(), output),
-                new Resolved(entries.findCached(tenant, ref.name()).orElseThrow(), version.get()));
+                new Resolved(entry.get(), version.get()));
     }
 
     private static Optional<String> describe(String what, List<Schemas.Violation> violations, Resolved r) {

@@ -7,6 +7,8 @@ import dev.baton.engine.api.TaskContracts;
 import dev.baton.engine.internal.definition.DefinitionRegistry;
 import dev.baton.engine.internal.definition.DefinitionStore;
 import dev.baton.engine.internal.definition.DefinitionValidator;
+import dev.baton.engine.api.statistics.ExecutionStatistics;
+import dev.baton.engine.internal.execution.ExecutionMetrics;
 import dev.baton.engine.internal.execution.ExecutionSearch;
 import dev.baton.engine.internal.execution.ExecutionStore;
 import dev.baton.engine.internal.execution.RunningAttempts;
@@ -118,6 +120,11 @@ public class EngineConfiguration {
     @Bean
     ExecutionStore executionStore(JdbcClient jdbc, JdbcTemplate template, JsonCodec json) {
         return new ExecutionStore(jdbc, template, json);
+    }
+
+    @Bean
+    ExecutionStatistics executionStatistics(TenantTransactions tx, JdbcClient jdbc, Clock clock) {
+        return new ExecutionMetrics(tx, jdbc, clock);
     }
 
     @Bean

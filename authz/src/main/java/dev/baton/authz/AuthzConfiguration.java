@@ -5,6 +5,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import dev.baton.authz.access.AccessPolicy;
 import dev.baton.authz.audit.AuditFilter;
 import dev.baton.authz.audit.AuditTrail;
+import dev.baton.authz.audit.ConsoleRelay;
 import dev.baton.authz.audit.SignInAudit;
 import dev.baton.authz.audit.SignInEvents;
 import dev.baton.authz.identity.ExternalIssuers;
@@ -28,6 +29,7 @@ import dev.baton.authz.web.IdentityProviderResource;
 import dev.baton.authz.web.ProblemResponses;
 import dev.baton.authz.web.TeamResource;
 import dev.baton.authz.web.TenantLimitsFilter;
+import dev.baton.authz.web.OwnTenantResource;
 import dev.baton.authz.web.TenantResource;
 import dev.baton.authz.web.TokenResource;
 import dev.baton.authz.web.UserResource;
@@ -89,7 +91,8 @@ import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(AuthProperties.class)
 @Import({TokenResource.class, AuditResource.class, TeamResource.class, UserResource.class,
-    ApplicationResource.class, GrantResource.class, TenantResource.class, IdentityProviderResource.class})
+    ApplicationResource.class, GrantResource.class, TenantResource.class, OwnTenantResource.class,
+    IdentityProviderResource.class})
 public class AuthzConfiguration {
 
     /**
@@ -249,6 +252,18 @@ public class AuthzConfiguration {
         return new HeaderBearerTokenResolver();
     }
 
+    /** Validates bearer tokens of this server and of the tenants' own issuers; the API and the console share it. */
+    @Bean
+    IssuerAuthentication issuerAuthentication(JwtDecoder decoder, ExternalIssuers external,
+            OutboundAddressPolicy outbound, Revocations revocations, AuthProperties props) {
+        return new IssuerAuthentication(props.issuer(), decoder, external, outbound, Clock.systemUTC(), revocations);
+    }
+
+    @Bean
+    ConsoleRelay consoleRelay() {
+        return new ConsoleRelay();
+    }
+
     @Bean
     @Order(1)
     SecurityFilterChain authorizationServerChain(HttpSecurity http, OAuth2AuthorizationService authorizations,
@@ -268,12 +283,11 @@ public class AuthzConfiguration {
 
     @Bean
     @Order(2)
-    SecurityFilterChain apiChain(HttpSecurity http, JwtDecoder decoder, BearerTokenResolver tokens,
-            AuditTrail trail, Tenants tenants, ExternalIssuers external, OutboundAddressPolicy outbound,
-            Revocations revocations, AuthProperties props) throws Exception {
+    SecurityFilterChain apiChain(HttpSecurity http, BearerTokenResolver tokens, AuditTrail trail, Tenants tenants,
+            IssuerAuthentication issuers, ConsoleRelay relay) throws Exception {
         http.securityMatcher("/api/**", "/actuator/**")
                 // not beans: Boot would also register a Filter bean for every request, outside this chain
-                .addFilterAfter(new AuditFilter(trail, Clock.systemUTC()), BearerTokenAuthenticationFilter.class)
+                .addFilterAfter(new AuditFilter(trail, Clock.systemUTC(), relay), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new TenantLimitsFilter(tenants), AuditFilter.class)
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -287,9 +301,7 @@ public class AuthzConfiguration {
                         .bearerTokenResolver(tokens)
                         .authenticationEntryPoint(ProblemResponses.unauthenticated())
                         .accessDeniedHandler(ProblemResponses.forbidden())
-                        .authenticationManagerResolver(new JwtIssuerAuthenticationManagerResolver(
-                                new IssuerAuthentication(props.issuer(), decoder, external, outbound,
-                                        Clock.systemUTC(), revocations))))
+                        .authenticationManagerResolver(new JwtIssuerAuthenticationManagerResolver(issuers)))
                 .exceptionHandling(e -> e.authenticationEntryPoint(ProblemResponses.unauthenticated())
                         .accessDeniedHandler(ProblemResponses.forbidden()));
         return http.build();
@@ -303,7 +315,9 @@ public class AuthzConfiguration {
                                 "/login", "/error")
                         .permitAll()
                         .anyRequest().authenticated())
-                .formLogin(Customizer.withDefaults());
+                // the page itself is the console's (GET /login); the form posts here
+                .formLogin(login -> login.loginPage("/login").permitAll())
+                .logout(logout -> logout.logoutSuccessUrl("/login?signed-out"));
         return http.build();
     }
 }

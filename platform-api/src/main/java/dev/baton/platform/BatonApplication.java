@@ -3,6 +3,7 @@ package dev.baton.platform;
 import dev.baton.authz.AuthzConfiguration;
 import dev.baton.catalog.CatalogConfiguration;
 import dev.baton.connections.ConnectionsConfiguration;
+import dev.baton.console.ConsoleConfiguration;
 import dev.baton.engine.EngineConfiguration;
 import dev.baton.tasks.ReusableTasksConfiguration;
 import dev.baton.tenancy.TenancyConfiguration;
@@ -11,11 +12,12 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Import;
 
-/** The runnable platform: the engine behind the REST API, on PostgreSQL. */
+/** The runnable platform: the engine behind the REST API and the web console, on PostgreSQL. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @Import({TenancyConfiguration.class, EngineConfiguration.class, AuthzConfiguration.class,
-        CatalogConfiguration.class, ConnectionsConfiguration.class, ReusableTasksConfiguration.class})
+        CatalogConfiguration.class, ConnectionsConfiguration.class, ReusableTasksConfiguration.class,
+        ConsoleConfiguration.class})
 public class BatonApplication {
 
     public static void main(String[] args) {

@@ -178,6 +178,8 @@ public final class ApiCalls {
         ENDPOINTS.put("GET /api/audit", plain);
         ENDPOINTS.put("GET /api/audit/export", plain);
         ENDPOINTS.put("GET /api/audit/verify", plain);
+        ENDPOINTS.put("GET /api/metrics/executions", plain);
+        ENDPOINTS.put("GET /api/tenant", plain);
     }
 
     /** Endpoints anyone may call: they are how a caller gets a token. */

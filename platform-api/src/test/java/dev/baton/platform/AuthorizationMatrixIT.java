@@ -153,6 +153,9 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("GET /api/connections/{name}", READERS);
         ALLOWED.put("PUT /api/connections/{name}", AUTHORS);
         ALLOWED.put("DELETE /api/connections/{name}", AUTHORS);
+        // everyone may ask; each sees figures of the workflows they may read only (MetricsIT)
+        ALLOWED.put("GET /api/metrics/executions", ALL);
+        ALLOWED.put("GET /api/tenant", ADMIN);
         ALLOWED.put("GET /api/settings/http-allow-list", ADMIN);
         ALLOWED.put("PUT /api/settings/http-allow-list", ADMIN);
         ALLOWED.put("GET /api/audit", ADMIN);

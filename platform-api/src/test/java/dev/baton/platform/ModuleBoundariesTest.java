@@ -49,6 +49,19 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void theConsoleActsOnlyThroughThePublicApi() {
+        // it reads who is signed in from authz; everything else goes through the REST API with the person's token
+        noClasses().that().resideInAPackage("dev.baton.console..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.baton.engine..", "dev.baton.catalog..",
+                        "dev.baton.connections..", "dev.baton.tasks..", "dev.baton.platform..")
+                .check(CLASSES);
+        noClasses().that().resideOutsideOfPackage("dev.baton.console..").and()
+                .resideOutsideOfPackage("dev.baton.platform")
+                .should().dependOnClassesThat().resideInAPackage("dev.baton.console..")
+                .check(CLASSES);
+    }
+
+    @Test
     void tenancyDependsOnNoOtherModule() {
         noClasses().that().resideInAPackage("dev.baton.tenancy..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.baton.engine..", "dev.baton.platform..",

@@ -50,6 +50,8 @@ public final class Composer {
         if (composition.description() != null) {
             def.put("description", composition.description());
         }
+        // the workflow's input is what its steps read from it, so a start form can ask for exactly that
+        def.put("inputParameters", workflowInputs(composition.steps(), new java.util.TreeSet<>()).stream().toList());
         def.put("tasks", tasks);
         def.put("outputParameters", composition.outputParameters() == null ? Map.of() : composition.outputParameters());
         WorkflowDef workflow = json.convertValue(def, WorkflowDef.class);
@@ -140,5 +142,29 @@ public final class Composer {
         task.put("catalog", Map.of("name", name, "version", version));
         task.put("inputParameters", step.input() == null ? Map.of() : step.input());
         return java.util.Optional.of(task);
+    }
+
+    private static final java.util.regex.Pattern WORKFLOW_INPUT =
+            java.util.regex.Pattern.compile("\\$\\{workflow\\.input\\.([A-Za-z0-9_]+)");
+
+    /** The names of workflow input the steps refer to, in name order. */
+    private static java.util.SortedSet<String> workflowInputs(Object steps, java.util.SortedSet<String> names) {
+        if (steps instanceof String text) {
+            java.util.regex.Matcher m = WORKFLOW_INPUT.matcher(text);
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+        } else if (steps instanceof Map<?, ?> map) {
+            map.values().forEach(v -> workflowInputs(v, names));
+        } else if (steps instanceof java.util.Collection<?> list) {
+            list.forEach(v -> workflowInputs(v, names));
+        } else if (steps instanceof Composition.Step step) {
+            workflowInputs(step.input(), names);
+            workflowInputs(step.switchOn(), names);
+            workflowInputs(step.parallel(), names);
+            workflowInputs(step.cases(), names);
+            workflowInputs(step.otherwise(), names);
+        }
+        return names;
     }
 }

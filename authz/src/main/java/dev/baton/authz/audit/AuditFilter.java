@@ -37,10 +37,12 @@ public final class AuditFilter extends OncePerRequestFilter {
 
     private final AuditTrail trail;
     private final Clock clock;
+    private final ConsoleRelay relay;
 
-    public AuditFilter(AuditTrail trail, Clock clock) {
+    public AuditFilter(AuditTrail trail, Clock clock, ConsoleRelay relay) {
         this.trail = trail;
         this.clock = clock;
+        this.relay = relay;
     }
 
     /** The request id of this request: the caller's {@code X-Request-Id} if it is sane, else a new one. */
@@ -85,7 +87,7 @@ public final class AuditFilter extends OncePerRequestFilter {
         AuditEntry entry = new AuditEntry(caller.tenant(), UUID.randomUUID(), clock.instant(), caller.subject(),
                 caller.name(), caller.kind().name(), team,
                 request.getMethod() + " " + (pattern instanceof String p ? p : path), path,
-                AuditEntry.Outcome.ofStatus(status), status, requestId, request.getRemoteAddr());
+                AuditEntry.Outcome.ofStatus(status), status, requestId, relay.clientAddress(request));
         try {
             trail.record(entry);
         } catch (RuntimeException e) {

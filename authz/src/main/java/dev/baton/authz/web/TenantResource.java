@@ -37,7 +37,8 @@ public class TenantResource {
     public record TenantView(String id, String name, Tenant.Status status, Tenant.Quotas quotas,
             java.time.Instant createdAt) {
 
-        static TenantView of(Tenant t) {
+        /** The view of {@code t}. */
+        public static TenantView of(Tenant t) {
             return new TenantView(t.id().value(), t.name(), t.status(), t.quotas(), t.createdAt());
         }
     }

@@ -24,7 +24,8 @@ import tools.jackson.core.JacksonException;
 
 /** Turns every refusal into a problem-details body that names the field at fault; a caller never sees a 500 for bad input. */
 @RestControllerAdvice
-@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
+// just behind the console's own advice, which answers its pages with pages instead of problem details
+@org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 10)
 public class ApiErrors {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);

@@ -1,0 +1,317 @@
+package dev.baton.platform.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.authz.access.AccessPolicy;
+import dev.baton.authz.access.ResourceType;
+import dev.baton.authz.api.Role;
+import dev.baton.engine.api.execution.WorkflowStatus;
+import dev.baton.platform.PlatformIT;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The console's journeys in a real Chromium: sign in, build a workflow from the catalog, start it and watch it
+ * complete, retry a failed one, manage a team member and an application key, read the audit trail and the metrics;
+ * and a person without a role sees no control for it and is refused when posting it anyway. Each page looked at is
+ * saved under {@code target/console-screenshots}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleJourneysIT extends PlatformIT {
+
+    private static final String PASSWORD = "correct horse battery";
+    private static Browser browser;
+    private static String suffix;
+
+    @Autowired AccessPolicy policy;
+
+    private String team;
+    private String admin;
+    private String viewer;
+    private UUID viewerId;
+
+    @BeforeEach
+    void people() {
+        if (suffix == null) {
+            suffix = UUID.randomUUID().toString().substring(0, 6);
+            String t = "console-ops-" + suffix;
+            identities.createTeam(TENANT, t, "Operations");
+            UUID a = identities.createUser(TENANT, "ada-" + suffix, "Ada Admin", PASSWORD, true);
+            identities.addMember(TENANT, t, a, EnumSet.of(Role.TEAM_ADMIN, Role.AUTHOR, Role.OPERATOR));
+            UUID v = identities.createUser(TENANT, "vic-" + suffix, "Vic Viewer", PASSWORD, false);
+            identities.addMember(TENANT, t, v, EnumSet.of(Role.VIEWER));
+            identities.createUser(TENANT, "nia-" + suffix, "Nia New", PASSWORD, false);
+        }
+        team = "console-ops-" + suffix;
+        admin = "ada-" + suffix;
+        viewer = "vic-" + suffix;
+        viewerId = identities.users(TENANT).stream().filter(u -> u.login().equals(viewer)).findFirst().orElseThrow()
+                .id();
+        if (browser == null) {
+            browser = new Browser("http://127.0.0.1:" + port);
+        }
+        browser.forgetCookies();
+    }
+
+    @AfterAll
+    static void closeBrowser() {
+        if (browser != null) {
+            browser.close();
+            browser = null;
+        }
+    }
+
+    private void signIn(String login) {
+        browser.open("/console");
+        assertThat(browser.heading()).isEqualTo("Sign in to Baton");
+        browser.type("#username", login);
+        browser.type("#password", PASSWORD);
+        browser.click("form button[type=submit]");
+        browser.waitUntil(10, "the console after sign-in", () -> browser.url().endsWith("/console/workflows"));
+    }
+
+    /** Waits for the execution page (which reloads itself while the workflow runs) to show {@code status}. */
+    private void awaitPageStatus(String status) {
+        browser.waitUntil(30, "the execution to show " + status, () -> {
+            try {
+                return browser.find("h1 .status").getText().equals(status);
+            } catch (StaleElementReferenceException | org.openqa.selenium.NoSuchElementException reloading) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    @Order(1)
+    void signInBuildAWorkflowFromTheCatalogStartItAndWatchItComplete() {
+        browser.open("/console");
+        assertThat(browser.url()).contains("/login");
+        browser.screenshot("01-sign-in");
+        browser.type("#username", admin);
+        browser.type("#password", "wrong password!");
+        browser.click("form button[type=submit]");
+        assertThat(browser.text()).contains("Wrong login or password.");
+        signIn(admin);
+        assertThat(browser.text()).contains("Ada Admin", "Compose from the catalog");
+
+        browser.open("/console/catalog");
+        assertThat(browser.text()).contains("Reshape JSON with jq", "Send an HTTP request".substring(0, 4));
+        browser.screenshot("03-catalog");
+        browser.open("/console/catalog/json-jq-transform");
+        assertThat(browser.heading()).startsWith("Reshape JSON with jq");
+        assertThat(browser.text()).contains("Input contract", "queryExpression");
+        browser.screenshot("04-catalog-entry");
+
+        browser.press("Use in a workflow");
+        assertThat(browser.heading()).isEqualTo("Compose a workflow from the catalog");
+        String name = "greeting-" + suffix;
+        browser.type("#name", name);
+        browser.type("#ref-0", "greet");
+        browser.fill("#input-0", "{\"queryExpression\": \".greeting + \\\", \\\" + .name\", \"greeting\": \"Hello\", "
+                + "\"name\": \"${workflow.input.name}\"}");
+        browser.press("Add a step");
+        browser.chooseValue("#entry-1", "noop@1");
+        browser.type("#ref-1", "done");
+        browser.screenshot("05-compose");
+        browser.press("Compose and check");
+        assertThat(browser.heading()).isEqualTo("New workflow definition");
+        assertThat(browser.text()).contains("Composed from the catalog");
+        browser.waitUntil(10, "the server's validation", () -> browser.find("#validation").getText()
+                .equals("Valid definition."));
+        browser.chooseValue("#team", team);
+        browser.screenshot("06-editor");
+        browser.press("Save");
+        browser.waitUntil(10, "the saved definition's page",
+                () -> browser.url().endsWith("/console/workflows/" + name));
+        assertThat(browser.all("svg .node title")).extracting(e -> e.getAttribute("textContent"))
+                .containsExactly("greet (JSON_JQ_TRANSFORM)", "done (NOOP)");
+        assertThat(browser.text()).contains("Owner team: " + team);
+        browser.screenshot("07-workflow");
+
+        browser.press("Start");
+        assertThat(browser.heading()).isEqualTo("Start " + name + " v1");
+        browser.type("#in-name", "Ada");
+        browser.screenshot("08-start");
+        browser.click("form.card button[type=submit]");
+        awaitPageStatus("COMPLETED");
+        assertThat(browser.text()).contains("\"name\" : \"Ada\"");
+        assertThat(browser.all("svg .node.t-COMPLETED")).hasSize(2);
+        assertThat(browser.all("svg rect.bar.b-COMPLETED")).hasSize(2);
+        browser.screenshot("09-execution");
+        browser.click("table a[href*='/tasks/']");
+        assertThat(browser.heading()).startsWith("greet");
+        assertThat(browser.text()).contains("Attempts", "\"Hello, Ada\"");
+        browser.screenshot("10-task");
+
+        browser.open("/console/workflows");
+        assertThat(browser.text()).contains(name);
+        browser.screenshot("02-workflows");
+    }
+
+    @Test
+    @Order(2)
+    void retryAFailedExecutionUntilItCompletes() {
+        String worker = unique("charge_card");
+        registerTask(worker, "\"retryCount\": 0");
+        String name = unique("payment");
+        registerWorkflow("{\"name\":\"" + name + "\",\"version\":1,\"tasks\":[{\"name\":\"" + worker
+                + "\",\"taskReferenceName\":\"charge\",\"type\":\"SIMPLE\"}]}");
+        policy.claim(TENANT, ResourceType.WORKFLOW_DEF, name, team);
+        UUID id = start(name, Map.of("amount", 12));
+        fail(poll(worker), "card declined");
+        awaitStatus(id, WorkflowStatus.FAILED, Duration.ofSeconds(10));
+
+        signIn(admin);
+        browser.open("/console/executions");
+        browser.type("#workflowType", name);
+        browser.chooseValue("#status", "FAILED");
+        browser.click("form[role=search] button");
+        assertThat(browser.all("tbody tr")).hasSize(1);
+        browser.screenshot("11-executions");
+        browser.click("tbody a[href*='/console/executions/']");
+        assertThat(browser.find("h1 .status").getText()).isEqualTo("FAILED");
+        assertThat(browser.text()).contains("card declined");
+        browser.press("Retry");
+        assertThat(browser.text()).contains("Retrying the failed task.");
+
+        complete(poll(worker), Map.of("receipt", "r-1"));
+        awaitPageStatus("COMPLETED");
+        // both attempts stay visible: the failed one and the one that completed
+        assertThat(browser.all("svg rect.bar.b-FAILED")).hasSize(1);
+        assertThat(browser.all("svg rect.bar.b-COMPLETED")).hasSize(1);
+        assertThat(browser.all("tbody tr")).extracting(e -> e.getText()).containsExactly(
+                "charge SIMPLE FAILED 1 worker-1 card declined", "charge SIMPLE COMPLETED 1 worker-1");
+        browser.screenshot("12-retried-execution");
+    }
+
+    @Test
+    @Order(3)
+    void manageATeamMemberAndAnApplicationKey() throws Exception {
+        signIn(admin);
+        browser.open("/console/admin");
+        assertThat(browser.text()).contains(team);
+        browser.screenshot("13-administration");
+        browser.click("a[href='/console/admin/teams/" + team + "']");
+        assertThat(browser.heading()).isEqualTo("Team " + team);
+        browser.choose("#userId", "Nia New (nia-" + suffix + ")");
+        browser.click("input[name=roles][value=OPERATOR]");
+        browser.press("Save member");
+        assertThat(browser.text()).contains("Member saved.");
+        assertThat(browser.all("tbody tr")).extracting(e -> e.getText())
+                .anySatisfy(row -> assertThat(row).contains("nia-" + suffix, "OPERATOR"));
+        browser.screenshot("14-team");
+
+        browser.open("/console/admin/applications");
+        String app = "billing-worker-" + suffix;
+        browser.type("#app-name", app);
+        browser.chooseValue("#app-team", team);
+        browser.click("input[name=roles][value=WORKER]");
+        browser.press("Create application");
+        assertThat(browser.heading()).isEqualTo("Application " + app);
+        browser.press("Create access key");
+        String keyId = browser.find("#key-id").getText();
+        String secret = browser.find("#key-secret").getText();
+        assertThat(browser.text()).contains("it is shown this once");
+        browser.screenshot("15-application-key");
+        HttpResponse<String> token = call("POST", "/api/token", null,
+                JSON.writeValueAsString(Map.of("keyId", keyId, "keySecret", secret)));
+        assertThat(token.statusCode()).as("the shown secret signs in").isEqualTo(200);
+
+        browser.open("/console/admin/applications");
+        browser.press(app);
+        assertThat(browser.text()).doesNotContain(secret);
+        browser.click("button[aria-label='Revoke key " + keyId + "']");
+        assertThat(browser.text()).contains("Key " + keyId + " revoked.");
+        assertThat(call("POST", "/api/token", null, JSON.writeValueAsString(Map.of("keyId", keyId,
+                "keySecret", secret))).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @Order(4)
+    void readTheAuditTrailAndVerifyItsChain() {
+        signIn(admin);
+        browser.open("/console/audit");
+        assertThat(browser.heading()).isEqualTo("Audit trail");
+        browser.type("#action", "PUT /api/teams/{team}/members/{userId}");
+        browser.press("Filter");
+        assertThat(browser.all("tbody tr")).extracting(e -> e.getText())
+                .anySatisfy(row -> assertThat(row).contains("Ada Admin", team, "SUCCEEDED 200", "127.0.0.1"));
+        browser.press("Verify the chain");
+        assertThat(browser.find("p[role=status]").getText()).startsWith("The chain is intact");
+        browser.screenshot("16-audit");
+    }
+
+    @Test
+    @Order(5)
+    void readTheMetrics() {
+        signIn(admin);
+        browser.open("/console/metrics");
+        assertThat(browser.heading()).isEqualTo("Metrics");
+        assertThat(browser.all("svg polyline.series")).hasSize(3);
+        assertThat(browser.all("section[aria-labelledby=durations] tbody tr")).extracting(e -> e.getText())
+                .anySatisfy(row -> assertThat(row).startsWith("greeting-" + suffix + " 1 "));
+        // the payment retried in the second journey: one retried attempt
+        assertThat(browser.find("section[aria-labelledby=most-retried]").getText()).contains("payment_",
+                "1 retry");
+        browser.screenshot("17-metrics");
+    }
+
+    @Test
+    @Order(6)
+    void aViewerSeesNoControlsAndIsRefusedWhenPostingAnyway() {
+        String name = unique("watched");
+        registerWorkflow("{\"name\":\"" + name + "\",\"version\":1,\"tasks\":[{\"name\":\"wait\","
+                + "\"taskReferenceName\":\"hold\",\"type\":\"WAIT\"}]}");
+        policy.claim(TENANT, ResourceType.WORKFLOW_DEF, name, team);
+        UUID id = start(name, Map.of());
+
+        signIn(viewer);
+        assertThat(browser.shows("Compose from the catalog")).isFalse();
+        assertThat(browser.shows("Administration")).isFalse();
+        assertThat(browser.shows("Audit")).isFalse();
+        browser.open("/console/workflows/" + name);
+        assertThat(browser.shows("Start")).isFalse();
+        assertThat(browser.shows("Edit")).isFalse();
+        browser.open("/console/executions/" + id);
+        assertThat(browser.find("h1 .status").getText()).isEqualTo("RUNNING");
+        assertThat(browser.shows("Terminate")).isFalse();
+        assertThat(browser.shows("Pause")).isFalse();
+        assertThat(browser.has("input[name=ids]")).isFalse();
+        browser.screenshot("18-viewer-execution");
+
+        Object status = browser.asyncScript("var done = arguments[arguments.length - 1];"
+                + "var t = document.querySelector('meta[name=_csrf]').content;"
+                + "fetch('/console/executions/" + id + "/terminate', {method: 'POST', headers: "
+                + "{'Content-Type': 'application/x-www-form-urlencoded'}, body: '_csrf=' + encodeURIComponent(t)})"
+                + ".then(function (r) { done(r.status); });");
+        assertThat(((Number) status).intValue()).isEqualTo(403);
+        assertThat(workflow(id).getStatus()).isEqualTo(WorkflowStatus.RUNNING);
+
+        Object withoutToken = browser.asyncScript("var done = arguments[arguments.length - 1];"
+                + "fetch('/console/executions/" + id + "/terminate', {method: 'POST'})"
+                + ".then(function (r) { done(r.status); });");
+        assertThat(((Number) withoutToken).intValue()).as("a post without the CSRF token").isEqualTo(403);
+        browser.open("/console/admin/teams/" + team);
+        assertThat(browser.has("form[aria-label='Add or change a member']")).isFalse();
+        List<Object> refused = List.of(browser.asyncScript("var done = arguments[arguments.length - 1];"
+                + "var t = document.querySelector('meta[name=_csrf]').content;"
+                + "fetch('/console/admin/teams/" + team + "/members', {method: 'POST', headers: "
+                + "{'Content-Type': 'application/x-www-form-urlencoded'}, body: '_csrf=' + encodeURIComponent(t) "
+                + "+ '&userId=" + viewerId + "&roles=TEAM_ADMIN'}).then(function (r) { done(r.status); });"));
+        assertThat(((Number) refused.get(0)).intValue()).isEqualTo(403);
+        assertThat(identities.members(TENANT, team)).filteredOn(m -> m.userId().equals(viewerId))
+                .extracting(m -> m.roles()).containsExactly(java.util.Set.of(Role.VIEWER));
+    }
+}

@@ -353,7 +353,8 @@ class AuthorizationMatrixIT extends PlatformIT {
                 w.getTasks().get(0).getTaskId().toString(), correlationId, "owners", member.toString(),
                 unique("new-user").toLowerCase(), bot.toString(), keyId, victim.value(),
                 externalIssuers.register(t, new ExternalIssuers.Provider(t, null, "https://issuer.example/" + t.value(),
-                        "baton", "sub", "name", null, List.of(), null, true)).id().toString(), catalogEntry, secret,
+                        "baton", "sub", "name", null, List.of(), null, null, true)).id().toString(), catalogEntry,
+                secret,
                 connection),
                 tokens);
         worlds.put(world, t);

@@ -1,11 +1,13 @@
 package dev.baton.console;
 
 import dev.baton.authz.audit.ConsoleRelay;
+import dev.baton.authz.identity.ExternalIssuers;
 import dev.baton.authz.token.IssuerAuthentication;
 import dev.baton.console.api.ApiClient;
 import dev.baton.console.signin.LoginPage;
 import dev.baton.console.signin.SessionTokenFilter;
 import dev.baton.console.signin.SignInFlow;
+import dev.baton.tenancy.outbound.OutboundAddressPolicy;
 import java.time.Duration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -39,8 +41,9 @@ public class ConsoleConfiguration {
     }
 
     @Bean
-    SignInFlow consoleSignIn(ApiClient api) {
-        return new SignInFlow(api);
+    SignInFlow consoleSignIn(ApiClient api, ExternalIssuers external, IssuerAuthentication issuers,
+            OutboundAddressPolicy outbound) {
+        return new SignInFlow(api, external, issuers, outbound);
     }
 
     @Bean
@@ -56,7 +59,8 @@ public class ConsoleConfiguration {
                 .securityContext(c -> c.securityContextRepository(new NullSecurityContextRepository()))
                 .addFilterBefore(new SessionTokenFilter(issuers), AuthorizationFilter.class)
                 .authorizeHttpRequests(a -> a
-                        .requestMatchers("/console/sign-in", "/console/callback", "/console/assets/**").permitAll()
+                        .requestMatchers("/console/sign-in", "/console/sign-in/**", "/console/callback",
+                                "/console/callback/**", "/console/assets/**").permitAll()
                         .anyRequest().authenticated())
                 .exceptionHandling(e -> e.authenticationEntryPoint(new SignInEntryPoint()))
                 .requestCache(cache -> cache.disable())

@@ -31,10 +31,15 @@ public final class ExternalIssuers {
     /** Members of {@code group} (as the issuer names it) get {@code roles} in {@code team}. */
     public record GroupMapping(String group, String team, Set<Role> roles) {}
 
-    /** One tenant's registration of an issuer for one audience. */
+    /**
+     * One tenant's registration of an issuer for one audience.
+     *
+     * @param consoleClientId the client id the console signs people in with at this issuer (a public client,
+     *     authorization code with PKCE); null when people of this issuer do not use the console
+     */
     public record Provider(TenantId tenant, UUID id, String issuer, String audience, String userClaim,
             String nameClaim, String groupsClaim, List<GroupMapping> groupMappings, String adminGroup,
-            boolean tenantActive) {}
+            String consoleClientId, boolean tenantActive) {}
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final Duration CACHE_FOR = Duration.ofSeconds(10);
@@ -70,15 +75,21 @@ public final class ExternalIssuers {
                 .query((rs, n) -> read(tenant, rs, true)).list());
     }
 
+    /** The tenant's issuers people may sign in to the console with. */
+    public List<Provider> forConsole(TenantId tenant) {
+        return list(tenant).stream().filter(p -> p.consoleClientId() != null).toList();
+    }
+
     public Provider register(TenantId tenant, Provider p) {
         UUID id = UUID.randomUUID();
         tx.run(tenant, () -> jdbc.sql("INSERT INTO identity_providers (tenant_id, id, issuer, audience, user_claim, "
-                + "name_claim, groups_claim, group_mappings, admin_group) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)")
+                + "name_claim, groups_claim, group_mappings, admin_group, console_client_id) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)")
                 .params(tenant.value(), id, p.issuer(), p.audience(), p.userClaim(), p.nameClaim(), p.groupsClaim(),
-                        JSON.writeValueAsString(p.groupMappings()), p.adminGroup()).update());
+                        JSON.writeValueAsString(p.groupMappings()), p.adminGroup(), p.consoleClientId()).update());
         byIssuer.remove(p.issuer());
         return new Provider(tenant, id, p.issuer(), p.audience(), p.userClaim(), p.nameClaim(), p.groupsClaim(),
-                p.groupMappings(), p.adminGroup(), true);
+                p.groupMappings(), p.adminGroup(), p.consoleClientId(), true);
     }
 
     /** Removes the registration; false if the tenant has none with that id. */
@@ -117,6 +128,6 @@ public final class ExternalIssuers {
                 new TypeReference<List<GroupMapping>>() { });
         return new Provider(tenant, rs.getObject("id", UUID.class), rs.getString("issuer"), rs.getString("audience"),
                 rs.getString("user_claim"), rs.getString("name_claim"), rs.getString("groups_claim"), mappings,
-                rs.getString("admin_group"), active);
+                rs.getString("admin_group"), rs.getString("console_client_id"), active);
     }
 }

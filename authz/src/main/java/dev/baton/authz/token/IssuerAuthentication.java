@@ -2,6 +2,7 @@ package dev.baton.authz.token;
 
 import dev.baton.authz.identity.ExternalIssuers;
 import dev.baton.tenancy.outbound.OutboundAddressPolicy;
+import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -25,14 +26,46 @@ public final class IssuerAuthentication implements AuthenticationManagerResolver
     private final IssuerDiscovery discovery;
     private final Revocations revocations;
     private final VerifiedTokens verified = new VerifiedTokens(10_000);
+    private final OutboundAddressPolicy outbound;
+
+    /** Where a person of an external issuer signs in, and where their code is exchanged for tokens. */
+    public record SignInEndpoints(URI authorization, URI token) {}
 
     public IssuerAuthentication(String ownIssuer, JwtDecoder ownDecoder, ExternalIssuers external,
             OutboundAddressPolicy outbound, Clock clock, Revocations revocations) {
         this.revocations = revocations;
+        this.outbound = outbound;
         this.ownIssuer = ownIssuer;
         this.discovery = new IssuerDiscovery(outbound, clock);
         this.ownDecoder = ownDecoder;
         this.external = external;
+    }
+
+    /**
+     * The sign-in endpoints of an external issuer, from its discovery document: the browser is sent to the first,
+     * this server calls the second (so it must pass the outbound policy). Throws IllegalStateException saying why
+     * there are none.
+     */
+    public SignInEndpoints signInEndpoints(String issuer) {
+        IssuerDiscovery.Discovered found;
+        try {
+            found = discovery.discovered(issuer);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        if (found.authorizationEndpoint() == null || found.tokenEndpoint() == null) {
+            throw new IllegalStateException("the issuer " + issuer + " names no authorization or token endpoint");
+        }
+        URI authorization = URI.create(found.authorizationEndpoint());
+        if (!authorization.isAbsolute() || !(authorization.getScheme().equals("https")
+                || authorization.getScheme().equals("http"))) {
+            throw new IllegalStateException("the issuer's authorization endpoint is not an http(s) URL");
+        }
+        try {
+            return new SignInEndpoints(authorization, outbound.check(found.tokenEndpoint()));
+        } catch (OutboundAddressPolicy.RefusedAddressException e) {
+            throw new IllegalStateException("the issuer's token endpoint " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -38,7 +38,10 @@ final class IssuerDiscovery {
     static final Duration REDISCOVER_AFTER = Duration.ofHours(1);
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private record Attempt(CompletableFuture<JwtDecoder> decoder, Instant startedAt) {
+    /** What an issuer's discovery document says: its keys, and where people sign in and codes are exchanged. */
+    record Discovered(JwtDecoder decoder, String authorizationEndpoint, String tokenEndpoint) {}
+
+    private record Attempt(CompletableFuture<Discovered> decoder, Instant startedAt) {
         boolean stale(Instant now) {
             if (!decoder.isDone()) {
                 return false;
@@ -60,6 +63,11 @@ final class IssuerDiscovery {
 
     /** The decoder for {@code issuer}'s tokens; throws {@link DiscoveryFailedException} saying why there is none. */
     JwtDecoder decoderFor(String issuer) {
+        return discovered(issuer).decoder();
+    }
+
+    /** The issuer's discovery, shared and cached as {@link #decoderFor} explains. */
+    Discovered discovered(String issuer) {
         Instant now = clock.instant();
         Attempt attempt = attempts.compute(issuer, (key, old) -> old != null && !old.stale(now) ? old
                 : new Attempt(CompletableFuture.supplyAsync(() -> discover(issuer), fetchers), now));
@@ -73,7 +81,7 @@ final class IssuerDiscovery {
         }
     }
 
-    private JwtDecoder discover(String issuer) {
+    private Discovered discover(String issuer) {
         String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
         JsonNode document;
         try {
@@ -105,7 +113,9 @@ final class IssuerDiscovery {
             }
         }).build();
         decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(issuer));
-        return decoder;
+        // sign-in endpoints are optional here: an issuer used for API tokens alone need not offer them
+        return new Discovered(decoder, document.path("authorization_endpoint").asString(null),
+                document.path("token_endpoint").asString(null));
     }
 
     /** Discovery failed, or the policy refused the issuer's addresses. */

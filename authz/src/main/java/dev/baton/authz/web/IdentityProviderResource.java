@@ -25,9 +25,14 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/identity-providers")
 public class IdentityProviderResource {
 
-    /** A registration request; claims default to {@code sub} for the user and {@code name} for the display name. */
+    private static final java.util.regex.Pattern CLIENT_ID = java.util.regex.Pattern.compile("[\\x21-\\x7e]{1,255}");
+
+    /**
+     * A registration request; claims default to {@code sub} for the user and {@code name} for the display name;
+     * {@code consoleClientId} lets the tenant's people sign in to the console through the issuer.
+     */
     public record NewProvider(String issuer, String audience, String userClaim, String nameClaim, String groupsClaim,
-            List<ExternalIssuers.GroupMapping> groupMappings, String adminGroup) {}
+            List<ExternalIssuers.GroupMapping> groupMappings, String adminGroup, String consoleClientId) {}
 
     private final ExternalIssuers issuers;
     private final Identities identities;
@@ -76,13 +81,17 @@ public class IdentityProviderResource {
                 throw AuthzException.invalid("groupMappings[" + i + "].team", "there is no team '" + m.team() + "'");
             }
         }
+        if (p.consoleClientId() != null && !CLIENT_ID.matcher(p.consoleClientId()).matches()) {
+            throw AuthzException.invalid("consoleClientId", "must be 1-255 printable characters without spaces: the "
+                    + "client id your issuer gave the console (a public client with PKCE)");
+        }
         if (!mappings.isEmpty() && p.groupsClaim() == null) {
             throw AuthzException.invalid("groupsClaim", "is required to map groups to teams");
         }
         try {
             return issuers.register(caller.tenant(), new ExternalIssuers.Provider(caller.tenant(), null, p.issuer(),
                     p.audience(), p.userClaim() == null ? "sub" : p.userClaim(),
-                    p.nameClaim() == null ? "name" : p.nameClaim(), p.groupsClaim(), mappings, p.adminGroup(), true));
+                    p.nameClaim() == null ? "name" : p.nameClaim(), p.groupsClaim(), mappings, p.adminGroup(), p.consoleClientId(), true));
         } catch (DuplicateKeyException e) {
             throw AuthzException.conflict("audience", "this tenant has registered this issuer and audience already");
         }

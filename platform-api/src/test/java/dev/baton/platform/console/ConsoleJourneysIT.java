@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.baton.authz.access.AccessPolicy;
 import dev.baton.authz.access.ResourceType;
 import dev.baton.authz.api.Role;
+import dev.baton.authz.identity.ExternalIssuers;
 import dev.baton.engine.api.execution.WorkflowStatus;
 import dev.baton.platform.PlatformIT;
+import dev.baton.tenancy.TenantId;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,6 +40,7 @@ class ConsoleJourneysIT extends PlatformIT {
     private static String suffix;
 
     @Autowired AccessPolicy policy;
+    @Autowired ExternalIssuers external;
 
     private String team;
     private String admin;
@@ -192,7 +197,8 @@ class ConsoleJourneysIT extends PlatformIT {
         assertThat(browser.all("svg rect.bar.b-FAILED")).hasSize(1);
         assertThat(browser.all("svg rect.bar.b-COMPLETED")).hasSize(1);
         assertThat(browser.all("tbody tr")).extracting(e -> e.getText()).containsExactly(
-                "charge SIMPLE FAILED 1 worker-1 card declined", "charge SIMPLE COMPLETED 1 worker-1");
+                "charge SIMPLE FAILED 1 worker-1 card declined", "charge SIMPLE COMPLETED 2 worker-1");
+        assertThat(browser.text()).contains("charge (attempt 2)");
         browser.screenshot("12-retried-execution");
     }
 
@@ -272,8 +278,10 @@ class ConsoleJourneysIT extends PlatformIT {
     @Order(6)
     void aViewerSeesNoControlsAndIsRefusedWhenPostingAnyway() {
         String name = unique("watched");
-        registerWorkflow("{\"name\":\"" + name + "\",\"version\":1,\"tasks\":[{\"name\":\"wait\","
-                + "\"taskReferenceName\":\"hold\",\"type\":\"WAIT\"}]}");
+        // a tenant's text is shown as text: markup in a description never becomes markup on the page
+        String markup = "<img src=x onerror=\\\"document.title='owned'\\\">";
+        registerWorkflow("{\"name\":\"" + name + "\",\"version\":1,\"description\":\"" + markup + "\","
+                + "\"tasks\":[{\"name\":\"wait\",\"taskReferenceName\":\"hold\",\"type\":\"WAIT\"}]}");
         policy.claim(TENANT, ResourceType.WORKFLOW_DEF, name, team);
         UUID id = start(name, Map.of());
 
@@ -282,6 +290,9 @@ class ConsoleJourneysIT extends PlatformIT {
         assertThat(browser.shows("Administration")).isFalse();
         assertThat(browser.shows("Audit")).isFalse();
         browser.open("/console/workflows/" + name);
+        assertThat(browser.text()).contains("<img src=x onerror=\"document.title='owned'\">");
+        assertThat(browser.has("main img")).isFalse();
+        assertThat(browser.script("return document.title")).isNotEqualTo("owned");
         assertThat(browser.shows("Start")).isFalse();
         assertThat(browser.shows("Edit")).isFalse();
         browser.open("/console/executions/" + id);
@@ -313,5 +324,73 @@ class ConsoleJourneysIT extends PlatformIT {
         assertThat(((Number) refused.get(0)).intValue()).isEqualTo(403);
         assertThat(identities.members(TENANT, team)).filteredOn(m -> m.userId().equals(viewerId))
                 .extracting(m -> m.roles()).containsExactly(java.util.Set.of(Role.VIEWER));
+    }
+
+    @Test
+    @Order(7)
+    void signInThroughTheTenantsOwnIdentityProvider() {
+        MockOAuth2Server issuer = new MockOAuth2Server();
+        issuer.start();
+        try {
+            String realm = "corp-" + suffix;
+            String url = issuer.issuerUrl(realm).toString();
+            String name = unique("shipping");
+            registerWorkflow("{\"name\":\"" + name + "\",\"version\":1,\"tasks\":[{\"name\":\"wait\","
+                    + "\"taskReferenceName\":\"hold\",\"type\":\"WAIT\"}]}");
+            policy.claim(TENANT, ResourceType.WORKFLOW_DEF, name, team);
+            UUID id = start(name, Map.of());
+            external.register(TENANT, new ExternalIssuers.Provider(TENANT, null, url, "baton:default", "email",
+                    "name", "groups", List.of(new ExternalIssuers.GroupMapping("shipping-ops", team,
+                            java.util.Set.of(Role.OPERATOR))), null, "baton-console", true));
+            issuer.enqueueCallback(new DefaultOAuth2TokenCallback(realm, "u-42", "JWT", List.of("baton:default"),
+                    Map.of("email", "grace@example.com", "name", "Grace Hopper", "groups", List.of("shipping-ops")),
+                    600));
+
+            browser.open("/console");
+            browser.click("a[href='/console/sign-in/organisation']");
+            browser.type("#tenant", "default");
+            browser.press("Find its identity providers");
+            browser.screenshot("19-organisation-sign-in");
+            browser.press("Sign in with " + url);
+            browser.waitUntil(10, "the console after signing in at the tenant's issuer",
+                    () -> browser.url().endsWith("/console/workflows"));
+            assertThat(browser.find(".who").getText()).contains("Grace Hopper");
+
+            // her group makes her an operator of the team: she sees its execution's controls and they work
+            browser.open("/console/executions/" + id);
+            browser.type("#reason", "moved to another carrier");
+            browser.press("Terminate");
+            assertThat(browser.find("h1 .status").getText()).isEqualTo("TERMINATED");
+            assertThat(workflow(id).getReasonForIncompletion()).isEqualTo("moved to another carrier");
+        } finally {
+            issuer.shutdown();
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aTokenForAnotherTenantFromTheSameIssuerDoesNotSignIn() {
+        MockOAuth2Server issuer = new MockOAuth2Server();
+        issuer.start();
+        try {
+            String realm = "shared-" + suffix;
+            String url = issuer.issuerUrl(realm).toString();
+            TenantId other = createTenant("other-" + suffix);
+            external.register(TENANT, new ExternalIssuers.Provider(TENANT, null, url, "baton:default", "sub",
+                    "name", null, List.of(), null, "baton-console", true));
+            external.register(other, new ExternalIssuers.Provider(other, null, url, "baton:" + other.value(), "sub",
+                    "name", null, List.of(), null, "baton-console", true));
+            // the issuer hands out a token meant for the other tenant to someone signing in to this one
+            issuer.enqueueCallback(new DefaultOAuth2TokenCallback(realm, "mallory", "JWT",
+                    List.of("baton:" + other.value()), Map.of(), 600));
+
+            browser.open("/console/sign-in/organisation?tenant=default");
+            browser.press("Sign in with " + url);
+            assertThat(browser.text()).contains("The identity provider's token is not one this tenant accepts.");
+            browser.open("/console/workflows");
+            assertThat(browser.url()).contains("/login");
+        } finally {
+            issuer.shutdown();
+        }
     }
 }

@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * Administration: teams and their members, users, applications and their keys, identity providers, connections and
@@ -143,7 +144,39 @@ public class AdminPages {
     @GetMapping("/console/admin/identity-providers")
     String identityProviders(Model model) {
         model.addAttribute("providers", WorkflowPages.list(api.get("/api/identity-providers")));
+        model.addAttribute("redirectUri", ServletUriComponentsBuilder.fromCurrentContextPath()
+                .path("/console/callback/oidc").build().toUriString());
         return "console/identity-providers";
+    }
+
+    @PostMapping("/console/admin/identity-providers")
+    String registerIdentityProvider(@RequestParam Map<String, String> form, Model model,
+            jakarta.servlet.http.HttpServletResponse response, RedirectAttributes redirect) {
+        Map<String, Object> provider = new LinkedHashMap<>();
+        for (String field : List.of("issuer", "audience", "userClaim", "nameClaim", "groupsClaim", "adminGroup",
+                "consoleClientId")) {
+            String value = form.get(field);
+            provider.put(field, value == null || value.isBlank() ? null : value.trim());
+        }
+        try {
+            String mappings = form.getOrDefault("groupMappings", "").trim();
+            provider.put("groupMappings", mappings.isEmpty() ? List.of()
+                    : ApiClient.readJson(mappings, "groupMappings"));
+            api.send("POST", "/api/identity-providers", provider);
+        } catch (ApiProblem problem) {
+            response.setStatus(problem.status());
+            model.addAttribute("problem", problem);
+            return identityProviders(model);
+        }
+        redirect.addFlashAttribute("message", "Identity provider " + form.get("issuer") + " registered.");
+        return "redirect:/console/admin/identity-providers";
+    }
+
+    @PostMapping("/console/admin/identity-providers/{id}/remove")
+    String removeIdentityProvider(@PathVariable String id, RedirectAttributes redirect) {
+        api.send("DELETE", "/api/identity-providers/" + encode(id), null);
+        redirect.addFlashAttribute("message", "Identity provider removed.");
+        return "redirect:/console/admin/identity-providers";
     }
 
     @GetMapping("/console/admin/vault")

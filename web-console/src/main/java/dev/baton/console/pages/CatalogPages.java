@@ -4,6 +4,7 @@ import static dev.baton.console.api.ApiClient.encode;
 
 import dev.baton.console.api.ApiClient;
 import dev.baton.console.api.JsonObject;
+import dev.baton.console.render.Markdown;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,7 @@ public class CatalogPages {
         Map<String, Object> entry = WorkflowPages.map(api.get("/api/catalog/" + encode(name)));
         List<Map<String, Object>> versions = WorkflowPages.list(entry.get("versions"));
         model.addAttribute("entry", entry);
+        model.addAttribute("documentation", Markdown.html((String) entry.get("description")));
         model.addAttribute("versions", versions.stream().map(v -> {
             Map<String, Object> shown = JsonObject.copyOf(v);
             shown.put("inputJson", ApiClient.pretty(v.get("inputSchema")));

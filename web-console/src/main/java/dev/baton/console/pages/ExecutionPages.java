@@ -116,6 +116,7 @@ public class ExecutionPages {
     String execution(@PathVariable String id, Model model) {
         Map<String, Object> wf = WorkflowPages.map(api.get("/api/workflow/" + encode(id) + "?includeTasks=true"));
         List<Map<String, Object>> tasks = WorkflowPages.list(wf.get("tasks"));
+        numberAttempts(tasks);
         Map<String, String> statuses = new HashMap<>();
         for (Map<String, Object> t : tasks) {
             // the latest attempt of each task decides its colour
@@ -145,7 +146,9 @@ public class ExecutionPages {
         Map<String, Object> wf = WorkflowPages.map(api.get("/api/workflow/" + encode(id) + "?includeTasks=true"));
         model.addAttribute("wf", wf);
         model.addAttribute("task", task);
-        model.addAttribute("attempts", WorkflowPages.list(wf.get("tasks")).stream()
+        List<Map<String, Object>> all = WorkflowPages.list(wf.get("tasks"));
+        numberAttempts(all);
+        model.addAttribute("attempts", all.stream()
                 .filter(t -> t.get("referenceTaskName").equals(task.get("referenceTaskName"))).toList());
         model.addAttribute("logText", WorkflowPages.list(api.get("/api/tasks/" + encode(taskId) + "/log")).stream()
                 .map(l -> String.valueOf(l.get("log"))).collect(java.util.stream.Collectors.joining("\n")));
@@ -182,6 +185,18 @@ public class ExecutionPages {
         };
         redirect.addFlashAttribute("message", result);
         return "redirect:/console/executions/" + encode(id);
+    }
+
+    /**
+     * Numbers each task's attempts 1, 2, ... in the order they were made ({@code attempt}): Conductor's retryCount
+     * counts automatic retries only, so an operator's retry would read as the same attempt again.
+     */
+    static void numberAttempts(List<Map<String, Object>> tasks) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (Map<String, Object> t : tasks) {
+            String key = t.get("referenceTaskName") + "#" + t.get("iteration");
+            t.put("attempt", seen.merge(key, 1, Integer::sum));
+        }
     }
 
     private String call(String method, String path, Object body, String done) {

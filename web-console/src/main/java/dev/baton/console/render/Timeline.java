@@ -54,9 +54,9 @@ public record Timeline(double width, double height, List<Row> rows, List<Tick> t
             if (started <= 0) {
                 started = ended;
             }
-            Object retry = t.get("retryCount");
-            String label = t.get("referenceTaskName") + (retry instanceof Number n && n.intValue() > 0
-                    ? " (retry " + n.intValue() + ")" : "");
+            Object attempt = t.get("attempt");
+            String label = t.get("referenceTaskName") + (attempt instanceof Number n && n.intValue() > 1
+                    ? " (attempt " + n.intValue() + ")" : "");
             rows.add(new Row(i * ROW_H, label, String.valueOf(t.get("status")),
                     LABEL_W + (scheduled - first) * scale, LABEL_W + (started - first) * scale,
                     LABEL_W + (ended - first) * scale, String.valueOf(t.get("taskId")), human(ended - started)));

@@ -1,7 +1,21 @@
 package dev.baton.console.signin;
 
+import dev.baton.authz.identity.ExternalIssuers;
 import dev.baton.authz.identity.RegisteredClients;
+import dev.baton.authz.token.CallerAuthentication;
+import dev.baton.authz.token.IssuerAuthentication;
 import dev.baton.console.api.ApiClient;
+import dev.baton.tenancy.TenantId;
+import dev.baton.tenancy.outbound.OutboundAddressPolicy;
+import java.io.Serializable;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+import org.springframework.web.bind.annotation.PathVariable;
+import tools.jackson.databind.json.JsonMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import java.net.URLEncoder;
@@ -36,10 +50,19 @@ public class SignInFlow {
     private static final Pattern SAFE_NEXT = Pattern.compile("/console(/[A-Za-z0-9._~%/-]*)?(\\?[^\\s\\\\]*)?");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final ApiClient api;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    public SignInFlow(ApiClient api) {
+    private final ApiClient api;
+    private final ExternalIssuers external;
+    private final IssuerAuthentication issuers;
+    private final OutboundAddressPolicy outbound;
+
+    public SignInFlow(ApiClient api, ExternalIssuers external, IssuerAuthentication issuers,
+            OutboundAddressPolicy outbound) {
         this.api = api;
+        this.external = external;
+        this.issuers = issuers;
+        this.outbound = outbound;
     }
 
     /** {@code next} if it is a console page of this server, else null (no open redirects). */
@@ -48,8 +71,12 @@ public class SignInFlow {
                 ? next : null;
     }
 
-    /** A sign-in in progress: its PKCE verifier and the page to return to. */
-    private record Pending(String state, String verifier, String next) {}
+    /**
+     * A sign-in in progress: its PKCE verifier and the page to return to; for a tenant's own issuer also the
+     * tenant, the issuer and where to exchange the code.
+     */
+    private record Pending(String state, String verifier, String next, String tenant, String issuer,
+            String tokenEndpoint, String clientId) implements Serializable {}
 
     @GetMapping("/")
     String root() {
@@ -61,11 +88,12 @@ public class SignInFlow {
         String state = random();
         String verifier = random();
         String back = safeNext(next);
-        request.getSession().setAttribute(PENDING, new Pending(state, verifier, back == null ? "/console" : back));
+        request.getSession().setAttribute(PENDING, new Pending(state, verifier, back == null ? "/console" : back,
+                null, null, null, null));
         Map<String, String> query = new LinkedHashMap<>();
         query.put("response_type", "code");
         query.put("client_id", RegisteredClients.CONSOLE);
-        query.put("redirect_uri", callback());
+        query.put("redirect_uri", callback("/console/callback"));
         query.put("scope", "openid profile");
         query.put("state", state);
         query.put("code_challenge", challenge(verifier));
@@ -78,23 +106,110 @@ public class SignInFlow {
     @GetMapping("/console/callback")
     String callback(@RequestParam(required = false) String code, @RequestParam(required = false) String state,
             @RequestParam(required = false) String error, HttpServletRequest request, Model model) {
-        HttpSession session = request.getSession(false);
-        Pending pending = session == null ? null : (Pending) session.getAttribute(PENDING);
-        if (pending == null || state == null || !MessageDigest.isEqual(pending.state().getBytes(StandardCharsets.UTF_8),
-                state.getBytes(StandardCharsets.UTF_8))) {
-            model.addAttribute("message", "This sign-in was not started here or has expired. Please sign in again.");
-            return "console/signed-out";
+        Pending pending = pending(request, state);
+        if (pending == null || pending.issuer() != null) {
+            return stopped(model, "This sign-in was not started here or has expired. Please sign in again.");
         }
-        session.removeAttribute(PENDING);
         if (error != null || code == null) {
-            model.addAttribute("message", "Sign-in did not complete" + (error == null ? "." : ": " + error + "."));
-            return "console/signed-out";
+            return stopped(model, "Sign-in did not complete" + (error == null ? "." : ": " + error + "."));
         }
-        String token = api.exchangeCode(code, pending.verifier(), callback());
-        // a new session id once signed in: an id planted before sign-in is worth nothing after it
-        request.changeSessionId();
-        session.setAttribute(TOKEN, token);
-        return "redirect:" + pending.next();
+        return signedIn(request, api.exchangeCode(code, pending.verifier(), callback("/console/callback")),
+                pending.next());
+    }
+
+    /** Asks for the tenant whose own identity provider the person signs in with, then lists its providers. */
+    @GetMapping("/console/sign-in/organisation")
+    String organisation(@RequestParam(required = false) String tenant, Model model) {
+        model.addAttribute("tenant", tenant);
+        if (tenant != null && !tenant.isBlank()) {
+            // an unknown tenant and one without console providers answer alike
+            model.addAttribute("providers", tenantId(tenant) == null ? List.of()
+                    : external.forConsole(tenantId(tenant)));
+        }
+        return "console/organisation";
+    }
+
+    /** Sends the person to the tenant's issuer (authorization code with PKCE, as a public client). */
+    @GetMapping("/console/sign-in/oidc/{provider}")
+    String signInWithIssuer(@PathVariable UUID provider, @RequestParam String tenant,
+            @RequestParam(required = false) String next, HttpServletRequest request, Model model) {
+        TenantId id = tenantId(tenant);
+        ExternalIssuers.Provider p = id == null ? null : external.forConsole(id).stream()
+                .filter(x -> x.id().equals(provider)).findFirst().orElse(null);
+        if (p == null) {
+            return stopped(model, "This tenant has no such identity provider for the console.");
+        }
+        IssuerAuthentication.SignInEndpoints endpoints;
+        try {
+            endpoints = issuers.signInEndpoints(p.issuer());
+        } catch (IllegalStateException e) {
+            return stopped(model, "The identity provider cannot be used to sign in now: " + e.getMessage());
+        }
+        String state = random();
+        String verifier = random();
+        String back = safeNext(next);
+        request.getSession().setAttribute(PENDING, new Pending(state, verifier, back == null ? "/console" : back,
+                id.value(), p.issuer(), endpoints.token().toString(), p.consoleClientId()));
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("response_type", "code");
+        query.put("client_id", p.consoleClientId());
+        query.put("redirect_uri", callback("/console/callback/oidc"));
+        query.put("scope", "openid profile email");
+        query.put("state", state);
+        query.put("code_challenge", challenge(verifier));
+        query.put("code_challenge_method", "S256");
+        String authorize = endpoints.authorization().toString();
+        return "redirect:" + authorize + (authorize.contains("?") ? "&" : "?") + ApiClient.query(query);
+    }
+
+    /**
+     * Back from the tenant's issuer: the code is exchanged at its token endpoint (through the outbound policy), and
+     * the access token must be one the API accepts for that very tenant.
+     */
+    @GetMapping("/console/callback/oidc")
+    String callbackFromIssuer(@RequestParam(required = false) String code,
+            @RequestParam(required = false) String state, @RequestParam(required = false) String error,
+            HttpServletRequest request, Model model) {
+        Pending pending = pending(request, state);
+        if (pending == null || pending.issuer() == null) {
+            return stopped(model, "This sign-in was not started here or has expired. Please sign in again.");
+        }
+        if (error != null || code == null) {
+            return stopped(model, "Sign-in did not complete" + (error == null ? "." : ": " + error + "."));
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "authorization_code");
+        form.put("code", code);
+        form.put("redirect_uri", callback("/console/callback/oidc"));
+        form.put("client_id", pending.clientId());
+        form.put("code_verifier", pending.verifier());
+        String token;
+        try {
+            OutboundAddressPolicy.Response answer = outbound.exchange(new OutboundAddressPolicy.Request("POST",
+                    pending.tokenEndpoint(), Map.of("Content-Type", "application/x-www-form-urlencoded",
+                            "Accept", "application/json"),
+                    ApiClient.query(form).getBytes(StandardCharsets.UTF_8), null));
+            if (answer.status() != 200) {
+                return stopped(model, "The identity provider refused the sign-in (" + answer.status() + ").");
+            }
+            token = JSON.readTree(answer.body()).path("access_token").asString(null);
+        } catch (RuntimeException e) {
+            return stopped(model, "The identity provider could not be reached to finish the sign-in.");
+        }
+        if (token == null) {
+            return stopped(model, "The identity provider gave no access token.");
+        }
+        try {
+            AuthenticationManager manager = issuers.resolve(pending.issuer());
+            Authentication signedIn = manager == null ? null
+                    : manager.authenticate(new BearerTokenAuthenticationToken(token));
+            if (!(signedIn instanceof CallerAuthentication c) || !c.caller().tenant().value().equals(pending.tenant())) {
+                return stopped(model, "The identity provider's token is not one this tenant accepts.");
+            }
+        } catch (AuthenticationException e) {
+            return stopped(model, "The identity provider's token is not one this tenant accepts: " + e.getMessage());
+        }
+        return signedIn(request, token, pending.next());
     }
 
     @PostMapping("/console/sign-out")
@@ -108,8 +223,40 @@ public class SignInFlow {
         return "console/signed-out";
     }
 
-    private static String callback() {
-        return ServletUriComponentsBuilder.fromCurrentContextPath().path("/console/callback").build().toUriString();
+    /** The sign-in this session started with {@code state}, used up now; null when there is none. */
+    private static Pending pending(HttpServletRequest request, String state) {
+        HttpSession session = request.getSession(false);
+        Pending pending = session == null ? null : (Pending) session.getAttribute(PENDING);
+        if (pending == null || state == null || !MessageDigest.isEqual(
+                pending.state().getBytes(StandardCharsets.UTF_8), state.getBytes(StandardCharsets.UTF_8))) {
+            return null;
+        }
+        session.removeAttribute(PENDING);
+        return pending;
+    }
+
+    private static String signedIn(HttpServletRequest request, String token, String next) {
+        // a new session id once signed in: an id planted before sign-in is worth nothing after it
+        request.changeSessionId();
+        request.getSession().setAttribute(TOKEN, token);
+        return "redirect:" + next;
+    }
+
+    private static String stopped(Model model, String why) {
+        model.addAttribute("message", why);
+        return "console/signed-out";
+    }
+
+    private static TenantId tenantId(String tenant) {
+        try {
+            return TenantId.of(tenant.trim().toLowerCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException notAnId) {
+            return null;
+        }
+    }
+
+    private static String callback(String path) {
+        return ServletUriComponentsBuilder.fromCurrentContextPath().path(path).build().toUriString();
     }
 
     private static String random() {

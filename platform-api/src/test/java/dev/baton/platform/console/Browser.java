@@ -14,11 +14,11 @@ import java.util.function.Supplier;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -115,8 +115,16 @@ final class Browser implements AutoCloseable {
         WebElement page = driver.findElement(By.tagName("html"));
         target.click();
         if (leaves) {
-            new WebDriverWait(driver, Duration.ofSeconds(15)).withMessage("the next page")
-                    .until(ExpectedConditions.stalenessOf(page));
+            // the old page is gone once its root cannot be asked anything; Chromium says so with a stale-element
+            // error or, while the new document replaces it, with an "unknown error" about the node
+            new WebDriverWait(driver, Duration.ofSeconds(15)).withMessage("the next page").until(d -> {
+                try {
+                    page.getTagName();
+                    return false;
+                } catch (WebDriverException gone) {
+                    return true;
+                }
+            });
         }
     }
 
@@ -149,6 +157,17 @@ final class Browser implements AutoCloseable {
             driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the page fits the window's width without scrolling sideways (tables scroll inside themselves). */
+    boolean fitsWidth(int width) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", 800,
+                "deviceScaleFactor", 1, "mobile", true));
+        try {
+            return ((Number) script("return document.documentElement.scrollWidth")).intValue() <= width;
+        } finally {
+            driver.executeCdpCommand("Emulation.clearDeviceMetricsOverride", Map.of());
         }
     }
 

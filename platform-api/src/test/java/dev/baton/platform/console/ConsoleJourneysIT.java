@@ -23,6 +23,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -38,6 +39,8 @@ class ConsoleJourneysIT extends PlatformIT {
     private static final String PASSWORD = "correct horse battery";
     private static Browser browser;
     private static String suffix;
+    /** The workflow the retry journey retried, for the metrics journey. */
+    private static String retried;
 
     @Autowired AccessPolicy policy;
     @Autowired ExternalIssuers external;
@@ -58,6 +61,7 @@ class ConsoleJourneysIT extends PlatformIT {
             UUID v = identities.createUser(TENANT, "vic-" + suffix, "Vic Viewer", PASSWORD, false);
             identities.addMember(TENANT, t, v, EnumSet.of(Role.VIEWER));
             identities.createUser(TENANT, "nia-" + suffix, "Nia New", PASSWORD, false);
+            identities.createTeam(TENANT, "partners-" + suffix, "Partners");
         }
         team = "console-ops-" + suffix;
         admin = "ada-" + suffix;
@@ -82,8 +86,8 @@ class ConsoleJourneysIT extends PlatformIT {
         browser.open("/console");
         assertThat(browser.heading()).isEqualTo("Sign in to Baton");
         browser.type("#username", login);
-        browser.type("#password", PASSWORD);
-        browser.click("form button[type=submit]");
+        // the keyboard alone signs in: Enter in the password field submits the form
+        browser.type("#password", PASSWORD + Keys.ENTER);
         browser.waitUntil(10, "the console after sign-in", () -> browser.url().endsWith("/console/workflows"));
     }
 
@@ -171,6 +175,7 @@ class ConsoleJourneysIT extends PlatformIT {
         String worker = unique("charge_card");
         registerTask(worker, "\"retryCount\": 0");
         String name = unique("payment");
+        retried = name;
         registerWorkflow("{\"name\":\"" + name + "\",\"version\":1,\"tasks\":[{\"name\":\"" + worker
                 + "\",\"taskReferenceName\":\"charge\",\"type\":\"SIMPLE\"}]}");
         policy.claim(TENANT, ResourceType.WORKFLOW_DEF, name, team);
@@ -218,6 +223,16 @@ class ConsoleJourneysIT extends PlatformIT {
         assertThat(browser.all("tbody tr")).extracting(e -> e.getText())
                 .anySatisfy(row -> assertThat(row).contains("nia-" + suffix, "OPERATOR"));
         browser.screenshot("14-team");
+
+        // a grant lets the partners' team read and start the team's workflow
+        String workflow = "greeting-" + suffix;
+        browser.open("/console/workflows/" + workflow);
+        browser.type("#grant-team", "partners-" + suffix);
+        browser.click("input[name=access][value=EXECUTE]");
+        browser.press("Grant");
+        assertThat(browser.text()).contains("Team partners-" + suffix + " granted [EXECUTE].");
+        assertThat(policy.grants(TENANT, ResourceType.WORKFLOW_DEF, workflow)).singleElement()
+                .satisfies(g -> assertThat(g.team()).isEqualTo("partners-" + suffix));
 
         browser.open("/console/admin/applications");
         String app = "billing-worker-" + suffix;
@@ -268,10 +283,20 @@ class ConsoleJourneysIT extends PlatformIT {
         assertThat(browser.all("svg polyline.series")).hasSize(3);
         assertThat(browser.all("section[aria-labelledby=durations] tbody tr")).extracting(e -> e.getText())
                 .anySatisfy(row -> assertThat(row).startsWith("greeting-" + suffix + " 1 "));
-        // the payment retried in the second journey: one retried attempt
-        assertThat(browser.find("section[aria-labelledby=most-retried]").getText()).contains("payment_",
-                "1 retry");
         browser.screenshot("17-metrics");
+        // the payment retried in the second journey: one retried attempt (other tests share the tenant, so the
+        // page is narrowed to it)
+        browser.type("#workflowType", retried);
+        browser.press("Show");
+        assertThat(browser.find("section[aria-labelledby=most-retried]").getText()).contains(retried + " 1 retry");
+        assertThat(browser.find("section[aria-labelledby=durations]").getText()).contains(retried + " 1 ");
+
+        // at phone width nothing but the tables (which scroll inside themselves) is wider than the screen
+        for (String page : List.of("/console/workflows", "/console/metrics", "/console/executions",
+                "/console/workflows/greeting-" + suffix, "/console/catalog")) {
+            browser.open(page);
+            assertThat(browser.fitsWidth(390)).as("%s at 390 px", page).isTrue();
+        }
     }
 
     @Test

@@ -92,7 +92,36 @@ public class WorkflowPages {
         model.addAttribute("versions", versions);
         model.addAttribute("json", ApiClient.pretty(def));
         model.addAttribute("diagram", Diagram.of(list(def.get("tasks")), Map.of()));
+        model.addAttribute("accessLevels", List.of("READ", "EXECUTE", "UPDATE"));
+        // the grants other teams hold on it, for administrators of the team that owns it
+        if (model.getAttribute("me") instanceof Me me && me.owner(name) != null && me.isTeamAdmin(me.owner(name))) {
+            model.addAttribute("grants", list(api.get("/api/grants?resourceType=WORKFLOW_DEF&resourceName="
+                    + encode(name))));
+        }
         return "console/workflow";
+    }
+
+
+    /** Lets another team read, start or change this definition. */
+    @PostMapping("/console/workflows/{name}/grants")
+    String grant(@PathVariable String name, @RequestParam String team,
+            @RequestParam(required = false) List<String> access, RedirectAttributes redirect) {
+        Map<String, Object> grant = new LinkedHashMap<>();
+        grant.put("resourceType", "WORKFLOW_DEF");
+        grant.put("resourceName", name);
+        grant.put("team", team);
+        grant.put("access", access == null ? List.of() : access);
+        api.send("PUT", "/api/grants", grant);
+        redirect.addFlashAttribute("message", "Team " + team + " granted " + grant.get("access") + ".");
+        return "redirect:/console/workflows/" + encode(name);
+    }
+
+    @PostMapping("/console/workflows/{name}/grants/{team}/revoke")
+    String revoke(@PathVariable String name, @PathVariable String team, RedirectAttributes redirect) {
+        api.send("DELETE", "/api/grants?" + ApiClient.query(Map.of("resourceType", "WORKFLOW_DEF",
+                "resourceName", name, "team", team)), null);
+        redirect.addFlashAttribute("message", "Team " + team + " no longer has access.");
+        return "redirect:/console/workflows/" + encode(name);
     }
 
     @GetMapping("/console/workflows/new")

@@ -1,6 +1,7 @@
 package dev.baton.authz.api;
 
 import dev.baton.tenancy.TenantId;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,6 +27,12 @@ public record Caller(TenantId tenant, String subject, Kind kind, String name, bo
 
     public Caller {
         teams = Map.copyOf(teams);
+    }
+
+    /** The teams, by name, in which the caller holds at least one of {@code roles}. */
+    public List<String> teamsWithAnyOf(Set<Role> roles) {
+        return teams.entrySet().stream().filter(e -> e.getValue().stream().anyMatch(roles::contains))
+                .map(Map.Entry::getKey).sorted().toList();
     }
 
     /** Whether the caller holds {@code role} in {@code team} (tenant administrators hold every role). */

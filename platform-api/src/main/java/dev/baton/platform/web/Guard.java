@@ -9,7 +9,6 @@ import dev.baton.authz.audit.AuditFilter;
 import dev.baton.authz.identity.Identities;
 import dev.baton.engine.api.EngineException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.security.access.AccessDeniedException;
@@ -75,9 +74,7 @@ public class Guard {
             }
             return requested;
         }
-        List<String> authoring = caller.teams().entrySet().stream()
-                .filter(e -> e.getValue().stream().anyMatch(AUTHORING::contains)).map(Map.Entry::getKey).sorted()
-                .toList();
+        List<String> authoring = caller.teamsWithAnyOf(AUTHORING);
         if (authoring.size() == 1) {
             return authoring.get(0);
         }
@@ -96,8 +93,7 @@ public class Guard {
      */
     public String actingTeamForInline(String requested) {
         Caller caller = current.caller();
-        if (requested == null && caller.tenantAdmin() && caller.teams().values().stream()
-                .noneMatch(roles -> roles.stream().anyMatch(AUTHORING::contains))) {
+        if (requested == null && caller.tenantAdmin() && caller.teamsWithAnyOf(AUTHORING).isEmpty()) {
             return null;
         }
         return owningTeamForNew(requested);
@@ -106,8 +102,7 @@ public class Guard {
     /** Refuses callers who author in no team (validating a definition is an author's tool). */
     public void requireAuthor() {
         Caller caller = current.caller();
-        if (!caller.tenantAdmin() && caller.teams().values().stream()
-                .noneMatch(roles -> roles.stream().anyMatch(AUTHORING::contains))) {
+        if (!caller.tenantAdmin() && caller.teamsWithAnyOf(AUTHORING).isEmpty()) {
             throw new AccessDeniedException("missing permission: validate definitions (needs the role AUTHOR or "
                     + "TEAM_ADMIN in a team)");
         }

@@ -327,26 +327,15 @@ class ConsoleJourneysIT extends PlatformIT {
         assertThat(browser.has("input[name=ids]")).isFalse();
         browser.screenshot("18-viewer-execution");
 
-        Object status = browser.asyncScript("var done = arguments[arguments.length - 1];"
-                + "var t = document.querySelector('meta[name=_csrf]').content;"
-                + "fetch('/console/executions/" + id + "/terminate', {method: 'POST', headers: "
-                + "{'Content-Type': 'application/x-www-form-urlencoded'}, body: '_csrf=' + encodeURIComponent(t)})"
-                + ".then(function (r) { done(r.status); });");
-        assertThat(((Number) status).intValue()).isEqualTo(403);
+        assertThat(browser.post("/console/executions/" + id + "/terminate", "", true)).isEqualTo(403);
         assertThat(workflow(id).getStatus()).isEqualTo(WorkflowStatus.RUNNING);
 
-        Object withoutToken = browser.asyncScript("var done = arguments[arguments.length - 1];"
-                + "fetch('/console/executions/" + id + "/terminate', {method: 'POST'})"
-                + ".then(function (r) { done(r.status); });");
-        assertThat(((Number) withoutToken).intValue()).as("a post without the CSRF token").isEqualTo(403);
+        assertThat(browser.post("/console/executions/" + id + "/terminate", "", false))
+                .as("a post without the CSRF token").isEqualTo(403);
         browser.open("/console/admin/teams/" + team);
         assertThat(browser.has("form[aria-label='Add or change a member']")).isFalse();
-        List<Object> refused = List.of(browser.asyncScript("var done = arguments[arguments.length - 1];"
-                + "var t = document.querySelector('meta[name=_csrf]').content;"
-                + "fetch('/console/admin/teams/" + team + "/members', {method: 'POST', headers: "
-                + "{'Content-Type': 'application/x-www-form-urlencoded'}, body: '_csrf=' + encodeURIComponent(t) "
-                + "+ '&userId=" + viewerId + "&roles=TEAM_ADMIN'}).then(function (r) { done(r.status); });"));
-        assertThat(((Number) refused.get(0)).intValue()).isEqualTo(403);
+        assertThat(browser.post("/console/admin/teams/" + team + "/members",
+                "userId=" + viewerId + "&roles=TEAM_ADMIN", true)).isEqualTo(403);
         assertThat(identities.members(TENANT, team)).filteredOn(m -> m.userId().equals(viewerId))
                 .extracting(m -> m.roles()).containsExactly(java.util.Set.of(Role.VIEWER));
     }

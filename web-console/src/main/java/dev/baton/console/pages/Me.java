@@ -45,9 +45,7 @@ public final class Me {
 
     /** The teams whose definitions this person may register. */
     public List<String> authoringTeams() {
-        return caller.teams().entrySet().stream()
-                .filter(e -> e.getValue().contains(Role.AUTHOR) || e.getValue().contains(Role.TEAM_ADMIN))
-                .map(Map.Entry::getKey).sorted().toList();
+        return caller.teamsWithAnyOf(Set.of(Role.AUTHOR, Role.TEAM_ADMIN));
     }
 
     public boolean canAuthor() {
@@ -56,7 +54,7 @@ public final class Me {
 
     /** Whether this person administers some team (or the tenant). */
     public boolean canAdministerTeams() {
-        return caller.tenantAdmin() || caller.teams().values().stream().anyMatch(r -> r.contains(Role.TEAM_ADMIN));
+        return caller.tenantAdmin() || !caller.teamsWithAnyOf(Set.of(Role.TEAM_ADMIN)).isEmpty();
     }
 
     public boolean isTeamAdmin(String team) {
@@ -73,8 +71,7 @@ public final class Me {
 
     /** Whether this person may operate executions of any workflow (bulk actions). */
     public boolean canOperateAny() {
-        return caller.tenantAdmin() || caller.teams().values().stream()
-                .anyMatch(r -> r.contains(Role.OPERATOR) || r.contains(Role.TEAM_ADMIN));
+        return caller.tenantAdmin() || !caller.teamsWithAnyOf(Set.of(Role.OPERATOR, Role.TEAM_ADMIN)).isEmpty();
     }
 
     public String owner(String workflow) {

@@ -193,10 +193,26 @@ public class ExecutionPages {
      */
     static void numberAttempts(List<Map<String, Object>> tasks) {
         Map<String, Integer> seen = new HashMap<>();
+        long now = Instant.now().toEpochMilli();
         for (Map<String, Object> t : tasks) {
             String key = t.get("referenceTaskName") + "#" + t.get("iteration");
             t.put("attempt", seen.merge(key, 1, Integer::sum));
+            // how long it waited in its queue and how long it ran (so far, while it runs)
+            long scheduled = millis(t.get("scheduledTime"));
+            long started = millis(t.get("startTime"));
+            long ended = millis(t.get("endTime"));
+            if (scheduled > 0) {
+                t.put("waited", Timeline.human(Math.max(0, (started > 0 ? started : ended > 0 ? ended : now)
+                        - scheduled)));
+            }
+            if (started > 0) {
+                t.put("ran", Timeline.human(Math.max(0, (ended > 0 ? ended : now) - started)));
+            }
         }
+    }
+
+    private static long millis(Object value) {
+        return value instanceof Number n ? n.longValue() : 0;
     }
 
     private String call(String method, String path, Object body, String done) {

@@ -341,6 +341,32 @@ class ConsoleJourneysIT extends PlatformIT {
                 "userId=" + viewerId + "&roles=TEAM_ADMIN", true)).isEqualTo(403);
         assertThat(identities.members(TENANT, team)).filteredOn(m -> m.userId().equals(viewerId))
                 .extracting(m -> m.roles()).containsExactly(java.util.Set.of(Role.VIEWER));
+
+        // every other change a viewer's pages do not offer, posted anyway: the API refuses each, nothing changes
+        String sneaky = "sneaky-" + suffix;
+        Map<String, String> crafted = new java.util.LinkedHashMap<>();
+        crafted.put("/console/workflows", "isNew=true&json=" + java.net.URLEncoder.encode("{\"name\":\"" + sneaky
+                + "\",\"version\":1,\"tasks\":[{\"name\":\"n\",\"taskReferenceName\":\"n\",\"type\":\"NOOP\"}]}",
+                java.nio.charset.StandardCharsets.UTF_8));
+        crafted.put("/console/workflows/" + name + "/start", "version=1");
+        crafted.put("/console/workflows/" + name + "/grants", "team=" + team + "&access=UPDATE");
+        crafted.put("/console/executions/" + id + "/pause", "");
+        crafted.put("/console/admin/teams", "name=" + sneaky);
+        crafted.put("/console/admin/users", "login=" + sneaky + "&password=long+enough+password");
+        crafted.put("/console/admin/applications", "name=" + sneaky + "&team=" + team + "&roles=OPERATOR");
+        crafted.put("/console/admin/identity-providers", "issuer=https%3A%2F%2Fidp.example&audience=baton%3Adefault");
+        crafted.forEach((path, form) -> assertThat(browser.post(path, form, true)).as(path).isEqualTo(403));
+        assertThat(metadata.workflowDef(TENANT, sneaky, null)).isEmpty();
+        assertThat(workflows.running(TENANT, name, null)).containsExactly(id);
+        assertThat(workflow(id).getStatus()).isEqualTo(WorkflowStatus.RUNNING);
+        assertThat(policy.grants(TENANT, ResourceType.WORKFLOW_DEF, name)).isEmpty();
+        assertThat(identities.teamExists(TENANT, sneaky)).isFalse();
+        assertThat(identities.users(TENANT)).noneMatch(u -> u.login().equals(sneaky));
+        assertThat(identities.applications(TENANT)).noneMatch(a -> a.name().equals(sneaky));
+        // a bulk action answers per execution: the viewer's is refused, and the page says so
+        browser.open("/console/executions");
+        assertThat(browser.post("/console/executions/bulk", "action=terminate&ids=" + id, true)).isEqualTo(200);
+        assertThat(workflow(id).getStatus()).isEqualTo(WorkflowStatus.RUNNING);
     }
 
     @Test

@@ -64,9 +64,21 @@ public final class Benchmark {
             return new Load(2 * workers, workers, 5, warmup(), measure());
         }
 
-        /** The peer's worker configurations: ours first, then fewer workers taking more tasks a poll. */
-        List<Load> peerLoads() {
-            return quick ? List.of(load()) : List.of(load(), load().withWorkers(16, 10), load().withWorkers(3, 32));
+        /**
+         * How the client-library runs are set up: every number of clients with every fetch size, with a long poll
+         * of 10 s (the full run tries the best cell with 5 s too); the short run, one cell.
+         */
+        List<ClientSetup> clientGrid() {
+            if (quick) {
+                return List.of(new ClientSetup(2, 10, 5_000));
+            }
+            List<ClientSetup> grid = new ArrayList<>();
+            for (int clients : List.of(2, 4, 8)) {
+                for (int maxTasks : List.of(10, 32)) {
+                    grid.add(new ClientSetup(clients, maxTasks, 10_000));
+                }
+            }
+            return grid;
         }
 
         Duration warmup() {
@@ -78,14 +90,21 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * Workers as a client library runs them: {@code clients} clients, each fetching up to {@code maxTasks} tasks
+     * of every type with a long poll of {@code longPollMillis} and completing them in turn.
+     */
+    record ClientSetup(int clients, int maxTasks, long longPollMillis) {
+
+        ClientSetup withLongPoll(long millis) {
+            return new ClientSetup(clients, maxTasks, millis);
+        }
+    }
+
     private static final long STARTED = System.nanoTime();
 
     /** How a closed-loop run loads an engine: workflows kept in flight, workers, tasks per poll, durations. */
     record Load(int inflight, int workers, int batch, Duration warmup, Duration measure) {
-
-        Load withWorkers(int workers, int batch) {
-            return new Load(inflight, workers, batch, warmup, measure);
-        }
 
         /** An engine's first run warms its JIT three times as long, so no engine is measured cold. */
         Load first() {
@@ -189,11 +208,17 @@ public final class Benchmark {
     private static Map<String, Object> throughput(Load load, Engine engine, JarProcess server, Database db,
             Database.Account account, Workload w, List<String> callers, DoubleSupplier allocatedBytes)
             throws Exception {
+        return throughput(load, new Driver(engine, w, callers, load.batch()), Math.max(load.workers(),
+                callers.size()), server, db, account, w, callers, allocatedBytes);
+    }
+
+    /** As above, with a driver set up by the caller ({@code workers} of its own polling threads, or clients). */
+    private static Map<String, Object> throughput(Load load, Driver driver, int workers, JarProcess server,
+            Database db, Database.Account account, Workload w, List<String> callers, DoubleSupplier allocatedBytes)
+            throws Exception {
         Database.Counters before = db.counters(account);
         double cpuBefore = server.cpuSeconds();
         double allocBefore = allocatedBytes == null ? 0 : allocatedBytes.getAsDouble();
-        Driver driver = new Driver(engine, w, callers, load.batch());
-        int workers = Math.max(load.workers(), callers.size());
         Driver.Run run = driver.closedLoop(load.inflight(), workers, load.warmup(), load.measure());
         Database.Counters cost = db.counters(account).minus(before);
         double workflows = driver.totalCompleted();
@@ -212,6 +237,7 @@ public final class Benchmark {
         row.put("commitsPerTransition", round(cost.commits() / workflows / w.transitions()));
         row.put("statementsPerTransition", round(cost.statements() / workflows / w.transitions()));
         row.put("cpuSecondsPer1000", round((server.cpuSeconds() - cpuBefore) / workflows * 1000));
+        row.put("postgresCpuMsPerWorkflow", round(cost.cpuSeconds() / workflows * 1000));
         if (allocatedBytes != null) {
             row.put("allocatedMiBPer1000", round((allocatedBytes.getAsDouble() - allocBefore) / workflows * 1000
                     / (1 << 20)));
@@ -224,13 +250,20 @@ public final class Benchmark {
     /** Linear3 one workflow at a time: latency without queueing, commits per workflow, long-poll delivery. */
     private static Map<String, Object> lowLoad(Options o, Engine engine, List<String> callers, Database db,
             Database.Account account) throws Exception {
+        return lowLoad(o, new Driver(engine, Workload.LINEAR3, callers), db, account);
+    }
+
+    /** As above, with a driver set up by the caller. */
+    private static Map<String, Object> lowLoad(Options o, Driver driver, Database db, Database.Account account)
+            throws Exception {
         int count = o.quick() ? 30 : 500;
         Database.Counters before = db.counters(account);
-        Driver.Run low = new Driver(engine, Workload.LINEAR3, callers).oneAtATime(count);
+        Driver.Run low = driver.oneAtATime(count);
         Database.Counters cost = db.counters(account).minus(before);
         Map<String, Object> lowLoad = percentiles(low.latencyMicros());
         lowLoad.put("commitsPerWorkflow", round((double) cost.commits() / count));
         lowLoad.put("statementsPerWorkflow", round((double) cost.statements() / count));
+        lowLoad.put("postgresCpuMsPerWorkflow", round(cost.cpuSeconds() / count * 1000));
         Map<String, Object> latency = new LinkedHashMap<>();
         latency.put("lowLoad", lowLoad);
         latency.put("deliveryLongPoll", percentiles(low.deliveryMicros()));
@@ -238,52 +271,104 @@ public final class Benchmark {
     }
 
     /**
-     * Workload (a) on the peer engine, Camunda 7 with external-task workers, on its own database in the same
-     * PostgreSQL: with our load, and with the other worker configurations of {@link Options#peerLoads}, since the
-     * peer is fastest with fewer workers fetching more tasks each. Our figures become ratios to the peer at its
-     * best, with ours measured at the same load.
+     * Workload (a) driven as each engine's users drive it, best against best. The peer, Camunda 7, runs on its own
+     * database in the same PostgreSQL with its own external-task client library; ours runs with the same number
+     * of clients, each one long-polling worker per task type. Both go through the same grid
+     * ({@link Options#clientGrid}); the ratios compare each engine's best cell, and each engine's one-at-a-time
+     * latency with one client.
      */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> peer(Options o, Platform platform, List<String> one, Database db, Path work,
             Map<String, Object> ours, Map<String, Object> ourLatency) throws Exception {
         Map<String, Object> peer = new LinkedHashMap<>();
-        List<Map<String, Object>> runs = new ArrayList<>();
-        Map<String, Object> best = null;
-        Load bestLoad = null;
+        Load load = o.load();
+        List<Map<String, Object>> peerRuns = new ArrayList<>();
+        List<String> caller = List.of("peer");
         try (Camunda camunda = Camunda.start(o.peerJar(), db.peerJdbcUrl(), work)) {
             progress("peer started: Camunda %s", camunda.version());
-            List<String> caller = List.of("peer");
-            peer.put("engine", "Camunda " + camunda.version()
-                    + " (Spring Boot starter with REST API, history level full, external-task workers)");
-            for (Load load : o.peerLoads()) {
-                Map<String, Object> row = throughput(runs.isEmpty() ? load.first() : load, camunda, camunda.server(),
-                        db, Database.PEER, Workload.LINEAR3, caller, null);
-                runs.add(row);
-                if (best == null || (double) row.get("workflowsPerSecond") > (double) best.get("workflowsPerSecond")) {
-                    best = row;
-                    bestLoad = load;
-                }
+            peer.put("engine", "Camunda " + camunda.version() + " (Spring Boot starter with REST API, history level "
+                    + "full), driven by its external-task client " + Camunda.clientVersion());
+            for (ClientSetup setup : o.clientGrid()) {
+                peerRuns.add(clientRun(peerRuns.isEmpty() ? load.first() : load, setup, camunda.server(), db,
+                        Database.PEER, caller, new Driver(camunda, Workload.LINEAR3, caller)
+                                .workedBy(camunda.clients(Workload.LINEAR3, setup.clients(), setup.maxTasks(),
+                                        setup.longPollMillis())), "camunda-external-task-client", null));
             }
-            peer.put("throughput", runs);
-            peer.putAll(lowLoad(o, camunda, caller, db, Database.PEER));
+            if (!o.quick()) {
+                ClientSetup shorter = setupOf(best(peerRuns)).withLongPoll(5_000);
+                peerRuns.add(clientRun(load, shorter, camunda.server(), db, Database.PEER, caller,
+                        new Driver(camunda, Workload.LINEAR3, caller).workedBy(camunda.clients(Workload.LINEAR3,
+                                shorter.clients(), shorter.maxTasks(), shorter.longPollMillis())),
+                        "camunda-external-task-client", null));
+            }
+            peer.put("throughput", peerRuns);
+            peer.putAll(lowLoad(o, new Driver(camunda, Workload.LINEAR3, caller).workedBy(camunda.clients(
+                    Workload.LINEAR3, 1, 10, 10_000)), db, Database.PEER));
         }
-        Map<String, Object> oursAtBest = bestLoad.equals(o.load()) ? ours
-                : throughput(bestLoad, platform, platform.server(), db, Database.OURS, Workload.LINEAR3, one,
-                        () -> platform.metric("jvm.gc.memory.allocated", null));
-        peer.put("oursAtPeersBestLoad", oursAtBest);
-        Map<String, Object> ourLow = (Map<String, Object>) ourLatency.get("lowLoad");
+        List<Map<String, Object>> ourRuns = new ArrayList<>();
+        for (ClientSetup setup : o.clientGrid()) {
+            ourRuns.add(ourClientRun(load, setup, platform, db, one));
+        }
+        if (!o.quick()) {
+            ourRuns.add(ourClientRun(load, setupOf(best(ourRuns)).withLongPoll(5_000), platform, db, one));
+        }
+        peer.put("oursDrivenTheSameWay", ourRuns);
+        Map<String, Object> ourLowSameWay = lowLoad(o, new Driver(platform, Workload.LINEAR3, one, 10)
+                .pollingFor(10_000), db, Database.OURS);
+        peer.put("oursLowLoadWithOneClient", ourLowSameWay.get("lowLoad"));
+
+        Map<String, Object> ourBest = best(ourRuns);
+        Map<String, Object> peerBest = best(peerRuns);
+        Map<String, Object> ourLow = (Map<String, Object>) ourLowSameWay.get("lowLoad");
         Map<String, Object> peerLow = (Map<String, Object>) peer.get("lowLoad");
         Map<String, Object> ratios = new LinkedHashMap<>();
-        ratios.put("throughput", ratio(oursAtBest, best, "workflowsPerSecond"));
-        ratios.put("throughputAtOurLoad", ratio(ours, runs.get(0), "workflowsPerSecond"));
-        ratios.put("commitsPerWorkflow", ratio(oursAtBest, best, "commitsPerWorkflow"));
-        ratios.put("statementsPerWorkflow", ratio(oursAtBest, best, "statementsPerWorkflow"));
-        ratios.put("cpuSecondsPer1000", ratio(oursAtBest, best, "cpuSecondsPer1000"));
+        ratios.put("throughput", ratio(ourBest, peerBest, "workflowsPerSecond"));
+        ratios.put("postgresCpuPerWorkflow", ratio(ourBest, peerBest, "postgresCpuMsPerWorkflow"));
+        ratios.put("commitsPerWorkflow", ratio(ourBest, peerBest, "commitsPerWorkflow"));
+        ratios.put("statementsPerWorkflow", ratio(ourBest, peerBest, "statementsPerWorkflow"));
+        ratios.put("cpuSecondsPer1000", ratio(ourBest, peerBest, "cpuSecondsPer1000"));
         ratios.put("lowLoadP50", ratio(ourLow, peerLow, "p50Ms"));
         ratios.put("lowLoadP99", ratio(ourLow, peerLow, "p99Ms"));
         ratios.put("lowLoadCommitsPerWorkflow", ratio(ourLow, peerLow, "commitsPerWorkflow"));
+        ratios.put("lowLoadPostgresCpuPerWorkflow", ratio(ourLow, peerLow, "postgresCpuMsPerWorkflow"));
+        peer.put("bestPeer", peerBest);
+        peer.put("bestOurs", ourBest);
         peer.put("oursToPeer", ratios);
         return peer;
+    }
+
+    /** One closed-loop run of linear3 with client-style workers, labelled with how they were set up. */
+    private static Map<String, Object> clientRun(Load load, ClientSetup setup, JarProcess server, Database db,
+            Database.Account account, List<String> callers, Driver driver, String drivenBy,
+            DoubleSupplier allocatedBytes) throws Exception {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("drivenBy", drivenBy);
+        row.put("clients", setup.clients());
+        row.put("maxTasks", setup.maxTasks());
+        row.put("longPollMs", setup.longPollMillis());
+        row.putAll(throughput(load, driver, setup.clients() * Workload.LINEAR3.taskTypes().size(), server, db,
+                account, Workload.LINEAR3, callers, allocatedBytes));
+        progress("  (%s: %d clients x %d tasks, long poll %d ms)", drivenBy, setup.clients(), setup.maxTasks(),
+                setup.longPollMillis());
+        return row;
+    }
+
+    private static Map<String, Object> ourClientRun(Load load, ClientSetup setup, Platform platform, Database db,
+            List<String> one) throws Exception {
+        // one long-polling worker per task type per client, each taking up to maxTasks and completing them in turn
+        return clientRun(load, setup, platform.server(), db, Database.OURS, one,
+                new Driver(platform, Workload.LINEAR3, one, setup.maxTasks()).pollingFor(setup.longPollMillis()),
+                "baton: a sequential worker per task type per client", () -> platform.metric(
+                        "jvm.gc.memory.allocated", null));
+    }
+
+    private static Map<String, Object> best(List<Map<String, Object>> runs) {
+        return runs.stream().max(java.util.Comparator.comparingDouble(r -> (double) r.get("workflowsPerSecond")))
+                .orElseThrow();
+    }
+
+    private static ClientSetup setupOf(Map<String, Object> run) {
+        return new ClientSetup((int) run.get("clients"), (int) run.get("maxTasks"), (long) run.get("longPollMs"));
     }
 
     private static double ratio(Map<String, Object> ours, Map<String, Object> peer, String key) {
@@ -350,15 +435,19 @@ public final class Benchmark {
         System.out.println("database ceiling and our share:  " + report.get("limit"));
         Map<String, Object> peer = (Map<String, Object>) report.get("peer");
         System.out.println("peer:                            " + peer.get("engine"));
-        for (Map<String, Object> row : (List<Map<String, Object>>) peer.get("throughput")) {
-            System.out.printf(Locale.ROOT, "peer linear3, %s workers x %s: %s wf/s, p50 %s ms, p99 %s ms, "
-                    + "%s commits/wf, %s stmt/wf, %s cpu s/1k%n", row.get("workers"), row.get("tasksPerPoll"),
-                    row.get("workflowsPerSecond"), row.get("p50Ms"), row.get("p99Ms"), row.get("commitsPerWorkflow"),
-                    row.get("statementsPerWorkflow"), row.get("cpuSecondsPer1000"));
+        for (String key : List.of("throughput", "oursDrivenTheSameWay")) {
+            for (Map<String, Object> row : (List<Map<String, Object>>) peer.get(key)) {
+                System.out.printf(Locale.ROOT, "%-5s linear3, %s clients x %2s tasks, poll %5s ms: %7s wf/s, "
+                        + "p50 %6s ms, p99 %6s ms, %5s commits/wf, %5s stmt/wf, %5s pg cpu ms/wf, %5s cpu s/1k%n",
+                        key.equals("throughput") ? "peer" : "ours", row.get("clients"), row.get("maxTasks"),
+                        row.get("longPollMs"), row.get("workflowsPerSecond"), row.get("p50Ms"), row.get("p99Ms"),
+                        row.get("commitsPerWorkflow"), row.get("statementsPerWorkflow"),
+                        row.get("postgresCpuMsPerWorkflow"), row.get("cpuSecondsPer1000"));
+            }
         }
         System.out.println("peer linear3, one at a time:     " + peer.get("lowLoad"));
-        System.out.println("ours at the peer's best load:    " + peer.get("oursAtPeersBestLoad"));
-        System.out.println("ours to the peer:                " + peer.get("oursToPeer"));
+        System.out.println("ours linear3, one at a time:     " + peer.get("oursLowLoadWithOneClient"));
+        System.out.println("ours to the peer, best to best:  " + peer.get("oursToPeer"));
         for (Map<String, Object> row : (List<Map<String, Object>>) report.get("growth")) {
             System.out.println("growth:                          " + row);
         }

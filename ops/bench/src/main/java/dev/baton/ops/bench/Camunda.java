@@ -8,12 +8,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.camunda.bpm.client.ExternalTaskClient;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The peer engine: Camunda 7 (module {@code ops/camunda-peer}) as a separate process on a database of its own in
- * the benchmark's PostgreSQL, driven with external-task workers over its REST API: long-polling
- * {@code fetchAndLock} by topic, then {@code complete}. It runs workload (a) only, as {@code bench_linear3.bpmn}.
+ * the benchmark's PostgreSQL, driven by external-task workers: Camunda's own client library
+ * ({@link #clients}), as its users run it, or the benchmark's own long-polling {@code fetchAndLock} by topic. It
+ * runs workload (a) only, as {@code bench_linear3.bpmn}.
  */
 final class Camunda implements Engine, AutoCloseable {
 
@@ -36,8 +38,55 @@ final class Camunda implements Engine, AutoCloseable {
                 work.resolve("camunda.log"), "/engine-rest/process-definition/key/bench_linear3"));
     }
 
+    /** The version of Camunda's external-task client the workers use, from its jar. */
+    static String clientVersion() {
+        String v = ExternalTaskClient.class.getPackage().getImplementationVersion();
+        return v == null ? "(version not in its jar)" : v;
+    }
+
     JarProcess server() {
         return server;
+    }
+
+    /**
+     * Workers as the peer's users run them: {@code clients} instances of Camunda's own external-task client, each
+     * subscribed to every topic of the workload (one fetch-and-lock request for all of them), fetching up to
+     * {@code maxTasks} with a long poll of {@code longPollMillis}, its handlers completing the tasks in turn. The
+     * client's back-off after an empty fetch is off: with long polling it only adds delay.
+     */
+    Driver.ClientWorkers clients(Workload workload, int clients, int maxTasks, long longPollMillis) {
+        requireLinear3(workload);
+        return new Driver.ClientWorkers() {
+            private final List<ExternalTaskClient> started = new ArrayList<>();
+
+            @Override
+            public void start(Driver driver) {
+                for (int i = 0; i < clients; i++) {
+                    ExternalTaskClient client = ExternalTaskClient.create()
+                            .baseUrl(http.base() + "/engine-rest").workerId("bench-client-" + i)
+                            .maxTasks(maxTasks).asyncResponseTimeout(longPollMillis).lockDuration(60_000)
+                            .disableBackoffStrategy().build();
+                    for (String topic : workload.taskTypes()) {
+                        client.subscribe(topic).variables("n").handler((task, service) -> {
+                            long taken = System.currentTimeMillis();
+                            Object n = task.getVariable("n");
+                            long u0 = System.nanoTime();
+                            service.complete(task, Map.of("n", n == null ? 0L : n));
+                            driver.updateCall((System.nanoTime() - u0) / 1_000);
+                            driver.handled(topic, task.getProcessInstanceId(), task.getCreateTime().getTime(),
+                                    taken);
+                        }).open();
+                    }
+                    started.add(client);
+                }
+            }
+
+            @Override
+            public void close() {
+                started.forEach(ExternalTaskClient::stop);
+                started.clear();
+            }
+        };
     }
 
     /** The engine's version, as its REST API reports it. */

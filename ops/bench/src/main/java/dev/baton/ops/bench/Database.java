@@ -22,10 +22,26 @@ import java.util.regex.Pattern;
  */
 final class Database {
 
-    /** Counters at one moment: commits in one database, statements run by one role. */
-    record Counters(long commits, long statements) {
+    /**
+     * Counters at one moment: commits in one database, statements run by one role, and the CPU seconds each of that
+     * role's backends (by process id) has used.
+     */
+    record Counters(long commits, long statements, Map<Integer, Double> backendCpu) {
+
+        /**
+         * What happened since {@code earlier}. A backend's CPU counts from its value then (or from zero if it is
+         * new); a backend that ended in between is lost, so the figure is a floor. The engines keep their pooled
+         * connections for the whole run.
+         */
         Counters minus(Counters earlier) {
-            return new Counters(commits - earlier.commits, statements - earlier.statements);
+            Map<Integer, Double> used = new java.util.HashMap<>();
+            backendCpu.forEach((pid, cpu) -> used.put(pid, cpu - earlier.backendCpu.getOrDefault(pid, 0.0)));
+            return new Counters(commits - earlier.commits, statements - earlier.statements, used);
+        }
+
+        /** The CPU seconds all the role's backends used. */
+        double cpuSeconds() {
+            return backendCpu.values().stream().mapToDouble(Double::doubleValue).sum();
         }
     }
 
@@ -70,7 +86,18 @@ final class Database {
             long commits = single(s, "SELECT xact_commit FROM pg_stat_database WHERE datname = '" + account.database() + "'");
             long statements = single(s, "SELECT coalesce(sum(calls), 0) FROM bench.pg_stat_statements "
                     + "WHERE userid = (SELECT oid FROM pg_roles WHERE rolname = '" + account.role() + "')");
-            return new Counters(commits, statements);
+            Map<Integer, Double> cpu = new java.util.HashMap<>();
+            try (ResultSet rs = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE usename = '"
+                    + account.role() + "'")) {
+                while (rs.next()) {
+                    int pid = rs.getInt(1);
+                    double seconds = JarProcess.cpuSecondsOf(pid);
+                    if (seconds >= 0) {
+                        cpu.put(pid, seconds);
+                    }
+                }
+            }
+            return new Counters(commits, statements, cpu);
         }
     }
 

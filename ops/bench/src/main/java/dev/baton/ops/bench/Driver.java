@@ -18,6 +18,18 @@ import org.HdrHistogram.Recorder;
  */
 final class Driver {
 
+    /**
+     * Workers that are not the driver's own polling threads (an engine's client library): started with the driver,
+     * they tell it of every task they complete through {@link Driver#handled}.
+     */
+    interface ClientWorkers extends AutoCloseable {
+
+        void start(Driver driver);
+
+        @Override
+        void close();
+    }
+
     /** What one run measured. */
     record Run(long completed, double seconds, Histogram latencyMicros, Histogram deliveryMicros) {
         double perSecond() {
@@ -29,6 +41,8 @@ final class Driver {
     private final Workload workload;
     private final List<String> tokens;
     private final int batch;
+    private long pollTimeoutMillis = 1_000;
+    private ClientWorkers clients;
     private final Map<String, Long> started = new ConcurrentHashMap<>();
     private final Map<String, Long> finishedEarly = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> finalCounts = new ConcurrentHashMap<>();
@@ -55,10 +69,22 @@ final class Driver {
         this.tokens = tokens;
     }
 
+    /** Long-polls wait up to {@code millis} for a task (1 s unless set). */
+    Driver pollingFor(long millis) {
+        this.pollTimeoutMillis = millis;
+        return this;
+    }
+
+    /** Tasks are taken and completed by {@code workers} instead of the driver's own polling threads. */
+    Driver workedBy(ClientWorkers workers) {
+        this.clients = workers;
+        return this;
+    }
+
     /** Keeps {@code inflight} workflows running for warm-up plus measurement; throughput over the measurement. */
     Run closedLoop(int inflight, int workers, Duration warmup, Duration measure) throws InterruptedException {
         slots = new Semaphore(inflight);
-        List<Thread> threads = begin(workers, 1_000);
+        List<Thread> threads = begin(workers);
         int starters = workload.finalTasks() == 0 ? workers : Math.min(inflight, 8 * tokens.size());
         for (int i = 0; i < starters; i++) {
             int tenant = i % tokens.size();
@@ -80,7 +106,7 @@ final class Driver {
 
     /** Starts {@code perSecond} workflows a second, whatever is in flight, and measures their latency. */
     Run openLoop(double perSecond, int workers, Duration measure) throws InterruptedException {
-        List<Thread> threads = begin(workers, 1_000);
+        List<Thread> threads = begin(workers);
         long intervalNanos = (long) (1_000_000_000L / perSecond);
         AtomicInteger tenant = new AtomicInteger();
         threads.add(Thread.ofVirtual().start(() -> {
@@ -105,7 +131,7 @@ final class Driver {
     /** One workflow at a time, {@code count} times: latency without queueing, and long-poll delivery. */
     Run oneAtATime(int count) throws InterruptedException {
         slots = new Semaphore(0);
-        List<Thread> threads = begin(Math.max(1, workload.taskTypes().size()), 1_000);
+        List<Thread> threads = begin(Math.max(1, workload.taskTypes().size()));
         latency.reset();
         delivery.reset();
         long t0 = System.nanoTime();
@@ -124,7 +150,7 @@ final class Driver {
      * Starts the workers: each tenant's task types get their share of {@code workers}, at least one long-polling
      * worker per (tenant, task type), so no worker spins over queues it is not waiting on.
      */
-    private List<Thread> begin(int workers, long pollTimeoutMillis) {
+    private List<Thread> begin(int workers) {
         running = true;
         starting = true;
         List<Thread> threads = new ArrayList<>();
@@ -132,11 +158,15 @@ final class Driver {
         if (types.isEmpty()) {
             return threads;
         }
+        if (clients != null) {
+            clients.start(this);
+            return threads;
+        }
         int lanes = tokens.size() * types.size();
         for (int i = 0; i < Math.max(workers, lanes); i++) {
             int tenant = (i / types.size()) % tokens.size();
             String type = types.get(i % types.size());
-            threads.add(Thread.ofVirtual().start(() -> work(tenant, type, pollTimeoutMillis)));
+            threads.add(Thread.ofVirtual().start(() -> work(tenant, type)));
         }
         return threads;
     }
@@ -172,8 +202,11 @@ final class Driver {
     private void stop(List<Thread> threads) throws InterruptedException {
         running = false;
         starting = false;
+        if (clients != null) {
+            clients.close();
+        }
         for (Thread t : threads) {
-            t.join(5_000);
+            t.join(Math.max(5_000, pollTimeoutMillis + 2_000));
         }
     }
 
@@ -207,29 +240,41 @@ final class Driver {
         }
     }
 
-    private void work(int tenant, String type, long pollTimeoutMillis) {
+    private void work(int tenant, String type) {
         while (running || !started.isEmpty()) {
             List<Engine.Task> tasks = engine.poll(tokens.get(tenant), type, batch, pollTimeoutMillis);
             long now = System.currentTimeMillis();
             for (Engine.Task task : tasks) {
-                delivery.recordValue(Math.max(0, now - task.queuedAtMillis()) * 1_000);
-                String workflowId = task.instanceId();
                 long u0 = System.nanoTime();
                 engine.complete(tokens.get(tenant), task);
                 updateCalls.recordValue(Math.max(1, (System.nanoTime() - u0) / 1_000));
-                if (workload.finishes(type) && finalCounts.computeIfAbsent(workflowId, k -> new AtomicInteger())
-                        .incrementAndGet() == workload.finalTasks()) {
-                    finalCounts.remove(workflowId);
-                    long end = System.nanoTime();
-                    Long t0 = started.remove(workflowId);
-                    if (t0 == null) {
-                        finishedEarly.put(workflowId, end);
-                    } else {
-                        finish(t0, end);
-                    }
-                }
+                handled(type, task.instanceId(), task.queuedAtMillis(), now);
             }
         }
+    }
+
+    /**
+     * A task of {@code type} of workflow {@code workflowId}, queued at {@code queuedAtMillis} and taken at
+     * {@code takenAtMillis}, has been completed: the workflow ends with its last final task.
+     */
+    void handled(String type, String workflowId, long queuedAtMillis, long takenAtMillis) {
+        delivery.recordValue(Math.max(0, takenAtMillis - queuedAtMillis) * 1_000);
+        if (workload.finishes(type) && finalCounts.computeIfAbsent(workflowId, k -> new AtomicInteger())
+                .incrementAndGet() == workload.finalTasks()) {
+            finalCounts.remove(workflowId);
+            long end = System.nanoTime();
+            Long t0 = started.remove(workflowId);
+            if (t0 == null) {
+                finishedEarly.put(workflowId, end);
+            } else {
+                finish(t0, end);
+            }
+        }
+    }
+
+    /** Records how long a task-completion call took, for workers that make their own calls. */
+    void updateCall(long micros) {
+        updateCalls.recordValue(Math.max(1, micros));
     }
 
     private void finish(long t0, long end) {

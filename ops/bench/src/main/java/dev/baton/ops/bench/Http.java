@@ -23,6 +23,11 @@ final class Http {
     }
 
     /** Sends {@code body} (a JSON string, or an object to write as JSON; null for none) with a bearer token. */
+    /** The server's address, e.g. {@code http://127.0.0.1:8080}. */
+    String base() {
+        return base;
+    }
+
     HttpResponse<String> send(String method, String path, String token, Object body) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()

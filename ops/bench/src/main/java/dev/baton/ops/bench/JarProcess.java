@@ -55,10 +55,21 @@ final class JarProcess implements AutoCloseable {
 
     /** User plus system CPU seconds the process has used so far, from /proc (Linux). */
     double cpuSeconds() {
+        double seconds = cpuSecondsOf(process.pid());
+        if (seconds < 0) {
+            throw new IllegalStateException("process " + process.pid() + " has ended");
+        }
+        return seconds;
+    }
+
+    /** User and system CPU seconds of process {@code pid} (from /proc), or -1 if it has ended. */
+    static double cpuSecondsOf(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (java.nio.file.NoSuchFileException ended) {
+            return -1;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -120,6 +120,18 @@ public final class AccessPolicy {
                 .query(String.class).list())));
     }
 
+    /** Every owned resource of {@code type}, by name, with its owning team: one read for a whole list. */
+    public Map<String, String> owners(TenantId tenant, ResourceType type) {
+        return tx.read(tenant, () -> {
+            Map<String, String> owners = new java.util.HashMap<>();
+            jdbc.sql("SELECT resource_name, team FROM resource_owners WHERE resource_type = ?").param(type.name())
+                    .query((java.sql.ResultSet rs) -> {
+                        owners.put(rs.getString(1), rs.getString(2));
+                    });
+            return owners;
+        });
+    }
+
     public Optional<String> owner(TenantId tenant, ResourceType type, String name) {
         return tx.read(tenant, () -> jdbc.sql("SELECT team FROM resource_owners WHERE resource_type = ? "
                 + "AND resource_name = ?").params(type.name(), name).query(String.class).optional());

@@ -2,7 +2,6 @@ package dev.baton.console.api;
 
 import dev.baton.authz.audit.AuditFilter;
 import dev.baton.authz.audit.ConsoleRelay;
-import dev.baton.authz.identity.RegisteredClients;
 import dev.baton.console.signin.SignInFlow;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
@@ -47,17 +46,11 @@ public final class ApiClient {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    /** Exchanges a sign-in code for the person's access token at the authorization server's token endpoint. */
-    public String exchangeCode(String code, String verifier, String redirectUri) {
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "authorization_code");
-        form.put("code", code);
-        form.put("redirect_uri", redirectUri);
-        form.put("client_id", RegisteredClients.CONSOLE);
-        form.put("code_verifier", verifier);
+    /** Posts {@code form} (a code exchange) to the authorization server's token endpoint: the access token. */
+    public String exchangeCode(String form) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(base.get() + "/oauth2/token")).timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(query(form))).build();
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
         Map<?, ?> tokens = (Map<?, ?>) parse(send(request));
         return (String) tokens.get("access_token");
     }

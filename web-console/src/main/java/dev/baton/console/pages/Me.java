@@ -77,4 +77,9 @@ public final class Me {
     public String owner(String workflow) {
         return policy.owner(caller.tenant(), ResourceType.WORKFLOW_DEF, workflow).orElse(null);
     }
+
+    /** The owning team of every workflow definition that has one, for a list. */
+    public Map<String, String> owners() {
+        return policy.owners(caller.tenant(), ResourceType.WORKFLOW_DEF);
+    }
 }

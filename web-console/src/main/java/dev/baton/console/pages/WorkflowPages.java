@@ -66,11 +66,13 @@ public class WorkflowPages {
             byName.computeIfAbsent((String) def.get("name"), n -> new ArrayList<>()).add(def);
         }
         List<Map<String, Object>> rows = new ArrayList<>();
+        Map<String, String> owners = model.getAttribute("me") instanceof Me me ? me.owners() : Map.of();
         byName.forEach((name, versions) -> {
             versions.sort(Comparator.comparingInt(d -> -((Number) d.get("version")).intValue()));
             Map<String, Object> latest = versions.get(0);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("name", name);
+            row.put("owner", owners.get(name));
             row.put("description", latest.get("description"));
             row.put("latest", latest.get("version"));
             row.put("versions", versions.size());
@@ -94,7 +96,10 @@ public class WorkflowPages {
         model.addAttribute("diagram", Diagram.of(list(def.get("tasks")), Map.of()));
         model.addAttribute("accessLevels", List.of("READ", "EXECUTE", "UPDATE"));
         // the grants other teams hold on it, for administrators of the team that owns it
-        if (model.getAttribute("me") instanceof Me me && me.owner(name) != null && me.isTeamAdmin(me.owner(name))) {
+        Me me = (Me) model.getAttribute("me");
+        String owner = me == null ? null : me.owner(name);
+        model.addAttribute("owner", owner);
+        if (owner != null && me.isTeamAdmin(owner)) {
             model.addAttribute("grants", list(api.get("/api/grants?resourceType=WORKFLOW_DEF&resourceName="
                     + encode(name))));
         }

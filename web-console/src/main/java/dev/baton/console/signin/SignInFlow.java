@@ -18,7 +18,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import tools.jackson.databind.json.JsonMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,7 +26,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -85,22 +83,8 @@ public class SignInFlow {
 
     @GetMapping("/console/sign-in")
     String signIn(@RequestParam(required = false) String next, HttpServletRequest request) {
-        String state = random();
-        String verifier = random();
-        String back = safeNext(next);
-        request.getSession().setAttribute(PENDING, new Pending(state, verifier, back == null ? "/console" : back,
-                null, null, null, null));
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("response_type", "code");
-        query.put("client_id", RegisteredClients.CONSOLE);
-        query.put("redirect_uri", callback("/console/callback"));
-        query.put("scope", "openid profile");
-        query.put("state", state);
-        query.put("code_challenge", challenge(verifier));
-        query.put("code_challenge_method", "S256");
-        return "redirect:/oauth2/authorize?" + query.entrySet().stream()
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
+        return authorize(request, "/oauth2/authorize", RegisteredClients.CONSOLE, "/console/callback",
+                "openid profile", next, null, null, null);
     }
 
     @GetMapping("/console/callback")
@@ -113,7 +97,7 @@ public class SignInFlow {
         if (error != null || code == null) {
             return stopped(model, "Sign-in did not complete" + (error == null ? "." : ": " + error + "."));
         }
-        return signedIn(request, api.exchangeCode(code, pending.verifier(), callback("/console/callback")),
+        return signedIn(request, api.exchangeCode(tokenRequest(code, pending, "/console/callback")),
                 pending.next());
     }
 
@@ -123,8 +107,8 @@ public class SignInFlow {
         model.addAttribute("tenant", tenant);
         if (tenant != null && !tenant.isBlank()) {
             // an unknown tenant and one without console providers answer alike
-            model.addAttribute("providers", tenantId(tenant) == null ? List.of()
-                    : external.forConsole(tenantId(tenant)));
+            TenantId id = tenantId(tenant);
+            model.addAttribute("providers", id == null ? List.of() : external.forConsole(id));
         }
         return "console/organisation";
     }
@@ -145,21 +129,9 @@ public class SignInFlow {
         } catch (IllegalStateException e) {
             return stopped(model, "The identity provider cannot be used to sign in now: " + e.getMessage());
         }
-        String state = random();
-        String verifier = random();
-        String back = safeNext(next);
-        request.getSession().setAttribute(PENDING, new Pending(state, verifier, back == null ? "/console" : back,
-                id.value(), p.issuer(), endpoints.token().toString(), p.consoleClientId()));
-        Map<String, String> query = new LinkedHashMap<>();
-        query.put("response_type", "code");
-        query.put("client_id", p.consoleClientId());
-        query.put("redirect_uri", callback("/console/callback/oidc"));
-        query.put("scope", "openid profile email");
-        query.put("state", state);
-        query.put("code_challenge", challenge(verifier));
-        query.put("code_challenge_method", "S256");
-        String authorize = endpoints.authorization().toString();
-        return "redirect:" + authorize + (authorize.contains("?") ? "&" : "?") + ApiClient.query(query);
+        return authorize(request, endpoints.authorization().toString(), p.consoleClientId(),
+                "/console/callback/oidc", "openid profile email", next, id.value(), p.issuer(),
+                endpoints.token().toString());
     }
 
     /**
@@ -177,18 +149,12 @@ public class SignInFlow {
         if (error != null || code == null) {
             return stopped(model, "Sign-in did not complete" + (error == null ? "." : ": " + error + "."));
         }
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("grant_type", "authorization_code");
-        form.put("code", code);
-        form.put("redirect_uri", callback("/console/callback/oidc"));
-        form.put("client_id", pending.clientId());
-        form.put("code_verifier", pending.verifier());
         String token;
         try {
             OutboundAddressPolicy.Response answer = outbound.exchange(new OutboundAddressPolicy.Request("POST",
                     pending.tokenEndpoint(), Map.of("Content-Type", "application/x-www-form-urlencoded",
                             "Accept", "application/json"),
-                    ApiClient.query(form).getBytes(StandardCharsets.UTF_8), null));
+                    tokenRequest(code, pending, "/console/callback/oidc").getBytes(StandardCharsets.UTF_8), null));
             if (answer.status() != 200) {
                 return stopped(model, "The identity provider refused the sign-in (" + answer.status() + ").");
             }
@@ -221,6 +187,39 @@ public class SignInFlow {
         }
         model.addAttribute("message", "You have signed out.");
         return "console/signed-out";
+    }
+
+    /**
+     * Starts a sign-in at {@code authorizeUrl} (the built-in server's or a tenant's issuer's): a state and PKCE
+     * verifier kept in the session with where to return, and the browser sent to the issuer.
+     */
+    private static String authorize(HttpServletRequest request, String authorizeUrl, String clientId,
+            String callbackPath, String scope, String next, String tenant, String issuer, String tokenEndpoint) {
+        String state = random();
+        String verifier = random();
+        String back = safeNext(next);
+        request.getSession().setAttribute(PENDING, new Pending(state, verifier, back == null ? "/console" : back,
+                tenant, issuer, tokenEndpoint, clientId));
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("response_type", "code");
+        query.put("client_id", clientId);
+        query.put("redirect_uri", callback(callbackPath));
+        query.put("scope", scope);
+        query.put("state", state);
+        query.put("code_challenge", challenge(verifier));
+        query.put("code_challenge_method", "S256");
+        return "redirect:" + authorizeUrl + (authorizeUrl.contains("?") ? "&" : "?") + ApiClient.query(query);
+    }
+
+    /** The form that exchanges {@code code} for tokens, for the sign-in {@code pending} started. */
+    private static String tokenRequest(String code, Pending pending, String callbackPath) {
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("grant_type", "authorization_code");
+        form.put("code", code);
+        form.put("redirect_uri", callback(callbackPath));
+        form.put("client_id", pending.clientId());
+        form.put("code_verifier", pending.verifier());
+        return ApiClient.query(form);
     }
 
     /** The sign-in this session started with {@code state}, used up now; null when there is none. */

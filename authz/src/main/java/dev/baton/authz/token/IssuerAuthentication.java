@@ -56,9 +56,15 @@ public final class IssuerAuthentication implements AuthenticationManagerResolver
         if (found.authorizationEndpoint() == null || found.tokenEndpoint() == null) {
             throw new IllegalStateException("the issuer " + issuer + " names no authorization or token endpoint");
         }
-        URI authorization = URI.create(found.authorizationEndpoint());
-        if (!authorization.isAbsolute() || !(authorization.getScheme().equals("https")
-                || authorization.getScheme().equals("http"))) {
+        URI authorization;
+        try {
+            // the discovery document is the issuer's, that is a tenant's, to write: a malformed URL is refused
+            authorization = URI.create(found.authorizationEndpoint());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the issuer's authorization endpoint is not a URL", e);
+        }
+        if (!authorization.isAbsolute() || !(authorization.getScheme().equalsIgnoreCase("https")
+                || authorization.getScheme().equalsIgnoreCase("http"))) {
             throw new IllegalStateException("the issuer's authorization endpoint is not an http(s) URL");
         }
         try {

@@ -436,4 +436,31 @@ class ConsoleJourneysIT extends PlatformIT {
             issuer.shutdown();
         }
     }
+
+    @Test
+    @Order(9)
+    void anIssuerWhoseDiscoveryDocumentIsMalformedIsRefusedWithAReason() throws Exception {
+        // the discovery document is the tenant's issuer's to write: a broken authorization endpoint is a refusal
+        com.sun.net.httpserver.HttpServer broken = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        String url = "http://127.0.0.1:" + broken.getAddress().getPort() + "/broken-" + suffix;
+        broken.createContext("/", exchange -> {
+            byte[] document = JSON.writeValueAsBytes(Map.of("issuer", url, "jwks_uri", url + "/keys",
+                    "authorization_endpoint", "http://[not a url", "token_endpoint", url + "/token"));
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, document.length);
+            exchange.getResponseBody().write(document);
+            exchange.close();
+        });
+        broken.start();
+        try {
+            ExternalIssuers.Provider p = external.register(TENANT, new ExternalIssuers.Provider(TENANT, null, url,
+                    "baton:default:broken-" + suffix, "sub", "name", null, List.of(), null, "baton-console", true));
+            browser.open("/console/sign-in/oidc/" + p.id() + "?tenant=default");
+            assertThat(browser.text()).contains("The identity provider cannot be used to sign in now: the issuer's "
+                    + "authorization endpoint is not a URL");
+        } finally {
+            broken.stop(0);
+        }
+    }
 }

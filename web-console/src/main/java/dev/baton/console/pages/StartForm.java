@@ -23,6 +23,8 @@ public class StartForm {
 
     private static final Pattern WORKFLOW_INPUT = Pattern.compile("\\$\\{workflow\\.input\\.([A-Za-z0-9_]+)}");
     private static final int MOST_FIELDS = 100;
+    /** The most catalog entries one form looks up; fields fed by further entries are plain text fields. */
+    static final int MOST_ENTRIES = 50;
 
     private final ApiClient api;
 
@@ -148,6 +150,10 @@ public class StartForm {
 
     private Optional<Map<String, Object>> inputSchema(String entry, String version,
             Map<String, Map<String, Object>> entries) {
+        if (!entries.containsKey(entry) && entries.size() >= MOST_ENTRIES) {
+            // a definition may name up to a thousand tasks; the form is not worth a thousand API calls
+            return Optional.empty();
+        }
         Map<String, Object> found = entries.computeIfAbsent(entry, e -> {
             try {
                 return WorkflowPages.map(api.get("/api/catalog/" + encode(e)));

@@ -217,8 +217,9 @@ public class AuthzConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    AuditTrail auditTrail(TenantTransactions tx, JdbcClient jdbc) {
-        return new AuditTrail(tx, jdbc);
+    AuditTrail auditTrail(TenantTransactions tx, JdbcClient jdbc,
+            @Value("${baton.audit.seal-pace:PT0.2S}") Duration sealPace) {
+        return new AuditTrail(tx, jdbc, Clock.systemUTC(), sealPace);
     }
 
     @Bean

@@ -113,8 +113,8 @@ public class EngineConfiguration {
     }
 
     @Bean
-    QueueSignals queueSignals() {
-        return new QueueSignals();
+    QueueSignals queueSignals(@Value("${baton.engine.empty-queue-trust:PT0.5S}") Duration emptyQueueTrust) {
+        return new QueueSignals(emptyQueueTrust);
     }
 
     @Bean

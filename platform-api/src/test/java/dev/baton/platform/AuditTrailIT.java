@@ -186,6 +186,73 @@ class AuditTrailIT extends PlatformIT {
         assertThat(JSON.readTree(badTime.body()).get("field").asString()).isEqualTo("from");
     }
 
+    @Test
+    void anEntryAChangeCommittedIsSealedWithTheStatusItsCallAnswered() throws Exception {
+        HttpResponse<String> created = send("POST", "/api/metadata/taskdefs", admin,
+                "[{\"name\":\"" + unique("sealed") + "\"}]", "req-sealed-1");
+        assertThat(created.statusCode()).isEqualTo(200);
+        JsonNode entry = query("action=" + enc("POST /api/metadata/taskdefs")).get(0);
+        assertThat(entry.get("requestId").asString()).isEqualTo("req-sealed-1");
+        assertThat(entry.get("status").asInt()).isEqualTo(200);
+        assertThat(entry.get("outcome").asString()).isEqualTo("SUCCEEDED");
+        assertThat(entry.get("seq").asLong()).isEqualTo(2); // after the sign-in
+        assertThat(ownerCount("SELECT count(*) FROM audit_log WHERE id = '" + entry.get("id").asString()
+                + "' AND NOT answer_pending AND hash IS NOT NULL")).isEqualTo(1);
+    }
+
+    @Test
+    void anEntryWaitingForItsCallsAnswerStaysOutOfTheChainAndIsShownUnsealed() throws Exception {
+        UUID waiting = UUID.randomUUID();
+        asOwner("INSERT INTO audit_log (tenant_id, id, at, actor, actor_kind, action, resource, outcome, request_id, "
+                + "answer_pending) VALUES (?, ?, now(), 'someone', 'USER', 'POST /api/x', '/api/x', 'SUCCEEDED', "
+                + "'req-waiting', true)", tenant.value(), waiting);
+        JsonNode verified = JSON.readTree(send("GET", "/api/audit/verify", admin, null, null).body());
+        assertThat(verified.get("valid").asBoolean()).isTrue();
+        assertThat(verified.get("entries").asLong()).isEqualTo(1); // the sign-in
+        assertThat(verified.get("unsealed").asLong()).isEqualTo(1);
+        JsonNode shown = query("actor=someone").get(0);
+        assertThat(shown.get("id").asString()).isEqualTo(waiting.toString());
+        assertThat(shown.has("seq")).as("no place in the chain yet").isFalse();
+    }
+
+    @Test
+    void anEntryANodeLeftUnsealedWhenItStoppedIsSealedAsStoredOnceItsGraceHasPassed() throws Exception {
+        UUID orphan = UUID.randomUUID();
+        asOwner("INSERT INTO audit_log (tenant_id, id, at, actor, actor_kind, action, resource, outcome, request_id, "
+                + "answer_pending) VALUES (?, ?, now() - interval '1 minute', 'someone', 'USER', 'POST /api/x', "
+                + "'/api/x', 'SUCCEEDED', 'req-orphan', true)", tenant.value(), orphan);
+        JsonNode verified = JSON.readTree(send("GET", "/api/audit/verify", admin, null, null).body());
+        assertThat(verified.get("valid").asBoolean()).isTrue();
+        assertThat(verified.get("entries").asLong()).isEqualTo(2);
+        assertThat(verified.get("unsealed").asLong()).isZero();
+        JsonNode sealed = query("actor=someone").get(0);
+        assertThat(sealed.get("seq").asLong()).isEqualTo(1); // older than the sign-in, so sealed first
+        assertThat(sealed.get("outcome").asString()).isEqualTo("SUCCEEDED");
+        assertThat(sealed.has("status")).as("the call never answered").isFalse();
+    }
+
+    @Test
+    void theApplicationCanNeitherResealASealedEntryNorSealAnotherTenantsEntries() throws Exception {
+        send("POST", "/api/metadata/taskdefs", admin, "[{\"name\":\"" + unique("kept") + "\"}]", null);
+        JsonNode sealed = query("action=" + enc("POST /api/metadata/taskdefs")).get(0);
+        TenantId other = createTenant("audit-other-" + UUID.randomUUID().toString().substring(0, 8));
+        UUID othersEntry = UUID.randomUUID();
+        asOwner("INSERT INTO audit_log (tenant_id, id, at, actor, actor_kind, action, resource, outcome, request_id, "
+                + "answer_pending) VALUES (?, ?, now(), 'someone', 'USER', 'POST /api/x', '/api/x', 'SUCCEEDED', "
+                + "'req-other', true)", other.value(), othersEntry);
+
+        for (UUID target : List.of(UUID.fromString(sealed.get("id").asString()), othersEntry)) {
+            Integer changed = tx.write(tenant, () -> jdbc.sql("SELECT audit_seal(?, ?, ?, ?, ?, ?)")
+                    .params(new UUID[] {target}, new Long[] {99L}, new String[] {"forged"},
+                            new String[] {"forged"}, new String[] {"SUCCEEDED"}, new Integer[] {200})
+                    .query(Integer.class).single());
+            assertThat(changed).as(target.toString()).isZero();
+        }
+        assertThat(JSON.readTree(send("GET", "/api/audit/verify", admin, null, null).body()).get("valid")
+                .asBoolean()).isTrue();
+        assertThat(ownerCount("SELECT count(*) FROM audit_log WHERE hash = 'forged' OR seq = 99")).isZero();
+    }
+
     private List<JsonNode> query(String params) throws Exception {
         HttpResponse<String> r = send("GET", "/api/audit?" + params, admin, null, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -213,6 +280,14 @@ class AuditTrailIT extends PlatformIT {
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static long ownerCount(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(TestDatabase.url(), TestDatabase.adminUser(),
+                TestDatabase.adminPassword()); var rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static void asOwner(String sql, Object... params) throws Exception {

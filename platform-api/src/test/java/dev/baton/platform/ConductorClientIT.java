@@ -98,4 +98,74 @@ class ConductorClientIT extends PlatformIT {
             runner.shutdown();
         }
     }
+
+    @Test
+    void theOfficialTaskRunnerWithUpdateV2RunsEachTaskItWasHandedByTheUpdate() throws Exception {
+        Identities.NewKey key = adminKey(TENANT);
+        ConductorClient client = new ApiClient("http://localhost:" + port + "/api", key.id(), key.secret());
+        MetadataClient metadataClient = new MetadataClient(client);
+        WorkflowClient workflowClient = new WorkflowClient(client);
+        String taskName = unique("v2_task");
+        metadataClient.registerTaskDefs(List.of(new TaskDef(taskName, "echoes", "dev@example.com", 0, 60, 30)));
+        WorkflowTask step = new WorkflowTask();
+        step.setName(taskName);
+        step.setTaskReferenceName("echo");
+        step.setInputParameters(Map.of("n", "${workflow.input.n}"));
+        WorkflowDef def = new WorkflowDef();
+        def.setName(unique("v2_flow"));
+        def.setVersion(1);
+        def.setOwnerEmail("dev@example.com");
+        def.setTasks(List.of(step));
+        def.setOutputParameters(Map.of("n", "${echo.output.n}"));
+        metadataClient.registerWorkflowDef(def);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int n = 0; n < 5; n++) { // queued before the runner starts, so each update hands back the next
+            StartWorkflowRequest start = new StartWorkflowRequest();
+            start.setName(def.getName());
+            start.setVersion(1);
+            start.setInput(Map.of("n", n));
+            ids.add(workflowClient.startWorkflow(start));
+        }
+        java.util.concurrent.atomic.AtomicInteger executed = new java.util.concurrent.atomic.AtomicInteger();
+        Worker echo = new Worker() {
+            @Override
+            public String getTaskDefName() {
+                return taskName;
+            }
+
+            @Override
+            public TaskResult execute(Task task) {
+                executed.incrementAndGet();
+                TaskResult result = new TaskResult(task);
+                result.setStatus(TaskResult.Status.COMPLETED);
+                result.getOutputData().put("n", task.getInputData().get("n"));
+                return result;
+            }
+        };
+        String before = System.getProperty("taskUpdateV2");
+        System.setProperty("taskUpdateV2", "true"); // the client reads it when it makes each task runner
+        TaskRunnerConfigurer runner = new TaskRunnerConfigurer.Builder(new TaskClient(client), List.of(echo))
+                .withThreadCount(1).withTaskPollCount(1).build();
+        try {
+            runner.init();
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            for (int n = 0; n < ids.size(); n++) {
+                Workflow done = workflowClient.getWorkflow(ids.get(n), false);
+                while (done.getStatus() != Workflow.WorkflowStatus.COMPLETED && System.nanoTime() < deadline) {
+                    sleep(50);
+                    done = workflowClient.getWorkflow(ids.get(n), false);
+                }
+                assertThat(done.getStatus()).isEqualTo(Workflow.WorkflowStatus.COMPLETED);
+                assertThat(done.getOutput()).isEqualTo(Map.of("n", n));
+            }
+            assertThat(executed.get()).isEqualTo(5);
+        } finally {
+            runner.shutdown();
+            if (before == null) {
+                System.clearProperty("taskUpdateV2");
+            } else {
+                System.setProperty("taskUpdateV2", before);
+            }
+        }
+    }
 }

@@ -102,4 +102,69 @@ class WorkerProtocolIT extends PlatformIT {
         assertThatThrownBy(() -> workflows.start(TENANT, strict)).isInstanceOf(EngineException.class)
                 .hasMessageContaining("already exists: " + first);
     }
+
+    @Test
+    void updateV2CompletesATaskAndHandsTheSameWorkerTheNextTaskOfItsTypeInOneCall() {
+        String worker = unique("v2");
+        registerTask(worker, "\"retryCount\":0");
+        String name = unique("v2_wf");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
+        UUID first = start(name, Map.of());
+        UUID second = start(name, Map.of());
+        Task t1 = poll(worker);
+        assertThat(t1.getWorkflowInstanceId()).isEqualTo(first);
+
+        java.util.Optional<Task> next = tasks.updateAndPoll(TENANT, new TaskResult(first.toString(),
+                t1.getTaskId().toString(), null, null, "worker-1", TaskResult.Status.COMPLETED, Map.of("n", 1), null,
+                null, null), t -> { });
+        assertThat(next).isPresent();
+        assertThat(next.get().getWorkflowInstanceId()).isEqualTo(second);
+        assertThat(next.get().getStatus()).isEqualTo(dev.baton.engine.api.execution.TaskStatus.IN_PROGRESS);
+        assertThat(next.get().getWorkerId()).isEqualTo("worker-1");
+        assertThat(awaitStatus(first, WorkflowStatus.COMPLETED, Duration.ofSeconds(5)).getOutput())
+                .as("a workflow without output parameters outputs its last task's output").isEqualTo(Map.of("n", 1));
+
+        java.util.Optional<Task> none = tasks.updateAndPoll(TENANT, new TaskResult(second.toString(),
+                next.get().getTaskId().toString(), null, null, "worker-1", TaskResult.Status.COMPLETED, Map.of(),
+                null, null, null), t -> { });
+        assertThat(none).as("nothing else queued").isEmpty();
+        assertThat(awaitStatus(second, WorkflowStatus.COMPLETED, Duration.ofSeconds(5)).getStatus())
+                .isEqualTo(WorkflowStatus.COMPLETED);
+    }
+
+    @Test
+    void aReportRefusedByTheCallersPermissionChangesNothing() {
+        String worker = unique("refused");
+        registerTask(worker, "\"retryCount\":0");
+        String name = unique("refused_wf");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
+        UUID id = start(name, Map.of());
+        Task t = poll(worker);
+        assertThatThrownBy(() -> tasks.update(TENANT, new TaskResult(id.toString(), t.getTaskId().toString(), null,
+                null, "worker-1", TaskResult.Status.COMPLETED, Map.of(), null, null, null), task -> {
+                    throw new IllegalStateException("may not work on " + task.getTaskDefName());
+                })).hasMessage("may not work on " + worker);
+        assertThat(tasks.get(TENANT, t.getTaskId()).getStatus())
+                .isEqualTo(dev.baton.engine.api.execution.TaskStatus.IN_PROGRESS);
+    }
+
+    @Test
+    void aWorkerThatTookTheLastTaskAndAsksAgainWaitsForTheNextOneQueued() throws Exception {
+        String worker = unique("again");
+        registerTask(worker, "\"retryCount\":0");
+        String name = unique("again_wf");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
+        start(name, Map.of());
+        assertThat(tasks.poll(TENANT, worker, "w1", null, 5, Duration.ZERO)).hasSize(1); // fewer than asked: empty now
+        CompletableFuture<List<Task>> again = CompletableFuture.supplyAsync(
+                () -> tasks.poll(TENANT, worker, "w1", null, 5, Duration.ofSeconds(20)));
+        sleep(200);
+        assertThat(again).isNotDone();
+        UUID next = start(name, Map.of());
+        List<Task> got = again.get();
+        assertThat(got).extracting(Task::getWorkflowInstanceId).containsExactly(next);
+    }
 }

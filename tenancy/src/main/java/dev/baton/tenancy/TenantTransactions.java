@@ -25,6 +25,35 @@ public final class TenantTransactions {
 
     private static final ThreadLocal<Boolean> UNMETERED = ThreadLocal.withInitial(() -> false);
     private static final ThreadLocal<Boolean> NO_WAIT = ThreadLocal.withInitial(() -> false);
+    private static final ThreadLocal<BeforeCommit> BEFORE_COMMIT = new ThreadLocal<>();
+
+    /**
+     * Work that joins each outermost read-write transaction of a thread at its end, before it commits: something
+     * that must commit together with whatever the transaction changed (the audit entry of the call that changed it).
+     */
+    @FunctionalInterface
+    public interface BeforeCommit {
+        void beforeCommit(TenantId tenant);
+    }
+
+    /** Binds {@code hook} to this thread until the returned handle is closed. */
+    public static Bound beforeCommit(BeforeCommit hook) {
+        BeforeCommit before = BEFORE_COMMIT.get();
+        BEFORE_COMMIT.set(hook);
+        return () -> {
+            if (before == null) {
+                BEFORE_COMMIT.remove();
+            } else {
+                BEFORE_COMMIT.set(before);
+            }
+        };
+    }
+
+    /** A binding to a thread, undone by {@link #close()}. */
+    public interface Bound extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     private final TransactionTemplate template;
     private final TransactionTemplate readOnly;
@@ -50,9 +79,14 @@ public final class TenantTransactions {
 
     /** Runs {@code work} in a read-write transaction of {@code tenant}. */
     public <T> T write(TenantId tenant, Supplier<T> work) {
+        BeforeCommit hook = TransactionSynchronizationManager.isActualTransactionActive() ? null : BEFORE_COMMIT.get();
         return withinShare(tenant, () -> template.execute(status -> {
             bind(tenant);
-            return work.get();
+            T result = work.get();
+            if (hook != null && !status.isRollbackOnly()) {
+                hook.beforeCommit(tenant);
+            }
+            return result;
         }));
     }
 

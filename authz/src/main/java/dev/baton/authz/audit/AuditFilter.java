@@ -2,6 +2,8 @@ package dev.baton.authz.audit;
 
 import dev.baton.authz.api.Caller;
 import dev.baton.authz.token.CallerAuthentication;
+import dev.baton.tenancy.TenantId;
+import dev.baton.tenancy.TenantTransactions;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -13,8 +15,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerMapping;
 
@@ -67,27 +70,71 @@ public final class AuditFilter extends OncePerRequestFilter {
             return;
         }
         int status = 500;
-        try {
+        WithinChange within = new WithinChange(request, requestId);
+        try (TenantTransactions.Bound bound = TenantTransactions.beforeCommit(within)) {
             chain.doFilter(request, response);
             status = response.getStatus();
         } finally {
-            Authentication auth = SecurityContextHolder.getContext().getAuthentication();
-            if (auth instanceof CallerAuthentication signedIn) {
-                record(request, signedIn.caller(), status, requestId);
+            if (within.committed != null) {
+                trail.answered(within.committed.id(), status);
+            } else if (SecurityContextHolder.getContext().getAuthentication() instanceof CallerAuthentication in) {
+                record(entry(request, in.caller(), status, requestId));
             }
         }
     }
 
-    private void record(HttpServletRequest request, Caller caller, int status, String requestId) {
+    /**
+     * Writes the call's entry into the first transaction of the call that changes something in the caller's
+     * tenant, so the change and its record commit together and the call waits for no second commit.
+     */
+    private final class WithinChange implements TenantTransactions.BeforeCommit {
+        private final HttpServletRequest request;
+        private final String requestId;
+        private AuditEntry written;
+        private AuditEntry committed;
+
+        WithinChange(HttpServletRequest request, String requestId) {
+            this.request = request;
+            this.requestId = requestId;
+        }
+
+        @Override
+        public void beforeCommit(TenantId tenant) {
+            if (written != null || !(SecurityContextHolder.getContext().getAuthentication()
+                    instanceof CallerAuthentication in) || !in.caller().tenant().equals(tenant)) {
+                return;
+            }
+            AuditEntry entry = entry(request, in.caller(), null, requestId);
+            trail.writeWithin(entry);
+            written = entry;
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int outcome) {
+                    if (outcome == STATUS_COMMITTED) {
+                        committed = entry;
+                    } else {
+                        written = null;
+                    }
+                }
+            });
+        }
+    }
+
+    /** The call's entry; a null status is one not known yet (the outcome then says the change succeeded). */
+    private AuditEntry entry(HttpServletRequest request, Caller caller, Integer status, String requestId) {
         Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
         String path = request.getRequestURI();
         Object acting = request.getAttribute(ACTING_TEAM);
         String team = acting instanceof String t ? t
                 : caller.teams().size() == 1 ? caller.teams().keySet().iterator().next() : null;
-        AuditEntry entry = new AuditEntry(caller.tenant(), UUID.randomUUID(), clock.instant(), caller.subject(),
+        return new AuditEntry(caller.tenant(), UUID.randomUUID(), clock.instant(), caller.subject(),
                 caller.name(), caller.kind().name(), team,
                 request.getMethod() + " " + (pattern instanceof String p ? p : path), path,
-                AuditEntry.Outcome.ofStatus(status), status, requestId, relay.clientAddress(request));
+                status == null ? AuditEntry.Outcome.SUCCEEDED : AuditEntry.Outcome.ofStatus(status), status,
+                requestId, relay.clientAddress(request));
+    }
+
+    private void record(AuditEntry entry) {
         try {
             trail.record(entry);
         } catch (RuntimeException e) {

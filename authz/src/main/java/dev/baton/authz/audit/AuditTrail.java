@@ -6,6 +6,8 @@ import dev.baton.tenancy.TenantTransactions;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
@@ -29,10 +31,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The per-tenant, hash-chained, append-only audit trail.
  *
- * <p>Entries are written by one writer thread in batches (group commit): a request waits until its entry is
- * committed, so an acknowledged call is never missing from the trail, while many concurrent calls share a commit.
- * Within a tenant the chain is extended under a transaction-scoped advisory lock, so nodes writing at once still
- * produce one unbroken chain.
+ * <p>An acknowledged call is never missing from the trail. The entry of a call that changed something is written
+ * in the transaction of that change ({@link #writeWithin}), so the two commit together; the entry of a call that
+ * changed nothing (refused, failed, a sign-in) is written by one writer thread in batches (group commit) while the
+ * call waits. Either way the entry arrives unsealed, and the {@link AuditSealer} gives it its place in the tenant's
+ * hash chain a moment later; reads seal what is waiting first.
  */
 public final class AuditTrail implements AutoCloseable {
 
@@ -40,13 +43,19 @@ public final class AuditTrail implements AutoCloseable {
     public static final String GENESIS = "0".repeat(64);
 
     /** An entry as stored: its place in the chain and the hashes that bind it there. */
-    public record Recorded(long seq, AuditEntry entry, String prevHash, String hash) {}
+    public record Recorded(Long seq, AuditEntry entry, String prevHash, String hash) {}
 
     /** Filters of a query; null means any. */
     public record Query(Instant from, Instant to, String actor, String action, String resource, int limit) {}
 
-    /** The result of walking a tenant's chain. */
-    public record Verification(boolean valid, long entries, Long brokenAtSeq, UUID brokenEntryId, String reason) {}
+    /**
+     * The result of walking a tenant's chain.
+     *
+     * @param unsealed entries recorded but not in the chain yet: calls still answering, or ones whose node stopped
+     *     before sealing them (any node seals those within {@link AuditSealer#ANSWER_GRACE})
+     */
+    public record Verification(boolean valid, long entries, Long brokenAtSeq, UUID brokenEntryId, String reason,
+            long unsealed) {}
 
     private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -57,13 +66,34 @@ public final class AuditTrail implements AutoCloseable {
     private final TenantTransactions tx;
     private final JdbcClient jdbc;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(100_000);
+    private final AuditSealer sealer;
     private final Thread writer;
     private volatile boolean running = true;
 
-    public AuditTrail(TenantTransactions tx, JdbcClient jdbc) {
+    /**
+     * @param sealPace how long the sealer lets entries gather once woken, so that one commit seals many
+     */
+    public AuditTrail(TenantTransactions tx, JdbcClient jdbc, Clock clock, Duration sealPace) {
         this.tx = tx;
         this.jdbc = jdbc;
+        this.sealer = new AuditSealer(tx, jdbc, clock, sealPace);
         this.writer = Thread.ofPlatform().name("audit-writer").daemon().start(this::writeLoop);
+    }
+
+    /**
+     * Writes the entry of a call in the current transaction, the one of the change it records, to commit with it.
+     * The entry's outcome and status are the call's answer, which the caller gives through {@link #answered} once
+     * it is known; until then (and for {@link AuditSealer#ANSWER_GRACE} at most) the entry is not sealed.
+     */
+    public void writeWithin(AuditEntry entry) {
+        AuditEntry e = normalized(entry);
+        insert(e, true);
+        TenantTransactions.afterCommit(() -> sealer.committed(e));
+    }
+
+    /** The call whose entry {@link #writeWithin} wrote has answered with {@code status}. */
+    public void answered(UUID entry, int status) {
+        sealer.answered(entry, status);
     }
 
     /** Appends the entry and returns once it is committed. */
@@ -83,10 +113,11 @@ public final class AuditTrail implements AutoCloseable {
     }
 
     public List<Recorded> query(TenantId tenant, Query q) {
+        sealer.sealBeforeRead(tenant);
         StringBuilder sql = new StringBuilder("SELECT * FROM audit_log WHERE true");
         List<Object> params = new ArrayList<>();
         filters(q, sql, params);
-        sql.append(" ORDER BY seq DESC LIMIT ?");
+        sql.append(" ORDER BY seq DESC NULLS FIRST, at DESC LIMIT ?");
         params.add(q.limit());
         return tx.read(tenant, () -> jdbc.sql(sql.toString()).params(params).query((rs, n) -> read(tenant, rs))
                 .list());
@@ -94,10 +125,11 @@ public final class AuditTrail implements AutoCloseable {
 
     /** Streams matching entries oldest first, inside one read transaction. */
     public void export(TenantId tenant, Query q, Consumer<Recorded> sink) {
+        sealer.sealBeforeRead(tenant);
         StringBuilder sql = new StringBuilder("SELECT * FROM audit_log WHERE true");
         List<Object> params = new ArrayList<>();
         filters(q, sql, params);
-        sql.append(" ORDER BY seq");
+        sql.append(" ORDER BY seq NULLS LAST, at");
         tx.read(tenant, () -> {
             jdbc.sql(sql.toString()).params(params).query((ResultSet rs) -> {
                 sink.accept(read(tenant, rs));
@@ -108,11 +140,12 @@ public final class AuditTrail implements AutoCloseable {
 
     /** Walks the tenant's whole chain and names the first entry that does not fit. */
     public Verification verify(TenantId tenant) {
+        sealer.sealBeforeRead(tenant);
         return tx.read(tenant, () -> {
             long[] count = {0};
             String[] prev = {GENESIS};
             Verification[] broken = {null};
-            jdbc.sql("SELECT * FROM audit_log ORDER BY seq").query((ResultSet rs) -> {
+            jdbc.sql("SELECT * FROM audit_log WHERE seq IS NOT NULL ORDER BY seq").query((ResultSet rs) -> {
                 if (broken[0] != null) {
                     return;
                 }
@@ -120,19 +153,22 @@ public final class AuditTrail implements AutoCloseable {
                 long expectedSeq = count[0] + 1;
                 if (r.seq() != expectedSeq) {
                     broken[0] = new Verification(false, count[0], expectedSeq, null,
-                            "entry " + expectedSeq + " is missing (the next one is " + r.seq() + ")");
+                            "entry " + expectedSeq + " is missing (the next one is " + r.seq() + ")", 0);
                 } else if (!r.prevHash().equals(prev[0])) {
                     broken[0] = new Verification(false, count[0], r.seq(), r.entry().id(),
-                            "entry " + r.seq() + " does not follow its predecessor (prev_hash differs)");
+                            "entry " + r.seq() + " does not follow its predecessor (prev_hash differs)", 0);
                 } else if (!r.hash().equals(hash(r.prevHash(), r.entry(), r.seq()))) {
                     broken[0] = new Verification(false, count[0], r.seq(), r.entry().id(),
-                            "entry " + r.seq() + " was altered (its hash does not match its fields)");
+                            "entry " + r.seq() + " was altered (its hash does not match its fields)", 0);
                 } else {
                     count[0]++;
                     prev[0] = r.hash();
                 }
             });
-            return broken[0] != null ? broken[0] : new Verification(true, count[0], null, null, null);
+            long unsealed = jdbc.sql("SELECT count(*) FROM audit_log WHERE seq IS NULL").query(Long.class).single();
+            Verification b = broken[0];
+            return b != null ? new Verification(false, b.entries(), b.brokenAtSeq(), b.brokenEntryId(), b.reason(),
+                    unsealed) : new Verification(true, count[0], null, null, null, unsealed);
         });
     }
 
@@ -141,6 +177,7 @@ public final class AuditTrail implements AutoCloseable {
         running = false;
         writer.interrupt();
         writer.join(5_000);
+        sealer.close();
     }
 
     private void writeLoop() {
@@ -175,10 +212,11 @@ public final class AuditTrail implements AutoCloseable {
             try {
                 // this one thread writes for every tenant: it must never wait behind one tenant's share
                 TenantTransactions.unmetered(() -> {
-                    tx.run(tenant, () -> append(tenant, entries));
+                    tx.run(tenant, () -> entries.forEach(p -> insert(p.entry(), false)));
                     return null;
                 });
                 entries.forEach(p -> p.done().complete(null));
+                sealer.written(tenant);
             } catch (RuntimeException e) {
                 log.error("could not write {} audit entries of tenant {}", entries.size(), tenant.value(), e);
                 entries.forEach(p -> p.done().completeExceptionally(e));
@@ -186,28 +224,14 @@ public final class AuditTrail implements AutoCloseable {
         });
     }
 
-    private void append(TenantId tenant, List<Pending> entries) {
-        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended('audit:' || ?, 0))").param(tenant.value())
-                .query((ResultSet rs) -> { });
-        record Head(long seq, String hash) {}
-        Head head = jdbc.sql("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-                .query((rs, n) -> new Head(rs.getLong("seq"), rs.getString("hash"))).optional()
-                .orElse(new Head(0, GENESIS));
-        long seq = head.seq();
-        String prev = head.hash();
-        for (Pending p : entries) {
-            AuditEntry e = p.entry();
-            seq++;
-            String hash = hash(prev, e, seq);
-            jdbc.sql("INSERT INTO audit_log (tenant_id, seq, id, at, actor, actor_name, actor_kind, team, action, "
-                    + "resource, outcome, status, request_id, source_address, prev_hash, hash) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                    .params(tenant.value(), seq, e.id(), Timestamp.from(e.at()), e.actor(), e.actorName(),
-                            e.actorKind(), e.team(), e.action(), e.resource(), e.outcome().name(), e.status(),
-                            e.requestId(), e.sourceAddress(), prev, hash)
-                    .update();
-            prev = hash;
-        }
+    private void insert(AuditEntry e, boolean answerPending) {
+        jdbc.sql("INSERT INTO audit_log (tenant_id, id, at, actor, actor_name, actor_kind, team, action, resource, "
+                + "outcome, status, request_id, source_address, answer_pending) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .params(e.tenant().value(), e.id(), Timestamp.from(e.at()), e.actor(), e.actorName(), e.actorKind(),
+                        e.team(), e.action(), e.resource(), e.outcome().name(), e.status(), e.requestId(),
+                        e.sourceAddress(), answerPending)
+                .update();
     }
 
     static String hash(String prevHash, AuditEntry e, long seq) {
@@ -221,7 +245,7 @@ public final class AuditTrail implements AutoCloseable {
                 e.sourceAddress());
     }
 
-    private static Recorded read(TenantId tenant, ResultSet rs) throws SQLException {
+    static Recorded read(TenantId tenant, ResultSet rs) throws SQLException {
         Integer status = (Integer) rs.getObject("status");
         AuditEntry e = new AuditEntry(tenant, rs.getObject("id", UUID.class),
                 rs.getObject("at", OffsetDateTime.class).toInstant(), rs.getString("actor"),
@@ -229,7 +253,7 @@ public final class AuditTrail implements AutoCloseable {
                 rs.getString("action"), rs.getString("resource"),
                 AuditEntry.Outcome.valueOf(rs.getString("outcome")), status, rs.getString("request_id"),
                 rs.getString("source_address"));
-        return new Recorded(rs.getLong("seq"), e, rs.getString("prev_hash"), rs.getString("hash"));
+        return new Recorded((Long) rs.getObject("seq"), e, rs.getString("prev_hash"), rs.getString("hash"));
     }
 
     private static void filters(Query q, StringBuilder sql, List<Object> params) {

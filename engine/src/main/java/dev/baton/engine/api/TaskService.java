@@ -8,7 +8,9 @@ import dev.baton.tenancy.TenantId;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /** What workers and operators do with tasks: poll, report, read logs and queue sizes. */
 public interface TaskService {
@@ -20,7 +22,21 @@ public interface TaskService {
     List<Task> poll(TenantId tenant, String taskType, String workerId, String domain, int count, Duration wait);
 
     /** Records a worker's report and decides the workflow in the same transaction; returns the task id. */
-    UUID update(TenantId tenant, TaskResult result);
+    default UUID update(TenantId tenant, TaskResult result) {
+        return update(tenant, result, task -> { });
+    }
+
+    /**
+     * As {@link #update(TenantId, TaskResult)}, first letting {@code mayReport} refuse (by throwing) a caller who may
+     * not work on the task: it runs in the update's transaction, once the task is found, before anything changes.
+     */
+    UUID update(TenantId tenant, TaskResult result, Consumer<Task> mayReport);
+
+    /**
+     * Records a worker's report and, in the same transaction, hands the same worker the next task of the reported
+     * task's type and domain if one is queued (Conductor's update-v2): one commit instead of three.
+     */
+    Optional<Task> updateAndPoll(TenantId tenant, TaskResult result, Consumer<Task> mayReport);
 
     /** Completes or fails the pending task with this reference name (used to signal WAIT and HUMAN tasks). */
     Task updateByReferenceName(TenantId tenant, UUID workflowId, String taskReferenceName, TaskStatus status,

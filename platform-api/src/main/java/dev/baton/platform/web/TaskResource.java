@@ -61,18 +61,13 @@ public class TaskResource {
 
     @PostMapping(produces = MediaType.TEXT_PLAIN_VALUE)
     String update(@RequestBody TaskResult result) {
-        workable(result);
-        return tasks.update(tenant.get(), result).toString();
+        return tasks.update(tenant.get(), result, this::workable).toString();
     }
 
     @PostMapping("/update-v2")
     ResponseEntity<Task> updateAndPoll(@RequestBody TaskResult result) {
-        workable(result);
-        UUID id = tasks.update(tenant.get(), result);
-        Task done = tasks.get(tenant.get(), id);
-        List<Task> next = tasks.poll(tenant.get(), done.getTaskDefName(), result.workerId(), done.getDomain(), 1,
-                Duration.ZERO);
-        return next.isEmpty() ? ResponseEntity.noContent().build() : ResponseEntity.ok(next.get(0));
+        return tasks.updateAndPoll(tenant.get(), result, this::workable).map(ResponseEntity::ok)
+                .orElseGet(() -> ResponseEntity.noContent().build());
     }
 
     @PostMapping(path = "/{workflowId}/{taskRefName}/{status}", produces = MediaType.TEXT_PLAIN_VALUE)
@@ -128,17 +123,8 @@ public class TaskResource {
     }
 
     /** A worker may update tasks of the task types it works on. */
-    private void workable(TaskResult result) {
-        if (result == null || result.taskId() == null) {
-            return; // the engine names the missing field
-        }
-        UUID taskId;
-        try {
-            taskId = UUID.fromString(result.taskId());
-        } catch (IllegalArgumentException e) {
-            return; // the engine names the malformed field
-        }
-        Task task = tasks.get(tenant.get(), taskId);
+    /** Refuses a report on a task whose type the caller may not work on (checked inside the update). */
+    private void workable(Task task) {
         guard.require(Permission.WORK_TASKS, ResourceType.TASK_DEF, task.getTaskDefName());
     }
 

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.UUID;
 
 /** Worker-facing task operations: long poll, updates with stale-update protection, logs and queue sizes. */
@@ -61,7 +62,14 @@ public final class TaskExecutor implements TaskService {
         long deadline = System.nanoTime() + wait.toNanos();
         try (QueueSignals.Waiter waiter = signals.register(tenant.value(), queue)) {
             while (true) {
-                List<Task> tasks = tx.write(tenant, () -> store.poll(tenant.value(), queue, count, workerId));
+                List<Task> tasks = List.of();
+                if (!waiter.knownEmpty()) {
+                    long version = waiter.version();
+                    tasks = tx.write(tenant, () -> store.poll(tenant.value(), queue, count, workerId));
+                    if (tasks.size() < count) {
+                        waiter.sawEmpty(version);
+                    }
+                }
                 long left = deadline - System.nanoTime();
                 if (!tasks.isEmpty() || left <= 0) {
                     return tasks;
@@ -75,7 +83,26 @@ public final class TaskExecutor implements TaskService {
     }
 
     @Override
-    public UUID update(TenantId tenant, TaskResult result) {
+    public UUID update(TenantId tenant, TaskResult result, Consumer<Task> mayReport) {
+        UUID taskId = checked(result);
+        return executor.inTransaction(tenant, () -> apply(tenant, taskId, result, mayReport).getTaskId());
+    }
+
+    @Override
+    public Optional<Task> updateAndPoll(TenantId tenant, TaskResult result, Consumer<Task> mayReport) {
+        UUID taskId = checked(result);
+        return executor.inTransaction(tenant, () -> {
+            Task done = apply(tenant, taskId, result, mayReport);
+            String queue = done.getQueue();
+            if (queue == null || TaskHandlers.isServerQueue(queue)) {
+                return Optional.<Task>empty();
+            }
+            return store.poll(tenant.value(), queue, 1, result.workerId()).stream().findFirst();
+        });
+    }
+
+    /** The id of the task a result reports on, once the result is known to be well-formed. */
+    private static UUID checked(TaskResult result) {
         if (result == null) {
             throw EngineException.invalid("", "a task result is required");
         }
@@ -86,21 +113,25 @@ public final class TaskExecutor implements TaskService {
         if (result.status() == null) {
             throw EngineException.invalid("status", "is required (IN_PROGRESS, COMPLETED, FAILED or FAILED_WITH_TERMINAL_ERROR)");
         }
+        return taskId;
+    }
+
+    /** Applies a worker's report and decides the workflow, in the current transaction; returns the task. */
+    private Task apply(TenantId tenant, UUID taskId, TaskResult result, Consumer<Task> mayReport) {
         UUID given = Ids.parseOrNull(result.workflowInstanceId());
-        return executor.inTransaction(tenant, () -> {
-            UUID workflowId = given != null ? given : store.workflowOfTask(taskId)
-                    .orElseThrow(() -> EngineException.notFound("task " + taskId + " not found"));
-            WorkflowRun run = executor.lock(tenant, workflowId);
-            Task task = run.workflow.task(taskId)
-                    .orElseThrow(() -> EngineException.notFound("task " + taskId + " not found in workflow " + workflowId));
-            refuseStale(run, task, result.workerId());
-            if (result.logs() != null && !result.logs().isEmpty()) {
-                store.appendLogs(tenant.value(), taskId, result.logs().stream().map(l -> l.log()).filter(Objects::nonNull).toList());
-            }
-            apply(run, task, result);
-            executor.decideAndPersist(run);
-            return taskId;
-        });
+        UUID workflowId = given != null ? given : store.workflowOfTask(taskId)
+                .orElseThrow(() -> EngineException.notFound("task " + taskId + " not found"));
+        WorkflowRun run = executor.lock(tenant, workflowId);
+        Task task = run.workflow.task(taskId)
+                .orElseThrow(() -> EngineException.notFound("task " + taskId + " not found in workflow " + workflowId));
+        mayReport.accept(task);
+        refuseStale(run, task, result.workerId());
+        if (result.logs() != null && !result.logs().isEmpty()) {
+            store.appendLogs(tenant.value(), taskId, result.logs().stream().map(l -> l.log()).filter(Objects::nonNull).toList());
+        }
+        apply(run, task, result);
+        executor.decideAndPersist(run);
+        return task;
     }
 
     private void refuseStale(WorkflowRun run, Task task, String workerId) {

@@ -1,25 +1,43 @@
 package dev.baton.engine.internal.queue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
 /**
- * Wakes long-polling workers when tasks are queued, in this process.
+ * Wakes long-polling workers when tasks are queued, in this process, and remembers which queues were seen empty.
  *
  * <p>Each queue keeps its waiting pollers in arrival order; queuing N tasks wakes at most N of them (the oldest
  * first), so one task never stampedes every waiting poll into the database. A poller registers before it looks at
  * the database, so a task queued between its empty look and its wait still wakes it.
+ *
+ * <p>A look that found fewer tasks than it asked for proves the queue empty at that moment. Until a task is queued
+ * again (every queuing counts up the queue's version) a poller need not look again: a worker that has just taken
+ * the last task and asks for more waits without a database round trip. That proof is trusted only for
+ * {@code emptyTrust}, because a few tasks become visible without a signal here (a retry's or callback's delay
+ * running out, a task queued by another node).
  */
 public final class QueueSignals {
 
-    private final Map<String, ConcurrentLinkedDeque<Waiter>> waiters = new ConcurrentHashMap<>();
+    private final Map<String, Line> lines = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, String>> listeners = new CopyOnWriteArrayList<>();
+    private final long emptyTrustNanos;
+
+    /** Trusts no empty look: every poll reads the database. */
+    public QueueSignals() {
+        this(Duration.ZERO);
+    }
+
+    public QueueSignals(Duration emptyTrust) {
+        this.emptyTrustNanos = emptyTrust.toNanos();
+    }
 
     /** Tells {@code listener} (tenant, queue) whenever tasks are queued, besides waking pollers. */
     public void listen(BiConsumer<String, String> listener) {
@@ -28,9 +46,9 @@ public final class QueueSignals {
 
     /** Registers the calling thread as a waiter of the queue; close it when done. */
     public Waiter register(String tenant, String queue) {
-        ConcurrentLinkedDeque<Waiter> q = waiters.computeIfAbsent(key(tenant, queue), k -> new ConcurrentLinkedDeque<>());
-        Waiter w = new Waiter(q, Thread.currentThread());
-        q.addLast(w);
+        Line line = line(tenant, queue);
+        Waiter w = new Waiter(line, Thread.currentThread());
+        line.waiters.addLast(w);
         return w;
     }
 
@@ -39,12 +57,13 @@ public final class QueueSignals {
         for (BiConsumer<String, String> listener : listeners) {
             listener.accept(tenant, queue);
         }
-        ConcurrentLinkedDeque<Waiter> q = waiters.get(key(tenant, queue));
-        if (q == null) {
+        Line line = lines.get(key(tenant, queue));
+        if (line == null) {
             return;
         }
+        line.version.incrementAndGet();
         for (int i = 0; i < count; i++) {
-            Waiter w = q.pollFirst();
+            Waiter w = line.waiters.pollFirst();
             if (w == null) {
                 return;
             }
@@ -53,19 +72,48 @@ public final class QueueSignals {
         }
     }
 
+    private Line line(String tenant, String queue) {
+        return lines.computeIfAbsent(key(tenant, queue), k -> new Line());
+    }
+
     private static String key(String tenant, String queue) {
         return tenant + '\u0000' + queue;
     }
 
+    /** A queue's waiting pollers, how often tasks were queued in it, and when it was last seen empty. */
+    private static final class Line {
+        final ConcurrentLinkedDeque<Waiter> waiters = new ConcurrentLinkedDeque<>();
+        final AtomicLong version = new AtomicLong();
+        volatile long emptyAtVersion = -1;
+        volatile long emptySeenAt;
+    }
+
     /** One poller's place in a queue's line of waiters. */
-    public static final class Waiter implements AutoCloseable {
-        private final ConcurrentLinkedDeque<Waiter> line;
+    public final class Waiter implements AutoCloseable {
+        private final Line line;
         private final Thread thread;
         private volatile boolean signalled;
 
-        private Waiter(ConcurrentLinkedDeque<Waiter> line, Thread thread) {
+        private Waiter(Line line, Thread thread) {
             this.line = line;
             this.thread = thread;
+        }
+
+        /** The queue's version now: read it before looking at the database, and report an empty look with it. */
+        public long version() {
+            return line.version.get();
+        }
+
+        /** A look that began at {@code version} found fewer tasks than it asked for. */
+        public void sawEmpty(long version) {
+            line.emptySeenAt = System.nanoTime();
+            line.emptyAtVersion = version;
+        }
+
+        /** Whether the queue is known to be empty: seen so lately, and nothing queued since. */
+        public boolean knownEmpty() {
+            return emptyTrustNanos > 0 && line.emptyAtVersion == line.version.get()
+                    && System.nanoTime() - line.emptySeenAt < emptyTrustNanos;
         }
 
         /** Waits until signalled or {@code nanos} pass; returns whether it was signalled. */
@@ -84,13 +132,13 @@ public final class QueueSignals {
         /** Takes a fresh place at the end of the line after being woken without getting a task. */
         public void rejoin() {
             signalled = false;
-            line.remove(this);
-            line.addLast(this);
+            line.waiters.remove(this);
+            line.waiters.addLast(this);
         }
 
         @Override
         public void close() {
-            line.remove(this);
+            line.waiters.remove(this);
         }
     }
 }

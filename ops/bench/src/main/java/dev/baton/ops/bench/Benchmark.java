@@ -81,6 +81,18 @@ public final class Benchmark {
             return grid;
         }
 
+        /**
+         * How the runs with the official Conductor client are set up: threads per task type (each batch poll asks
+         * for as many tasks as there are threads), a long poll of 1 s, and update-v2; the full run tries the best
+         * cell without update-v2 too.
+         */
+        List<ClientSetup> conductorGrid() {
+            if (quick) {
+                return List.of(new ClientSetup(2, 2, 1_000));
+            }
+            return List.of(new ClientSetup(2, 2, 1_000), new ClientSetup(4, 4, 1_000), new ClientSetup(8, 8, 1_000));
+        }
+
         Duration warmup() {
             return Duration.ofSeconds(quick ? 1 : 10);
         }
@@ -258,8 +270,10 @@ public final class Benchmark {
             throws Exception {
         int count = o.quick() ? 30 : 500;
         Database.Counters before = db.counters(account);
+        Map<String, Long> callsBefore = db.statementCalls(account);
         Driver.Run low = driver.oneAtATime(count);
         Database.Counters cost = db.counters(account).minus(before);
+        Map<String, Long> callsAfter = db.statementCalls(account);
         Map<String, Object> lowLoad = percentiles(low.latencyMicros());
         lowLoad.put("commitsPerWorkflow", round((double) cost.commits() / count));
         lowLoad.put("statementsPerWorkflow", round((double) cost.statements() / count));
@@ -267,6 +281,14 @@ public final class Benchmark {
         Map<String, Object> latency = new LinkedHashMap<>();
         latency.put("lowLoad", lowLoad);
         latency.put("deliveryLongPoll", percentiles(low.deliveryMicros()));
+        // which statements a workflow cost, most frequent first: every tenant transaction begins with set_config
+        Map<String, Object> perWorkflow = new LinkedHashMap<>();
+        callsAfter.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - callsBefore.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
+                .forEach(e -> perWorkflow.put(e.getKey(), round((double) e.getValue() / count)));
+        latency.put("statementsPerWorkflowByQuery", perWorkflow);
         return latency;
     }
 
@@ -313,13 +335,28 @@ public final class Benchmark {
             ourRuns.add(ourClientRun(load, setupOf(best(ourRuns)).withLongPoll(5_000), platform, db, one));
         }
         peer.put("oursDrivenTheSameWay", ourRuns);
+        List<Map<String, Object>> conductorRuns = new ArrayList<>();
+        for (ClientSetup setup : o.conductorGrid()) {
+            conductorRuns.add(conductorRun(load, setup, true, platform, db, one));
+        }
+        if (!o.quick()) {
+            conductorRuns.add(conductorRun(load, setupOf(best(conductorRuns)), false, platform, db, one));
+        }
+        peer.put("oursWithConductorClient", conductorRuns);
         Map<String, Object> ourLowSameWay = lowLoad(o, new Driver(platform, Workload.LINEAR3, one, 10)
                 .pollingFor(10_000), db, Database.OURS);
         peer.put("oursLowLoadWithOneClient", ourLowSameWay.get("lowLoad"));
+        Map<String, Object> ourLowConductor = lowLoad(o, new Driver(platform, Workload.LINEAR3, one)
+                .workedBy(platform.conductorClients(Workload.LINEAR3, 1, 1_000, true)), db, Database.OURS);
+        peer.put("oursLowLoadWithConductorClient", ourLowConductor.get("lowLoad"));
 
-        Map<String, Object> ourBest = best(ourRuns);
+        List<Map<String, Object>> allOurs = new ArrayList<>(ourRuns);
+        allOurs.addAll(conductorRuns);
+        Map<String, Object> ourBest = best(allOurs);
         Map<String, Object> peerBest = best(peerRuns);
-        Map<String, Object> ourLow = (Map<String, Object>) ourLowSameWay.get("lowLoad");
+        Map<String, Object> ourLow = java.util.stream.Stream.of(ourLowSameWay, ourLowConductor)
+                .map(r -> (Map<String, Object>) r.get("lowLoad"))
+                .min(java.util.Comparator.comparingDouble(r -> (double) r.get("p50Ms"))).orElseThrow();
         Map<String, Object> peerLow = (Map<String, Object>) peer.get("lowLoad");
         Map<String, Object> ratios = new LinkedHashMap<>();
         ratios.put("throughput", ratio(ourBest, peerBest, "workflowsPerSecond"));
@@ -360,6 +397,17 @@ public final class Benchmark {
                 new Driver(platform, Workload.LINEAR3, one, setup.maxTasks()).pollingFor(setup.longPollMillis()),
                 "baton: a sequential worker per task type per client", () -> platform.metric(
                         "jvm.gc.memory.allocated", null));
+    }
+
+    private static Map<String, Object> conductorRun(Load load, ClientSetup setup, boolean updateV2,
+            Platform platform, Database db, List<String> one) throws Exception {
+        Map<String, Object> row = clientRun(load, setup, platform.server(), db, Database.OURS, one,
+                new Driver(platform, Workload.LINEAR3, one).workedBy(platform.conductorClients(Workload.LINEAR3,
+                        setup.clients(), (int) setup.longPollMillis(), updateV2)),
+                ConductorClients.clientVersion() + " task runner, threads per task type"
+                        + (updateV2 ? ", update-v2" : ""), () -> platform.metric("jvm.gc.memory.allocated", null));
+        row.put("updateV2", updateV2);
+        return row;
     }
 
     private static Map<String, Object> best(List<Map<String, Object>> runs) {
@@ -435,7 +483,7 @@ public final class Benchmark {
         System.out.println("database ceiling and our share:  " + report.get("limit"));
         Map<String, Object> peer = (Map<String, Object>) report.get("peer");
         System.out.println("peer:                            " + peer.get("engine"));
-        for (String key : List.of("throughput", "oursDrivenTheSameWay")) {
+        for (String key : List.of("throughput", "oursDrivenTheSameWay", "oursWithConductorClient")) {
             for (Map<String, Object> row : (List<Map<String, Object>>) peer.get(key)) {
                 System.out.printf(Locale.ROOT, "%-5s linear3, %s clients x %2s tasks, poll %5s ms: %7s wf/s, "
                         + "p50 %6s ms, p99 %6s ms, %5s commits/wf, %5s stmt/wf, %5s pg cpu ms/wf, %5s cpu s/1k%n",
@@ -447,6 +495,7 @@ public final class Benchmark {
         }
         System.out.println("peer linear3, one at a time:     " + peer.get("lowLoad"));
         System.out.println("ours linear3, one at a time:     " + peer.get("oursLowLoadWithOneClient"));
+        System.out.println("ours, Conductor client, 1 at a time: " + peer.get("oursLowLoadWithConductorClient"));
         System.out.println("ours to the peer, best to best:  " + peer.get("oursToPeer"));
         for (Map<String, Object> row : (List<Map<String, Object>>) report.get("growth")) {
             System.out.println("growth:                          " + row);

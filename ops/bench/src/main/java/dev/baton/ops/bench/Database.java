@@ -101,6 +101,20 @@ final class Database {
         }
     }
 
+    /** How often each statement of the role has run so far, by its text (shortened): to tell where calls go. */
+    Map<String, Long> statementCalls(Account account) throws SQLException {
+        Map<String, Long> calls = new java.util.HashMap<>();
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT query, calls FROM bench.pg_stat_statements WHERE userid = (SELECT oid FROM pg_roles "
+                        + "WHERE rolname = '" + account.role() + "')")) {
+            while (rs.next()) {
+                String q = rs.getString("query").replaceAll("\\s+", " ");
+                calls.merge(q.length() > 100 ? q.substring(0, 100) + "..." : q, rs.getLong("calls"), Long::sum);
+            }
+        }
+        return calls;
+    }
+
     /** The application's statements that took the most database time so far: where a profile should look. */
     List<Map<String, Object>> topStatements(int n) throws SQLException {
         List<Map<String, Object>> top = new ArrayList<>();

@@ -16,6 +16,8 @@ final class Platform implements Engine, AutoCloseable {
     private final JarProcess server;
     private final Http http;
     private String operatorToken;
+    private String operatorKeyId;
+    private String operatorKeySecret;
 
     private Platform(JarProcess server) {
         this.server = server;
@@ -36,8 +38,9 @@ final class Platform implements Engine, AutoCloseable {
         try (var in = Files.newBufferedReader(credentials)) {
             creds.load(in);
         }
-        platform.operatorToken = platform.token(creds.getProperty("BATON_KEY_ID"),
-                creds.getProperty("BATON_KEY_SECRET"));
+        platform.operatorKeyId = creds.getProperty("BATON_KEY_ID");
+        platform.operatorKeySecret = creds.getProperty("BATON_KEY_SECRET");
+        platform.operatorToken = platform.token(platform.operatorKeyId, platform.operatorKeySecret);
         return platform;
     }
 
@@ -48,6 +51,15 @@ final class Platform implements Engine, AutoCloseable {
     /** The first administrator's token: a tenant administrator of {@code default} and a platform operator. */
     String operatorToken() {
         return operatorToken;
+    }
+
+    /**
+     * Workers of the {@code default} tenant run by the official Conductor client, signed in with the first
+     * administrator's key: {@code threads} per task type, long polls of {@code pollTimeoutMillis}.
+     */
+    ConductorClients conductorClients(Workload workload, int threads, int pollTimeoutMillis, boolean updateV2) {
+        return new ConductorClients(http.base() + "/api", operatorKeyId, operatorKeySecret, workload, threads,
+                pollTimeoutMillis, updateV2);
     }
 
     String token(String keyId, String keySecret) {

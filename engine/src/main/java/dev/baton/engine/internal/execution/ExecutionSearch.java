@@ -12,8 +12,17 @@ import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Execution search on PostgreSQL: filters on indexed columns, free text through the full-text index. */
+/**
+ * Execution search on PostgreSQL: filters on indexed columns, free text through the stored search vector.
+ *
+ * <p>Matches are counted up to {@link #COUNTED} only, as Conductor on Elasticsearch reports them by default: a
+ * search matching a million executions then costs ten thousand index entries, not a million. A total of exactly
+ * {@code COUNTED} means that many or more.
+ */
 public final class ExecutionSearch {
+
+    /** The most matches a search counts. */
+    public static final int COUNTED = 10_000;
 
     private static final Map<String, String> SORTABLE = Map.of(
             "startTime", "created_at", "updateTime", "updated_at", "endTime", "ended_at",
@@ -53,11 +62,13 @@ public final class ExecutionSearch {
             params.add(Timestamp.from(q.startedBefore()));
         }
         if (q.freeText() != null && !q.freeText().isBlank() && !q.freeText().trim().equals("*")) {
-            where.append(" AND to_tsvector('simple', name || ' ' || coalesce(correlation_id, '') || ' ' "
-                    + "|| coalesce(reason, '') || ' ' || input::text) @@ plainto_tsquery('simple', ?)");
+            where.append(" AND search_vector @@ plainto_tsquery('simple', ?)");
             params.add(q.freeText());
         }
-        long total = jdbc.sql("SELECT count(*) FROM workflows" + where).params(params).query(Long.class).single();
+        List<Object> countParams = new ArrayList<>(params);
+        countParams.add(COUNTED);
+        long total = jdbc.sql("SELECT count(*) FROM (SELECT 1 FROM workflows" + where + " LIMIT ?) matched")
+                .params(countParams).query(Long.class).single();
         String sort = SORTABLE.getOrDefault(q.sortField() == null ? "startTime" : q.sortField(), "created_at");
         List<Object> pageParams = new ArrayList<>(params);
         pageParams.add(q.size());

@@ -346,9 +346,11 @@ public final class Benchmark {
         Map<String, Object> ourLowSameWay = lowLoad(o, new Driver(platform, Workload.LINEAR3, one, 10)
                 .pollingFor(10_000), db, Database.OURS);
         peer.put("oursLowLoadWithOneClient", ourLowSameWay.get("lowLoad"));
+        peer.put("oursLowLoadWithOneClientStatements", ourLowSameWay.get("statementsPerWorkflowByQuery"));
         Map<String, Object> ourLowConductor = lowLoad(o, new Driver(platform, Workload.LINEAR3, one)
                 .workedBy(platform.conductorClients(Workload.LINEAR3, 1, 1_000, true)), db, Database.OURS);
         peer.put("oursLowLoadWithConductorClient", ourLowConductor.get("lowLoad"));
+        peer.put("oursLowLoadWithConductorClientStatements", ourLowConductor.get("statementsPerWorkflowByQuery"));
 
         List<Map<String, Object>> allOurs = new ArrayList<>(ourRuns);
         allOurs.addAll(conductorRuns);

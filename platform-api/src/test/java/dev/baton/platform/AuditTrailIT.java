@@ -253,6 +253,28 @@ class AuditTrailIT extends PlatformIT {
         assertThat(ownerCount("SELECT count(*) FROM audit_log WHERE hash = 'forged' OR seq = 99")).isZero();
     }
 
+    @Test
+    void theSealerChainsTheEntriesOfManyTenantsWithoutAnyoneReading() throws Exception {
+        List<TenantId> tenants = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            TenantId t = createTenant("audit-many-" + UUID.randomUUID().toString().substring(0, 8));
+            tenants.add(t);
+            String admin = token(adminKey(t));
+            send("POST", "/api/metadata/taskdefs", admin, "[{\"name\":\"" + unique("many") + "\"}]", null);
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        String unsealed = "SELECT count(*) FROM audit_log WHERE seq IS NULL AND tenant_id IN ('"
+                + String.join("', '", tenants.stream().map(TenantId::value).toList()) + "')";
+        while (ownerCount(unsealed) > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(ownerCount(unsealed)).as("sealed in the background").isZero();
+        for (TenantId t : tenants) {
+            assertThat(ownerCount("SELECT count(*) FROM audit_log WHERE tenant_id = '" + t.value()
+                    + "' AND seq IN (1, 2)")).as(t.value()).isEqualTo(2); // its sign-in and its registration
+        }
+    }
+
     private List<JsonNode> query(String params) throws Exception {
         HttpResponse<String> r = send("GET", "/api/audit?" + params, admin, null, null);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

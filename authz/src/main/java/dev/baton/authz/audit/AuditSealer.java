@@ -141,14 +141,7 @@ final class AuditSealer implements AutoCloseable {
                             .forEach(t -> tenants.add(new TenantId(t)));
                     awaiting.values().stream().filter(a -> a.status == null).forEach(a -> tenants.add(a.tenant));
                 }
-                for (TenantId tenant : tenants) {
-                    try {
-                        seal(tenant);
-                    } catch (RuntimeException e) {
-                        log.error("could not seal the audit entries of tenant {}; will try again", tenant.value(), e);
-                        dirty.add(tenant);
-                    }
-                }
+                sealAll(tenants);
             } catch (InterruptedException e) {
                 if (!running) {
                     return;
@@ -159,51 +152,83 @@ final class AuditSealer implements AutoCloseable {
         }
     }
 
+    /**
+     * Seals what the tenants have ready in one transaction, so that a pass over a hundred tenants costs one commit,
+     * not a hundred; if that fails, tenant by tenant, so one tenant's trouble cannot hold up the others' chains.
+     */
+    private void sealAll(Set<TenantId> tenants) {
+        if (tenants.isEmpty()) {
+            return;
+        }
+        // every node takes the tenants' locks in one order, so two passes never wait on each other in a circle
+        List<TenantId> ordered = tenants.stream().sorted(java.util.Comparator.comparing(TenantId::value)).toList();
+        try {
+            List<Seal> seals = new ArrayList<>();
+            TenantTransactions.unmetered(() -> {
+                tx.writeEach(ordered, tenant -> seals.addAll(sealIn(tenant)));
+                return null;
+            });
+            seals.forEach(s -> awaiting.remove(s.id()));
+        } catch (RuntimeException together) {
+            for (TenantId tenant : ordered) {
+                try {
+                    seal(tenant);
+                } catch (RuntimeException e) {
+                    log.error("could not seal the audit entries of tenant {}; will try again", tenant.value(), e);
+                    dirty.add(tenant);
+                }
+            }
+        }
+    }
+
     /** Seals the tenant's entries that are ready, oldest first; returns how many it sealed. */
     int seal(TenantId tenant) {
-        List<Seal> seals = TenantTransactions.unmetered(() -> tx.write(tenant, () -> {
-            jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended('audit:' || ?, 0))").param(tenant.value())
-                    .query((ResultSet rs) -> { });
-            record Head(long seq, String hash) {}
-            Head head = jdbc.sql("SELECT seq, hash FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1")
-                    .query((rs, n) -> new Head(rs.getLong("seq"), rs.getString("hash"))).optional()
-                    .orElse(new Head(0, AuditTrail.GENESIS));
-            record Unsealed(AuditEntry entry, boolean answerPending) {}
-            List<Unsealed> unsealed = jdbc.sql("SELECT * FROM audit_log WHERE seq IS NULL ORDER BY at, id LIMIT "
-                    + BATCH).query((rs, n) -> new Unsealed(AuditTrail.read(tenant, rs).entry(),
-                            rs.getBoolean("answer_pending"))).list();
-            Instant now = clock.instant();
-            long seq = head.seq();
-            String prev = head.hash();
-            List<Seal> batch = new ArrayList<>();
-            for (Unsealed u : unsealed) {
-                AuditEntry e = u.answerPending() ? withAnswer(u.entry(), now) : u.entry();
-                if (e == null) {
-                    dirty.add(tenant);
-                    continue;
-                }
-                seq++;
-                String hash = AuditTrail.hash(prev, e, seq);
-                batch.add(new Seal(e.id(), seq, prev, hash, e.outcome().name(), e.status()));
-                prev = hash;
-            }
-            if (!batch.isEmpty()) {
-                jdbc.sql("SELECT audit_seal(?, ?, ?, ?, ?, ?)")
-                        .params(batch.stream().map(Seal::id).toArray(UUID[]::new),
-                                batch.stream().map(Seal::seq).toArray(Long[]::new),
-                                batch.stream().map(Seal::prevHash).toArray(String[]::new),
-                                batch.stream().map(Seal::hash).toArray(String[]::new),
-                                batch.stream().map(Seal::outcome).toArray(String[]::new),
-                                batch.stream().map(Seal::status).toArray(Integer[]::new))
-                        .query(Integer.class).single();
-            }
-            if (unsealed.size() == BATCH) {
-                dirty.add(tenant);
-            }
-            return batch;
-        }));
+        List<Seal> seals = TenantTransactions.unmetered(() -> tx.write(tenant, () -> sealIn(tenant)));
         seals.forEach(s -> awaiting.remove(s.id()));
         return seals.size();
+    }
+
+    /** Seals the tenant's ready entries in the current transaction, which is bound to that tenant. */
+    private List<Seal> sealIn(TenantId tenant) {
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended('audit:' || ?, 0))").param(tenant.value())
+                .query((ResultSet rs) -> { });
+        record Head(long seq, String hash) {}
+        Head head = jdbc.sql("SELECT seq, hash FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1")
+                .query((rs, n) -> new Head(rs.getLong("seq"), rs.getString("hash"))).optional()
+                .orElse(new Head(0, AuditTrail.GENESIS));
+        record Unsealed(AuditEntry entry, boolean answerPending) {}
+        List<Unsealed> unsealed = jdbc.sql("SELECT * FROM audit_log WHERE seq IS NULL ORDER BY at, id LIMIT "
+                + BATCH).query((rs, n) -> new Unsealed(AuditTrail.read(tenant, rs).entry(),
+                        rs.getBoolean("answer_pending"))).list();
+        Instant now = clock.instant();
+        long seq = head.seq();
+        String prev = head.hash();
+        List<Seal> batch = new ArrayList<>();
+        for (Unsealed u : unsealed) {
+            AuditEntry e = u.answerPending() ? withAnswer(u.entry(), now) : u.entry();
+            if (e == null) {
+                dirty.add(tenant);
+                continue;
+            }
+            seq++;
+            String hash = AuditTrail.hash(prev, e, seq);
+            batch.add(new Seal(e.id(), seq, prev, hash, e.outcome().name(), e.status()));
+            prev = hash;
+        }
+        if (!batch.isEmpty()) {
+            jdbc.sql("SELECT audit_seal(?, ?, ?, ?, ?, ?)")
+                    .params(batch.stream().map(Seal::id).toArray(UUID[]::new),
+                            batch.stream().map(Seal::seq).toArray(Long[]::new),
+                            batch.stream().map(Seal::prevHash).toArray(String[]::new),
+                            batch.stream().map(Seal::hash).toArray(String[]::new),
+                            batch.stream().map(Seal::outcome).toArray(String[]::new),
+                            batch.stream().map(Seal::status).toArray(Integer[]::new))
+                    .query(Integer.class).single();
+        }
+        if (unsealed.size() == BATCH) {
+            dirty.add(tenant);
+        }
+        return batch;
     }
 
     /**

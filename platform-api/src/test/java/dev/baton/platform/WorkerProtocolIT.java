@@ -21,10 +21,7 @@ class WorkerProtocolIT extends PlatformIT {
     @Test
     void aLongPollWakesAsSoonAsATaskIsQueued() throws Exception {
         String worker = unique("longpoll");
-        registerTask(worker, "\"retryCount\":0");
-        String name = unique("lp");
-        registerWorkflow("""
-                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
+        String name = oneTaskWorkflow(worker, "\"retryCount\":0");
         CompletableFuture<List<Task>> waiting = CompletableFuture.supplyAsync(
                 () -> tasks.poll(TENANT, worker, "w1", null, 1, Duration.ofSeconds(20)));
         sleep(300);
@@ -49,10 +46,7 @@ class WorkerProtocolIT extends PlatformIT {
     @Test
     void aStaleUpdateFromAWorkerThatLostTheTaskIsRefused() {
         String worker = unique("stale");
-        registerTask(worker, "\"retryCount\":1,\"retryDelaySeconds\":0,\"responseTimeoutSeconds\":1");
-        String name = unique("stale_wf");
-        registerWorkflow("""
-                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
+        String name = oneTaskWorkflow(worker, "\"retryCount\":1,\"retryDelaySeconds\":0,\"responseTimeoutSeconds\":1");
         UUID id = start(name, Map.of());
         Task lost = poll(worker);
         Task current = tasks.poll(TENANT, worker, "worker-2", null, 1, Duration.ofSeconds(10)).get(0);
@@ -71,10 +65,7 @@ class WorkerProtocolIT extends PlatformIT {
     @Test
     void inProgressWithCallbackPutsTheTaskBackInTheQueueAfterTheDelay() {
         String worker = unique("callback");
-        registerTask(worker, "\"retryCount\":0");
-        String name = unique("cb");
-        registerWorkflow("""
-                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
+        String name = oneTaskWorkflow(worker, "\"retryCount\":0");
         UUID id = start(name, Map.of());
         Task t = poll(worker);
         tasks.update(TENANT, new TaskResult(id.toString(), t.getTaskId().toString(), null, 1L, t.getWorkerId(),
@@ -106,10 +97,7 @@ class WorkerProtocolIT extends PlatformIT {
     @Test
     void updateV2CompletesATaskAndHandsTheSameWorkerTheNextTaskOfItsTypeInOneCall() {
         String worker = unique("v2");
-        registerTask(worker, "\"retryCount\":0");
-        String name = unique("v2_wf");
-        registerWorkflow("""
-                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
+        String name = oneTaskWorkflow(worker, "\"retryCount\":0");
         UUID first = start(name, Map.of());
         UUID second = start(name, Map.of());
         Task t1 = poll(worker);
@@ -136,10 +124,7 @@ class WorkerProtocolIT extends PlatformIT {
     @Test
     void aReportRefusedByTheCallersPermissionChangesNothing() {
         String worker = unique("refused");
-        registerTask(worker, "\"retryCount\":0");
-        String name = unique("refused_wf");
-        registerWorkflow("""
-                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
+        String name = oneTaskWorkflow(worker, "\"retryCount\":0");
         UUID id = start(name, Map.of());
         Task t = poll(worker);
         assertThatThrownBy(() -> tasks.update(TENANT, new TaskResult(id.toString(), t.getTaskId().toString(), null,
@@ -153,10 +138,7 @@ class WorkerProtocolIT extends PlatformIT {
     @Test
     void aWorkerThatTookTheLastTaskAndAsksAgainWaitsForTheNextOneQueued() throws Exception {
         String worker = unique("again");
-        registerTask(worker, "\"retryCount\":0");
-        String name = unique("again_wf");
-        registerWorkflow("""
-                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
+        String name = oneTaskWorkflow(worker, "\"retryCount\":0");
         start(name, Map.of());
         assertThat(tasks.poll(TENANT, worker, "w1", null, 5, Duration.ZERO)).hasSize(1); // fewer than asked: empty now
         CompletableFuture<List<Task>> again = CompletableFuture.supplyAsync(
@@ -166,5 +148,14 @@ class WorkerProtocolIT extends PlatformIT {
         UUID next = start(name, Map.of());
         List<Task> got = again.get();
         assertThat(got).extracting(Task::getWorkflowInstanceId).containsExactly(next);
+    }
+
+    /** Registers the task {@code worker} and a workflow of that one task; returns the workflow's name. */
+    private String oneTaskWorkflow(String worker, String taskDefinition) {
+        registerTask(worker, taskDefinition);
+        String name = worker + "_wf";
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
+        return name;
     }
 }

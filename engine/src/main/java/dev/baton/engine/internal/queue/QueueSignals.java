@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
@@ -23,12 +24,21 @@ import java.util.function.BiConsumer;
  * the last task and asks for more waits without a database round trip. That proof is trusted only for
  * {@code emptyTrust}, because a few tasks become visible without a signal here (a retry's or callback's delay
  * running out, a task queued by another node).
+ *
+ * <p>A tenant names its queues (task types) itself, so their lines are bounded: once there are more than
+ * {@code mostLines}, lines nobody waits on and whose empty proof has expired (they hold nothing worth keeping) are
+ * dropped.
  */
 public final class QueueSignals {
+
+    /** How many lines are kept before idle ones are dropped. */
+    static final int MOST_LINES = 100_000;
 
     private final Map<String, Line> lines = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, String>> listeners = new CopyOnWriteArrayList<>();
     private final long emptyTrustNanos;
+    private final int mostLines;
+    private final AtomicInteger dropAbove;
 
     /** Trusts no empty look: every poll reads the database. */
     public QueueSignals() {
@@ -36,7 +46,13 @@ public final class QueueSignals {
     }
 
     public QueueSignals(Duration emptyTrust) {
+        this(emptyTrust, MOST_LINES);
+    }
+
+    QueueSignals(Duration emptyTrust, int mostLines) {
         this.emptyTrustNanos = emptyTrust.toNanos();
+        this.mostLines = mostLines;
+        this.dropAbove = new AtomicInteger(mostLines);
     }
 
     /** Tells {@code listener} (tenant, queue) whenever tasks are queued, besides waking pollers. */
@@ -46,10 +62,34 @@ public final class QueueSignals {
 
     /** Registers the calling thread as a waiter of the queue; close it when done. */
     public Waiter register(String tenant, String queue) {
-        Line line = line(tenant, queue);
-        Waiter w = new Waiter(line, Thread.currentThread());
-        line.waiters.addLast(w);
-        return w;
+        Waiter[] made = new Waiter[1];
+        // joined inside the map's update, so a line is never dropped between being found and being joined
+        lines.compute(key(tenant, queue), (k, found) -> {
+            Line line = found != null ? found : new Line();
+            made[0] = new Waiter(line, Thread.currentThread());
+            line.waiters.addLast(made[0]);
+            return line;
+        });
+        int size = lines.size();
+        int above = dropAbove.get();
+        if (size > above && dropAbove.compareAndSet(above, Integer.MAX_VALUE)) {
+            dropIdleLines();
+        }
+        return made[0];
+    }
+
+    /** How many queues have a line now. */
+    int lines() {
+        return lines.size();
+    }
+
+    private void dropIdleLines() {
+        long now = System.nanoTime();
+        for (String key : lines.keySet()) {
+            lines.computeIfPresent(key, (k, line) -> line.idle(now) ? null : line);
+        }
+        // when most lines are busy, the next sweep waits until there are twice as many, so sweeps stay rare
+        dropAbove.set(Math.max(mostLines, 2 * lines.size()));
     }
 
     /** Wakes up to {@code count} pollers waiting on the queue. */
@@ -72,20 +112,21 @@ public final class QueueSignals {
         }
     }
 
-    private Line line(String tenant, String queue) {
-        return lines.computeIfAbsent(key(tenant, queue), k -> new Line());
-    }
-
     private static String key(String tenant, String queue) {
         return tenant + '\u0000' + queue;
     }
 
     /** A queue's waiting pollers, how often tasks were queued in it, and when it was last seen empty. */
-    private static final class Line {
+    private final class Line {
         final ConcurrentLinkedDeque<Waiter> waiters = new ConcurrentLinkedDeque<>();
         final AtomicLong version = new AtomicLong();
         volatile long emptyAtVersion = -1;
         volatile long emptySeenAt;
+
+        /** Nobody waits here and no empty proof is still trusted: dropping it loses nothing. */
+        boolean idle(long now) {
+            return waiters.isEmpty() && (emptyAtVersion < 0 || now - emptySeenAt >= emptyTrustNanos);
+        }
     }
 
     /** One poller's place in a queue's line of waiters. */
@@ -132,8 +173,9 @@ public final class QueueSignals {
         /** Takes a fresh place at the end of the line after being woken without getting a task. */
         public void rejoin() {
             signalled = false;
-            line.waiters.remove(this);
+            // joins the end before leaving its old place, so the line is never empty (droppable) meanwhile
             line.waiters.addLast(this);
+            line.waiters.removeFirstOccurrence(this);
         }
 
         @Override

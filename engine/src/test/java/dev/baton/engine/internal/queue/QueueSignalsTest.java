@@ -60,4 +60,32 @@ class QueueSignalsTest {
             assertThat(second.await(TimeUnit.MILLISECONDS.toNanos(20))).isFalse();
         }
     }
+
+    @Test
+    void linesOfQueuesNobodyWaitsOnAreDroppedOnceThereAreTooMany() {
+        QueueSignals signals = new QueueSignals(Duration.ZERO, 10);
+        for (int i = 0; i < 1_000; i++) { // a tenant polling task types it makes up
+            signals.register("t1", "invented-" + i).close();
+        }
+        assertThat(signals.lines()).isLessThanOrEqualTo(11);
+    }
+
+    @Test
+    void aLineSomebodyWaitsOnOrWithATrustedEmptyProofSurvivesTheDrop() throws Exception {
+        QueueSignals signals = new QueueSignals(Duration.ofMinutes(1), 2);
+        try (QueueSignals.Waiter waiting = signals.register("t1", "busy")) {
+            try (QueueSignals.Waiter looked = signals.register("t1", "proved")) {
+                looked.sawEmpty(looked.version());
+            }
+            for (int i = 0; i < 50; i++) {
+                signals.register("t1", "invented-" + i).close();
+            }
+            assertThat(signals.lines()).isLessThan(50);
+            try (QueueSignals.Waiter again = signals.register("t1", "proved")) {
+                assertThat(again.knownEmpty()).as("the proof was kept").isTrue();
+            }
+            signals.signal("t1", "busy", 1);
+            assertThat(waiting.await(TimeUnit.SECONDS.toNanos(1))).as("still in its line").isTrue();
+        }
+    }
 }

@@ -30,6 +30,12 @@ public record AuditEntry(TenantId tenant, UUID id, Instant at, String actor, Str
         }
     }
 
+    /** This entry with the outcome and status of the call's answer. */
+    public AuditEntry answered(int status) {
+        return new AuditEntry(tenant, id, at, actor, actorName, actorKind, team, action, resource,
+                Outcome.ofStatus(status), status, requestId, sourceAddress);
+    }
+
     /** The fields the hash covers, in a fixed order (everything but the chain itself). */
     Object[] hashedFields(long seq) {
         return new Object[] {tenant.value(), seq, id.toString(), at.toString(), actor, actorName, actorKind, team,

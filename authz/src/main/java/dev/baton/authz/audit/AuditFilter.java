@@ -78,7 +78,7 @@ public final class AuditFilter extends OncePerRequestFilter {
             if (within.committed != null) {
                 trail.answered(within.committed.id(), status);
             } else if (SecurityContextHolder.getContext().getAuthentication() instanceof CallerAuthentication in) {
-                record(entry(request, in.caller(), status, requestId));
+                record(entry(request, in.caller(), requestId).answered(status));
             }
         }
     }
@@ -104,7 +104,7 @@ public final class AuditFilter extends OncePerRequestFilter {
                     instanceof CallerAuthentication in) || !in.caller().tenant().equals(tenant)) {
                 return;
             }
-            AuditEntry entry = entry(request, in.caller(), null, requestId);
+            AuditEntry entry = entry(request, in.caller(), requestId);
             trail.writeWithin(entry);
             written = entry;
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
@@ -120,8 +120,8 @@ public final class AuditFilter extends OncePerRequestFilter {
         }
     }
 
-    /** The call's entry; a null status is one not known yet (the outcome then says the change succeeded). */
-    private AuditEntry entry(HttpServletRequest request, Caller caller, Integer status, String requestId) {
+    /** The call's entry before its answer is known: it says the change succeeded, with no status yet. */
+    private AuditEntry entry(HttpServletRequest request, Caller caller, String requestId) {
         Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
         String path = request.getRequestURI();
         Object acting = request.getAttribute(ACTING_TEAM);
@@ -130,8 +130,7 @@ public final class AuditFilter extends OncePerRequestFilter {
         return new AuditEntry(caller.tenant(), UUID.randomUUID(), clock.instant(), caller.subject(),
                 caller.name(), caller.kind().name(), team,
                 request.getMethod() + " " + (pattern instanceof String p ? p : path), path,
-                status == null ? AuditEntry.Outcome.SUCCEEDED : AuditEntry.Outcome.ofStatus(status), status,
-                requestId, relay.clientAddress(request));
+                AuditEntry.Outcome.SUCCEEDED, null, requestId, relay.clientAddress(request));
     }
 
     private void record(AuditEntry entry) {

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -137,9 +138,9 @@ final class AuditSealer implements AutoCloseable {
                 }
                 if (!clock.instant().isBefore(nextSweep)) {
                     nextSweep = clock.instant().plus(SWEEP_EVERY);
+                    // every tenant with anything unsealed, this node's unanswered calls and stopped nodes' included
                     jdbc.sql("SELECT audit_unsealed_tenants()").query(String.class).list()
                             .forEach(t -> tenants.add(new TenantId(t)));
-                    awaiting.values().stream().filter(a -> a.status == null).forEach(a -> tenants.add(a.tenant));
                 }
                 sealAll(tenants);
             } catch (InterruptedException e) {
@@ -161,7 +162,7 @@ final class AuditSealer implements AutoCloseable {
             return;
         }
         // every node takes the tenants' locks in one order, so two passes never wait on each other in a circle
-        List<TenantId> ordered = tenants.stream().sorted(java.util.Comparator.comparing(TenantId::value)).toList();
+        List<TenantId> ordered = tenants.stream().sorted(Comparator.comparing(TenantId::value)).toList();
         try {
             List<Seal> seals = new ArrayList<>();
             TenantTransactions.unmetered(() -> {
@@ -207,8 +208,7 @@ final class AuditSealer implements AutoCloseable {
         for (Unsealed u : unsealed) {
             AuditEntry e = u.answerPending() ? withAnswer(u.entry(), now) : u.entry();
             if (e == null) {
-                dirty.add(tenant);
-                continue;
+                continue; // its answer marks the tenant again; if none comes, the sweep finds it after the grace
             }
             seq++;
             String hash = AuditTrail.hash(prev, e, seq);
@@ -244,8 +244,6 @@ final class AuditSealer implements AutoCloseable {
             // once it has waited long enough, since the change it records has committed
             return waitedEnough ? stored : null;
         }
-        return new AuditEntry(stored.tenant(), stored.id(), stored.at(), stored.actor(), stored.actorName(),
-                stored.actorKind(), stored.team(), stored.action(), stored.resource(),
-                AuditEntry.Outcome.ofStatus(status), status, stored.requestId(), stored.sourceAddress());
+        return stored.answered(status);
     }
 }

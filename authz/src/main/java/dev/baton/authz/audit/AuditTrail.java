@@ -142,6 +142,7 @@ public final class AuditTrail implements AutoCloseable {
     public Verification verify(TenantId tenant) {
         sealer.sealBeforeRead(tenant);
         return tx.read(tenant, () -> {
+            long unsealed = jdbc.sql("SELECT count(*) FROM audit_log WHERE seq IS NULL").query(Long.class).single();
             long[] count = {0};
             String[] prev = {GENESIS};
             Verification[] broken = {null};
@@ -153,22 +154,19 @@ public final class AuditTrail implements AutoCloseable {
                 long expectedSeq = count[0] + 1;
                 if (r.seq() != expectedSeq) {
                     broken[0] = new Verification(false, count[0], expectedSeq, null,
-                            "entry " + expectedSeq + " is missing (the next one is " + r.seq() + ")", 0);
+                            "entry " + expectedSeq + " is missing (the next one is " + r.seq() + ")", unsealed);
                 } else if (!r.prevHash().equals(prev[0])) {
                     broken[0] = new Verification(false, count[0], r.seq(), r.entry().id(),
-                            "entry " + r.seq() + " does not follow its predecessor (prev_hash differs)", 0);
+                            "entry " + r.seq() + " does not follow its predecessor (prev_hash differs)", unsealed);
                 } else if (!r.hash().equals(hash(r.prevHash(), r.entry(), r.seq()))) {
                     broken[0] = new Verification(false, count[0], r.seq(), r.entry().id(),
-                            "entry " + r.seq() + " was altered (its hash does not match its fields)", 0);
+                            "entry " + r.seq() + " was altered (its hash does not match its fields)", unsealed);
                 } else {
                     count[0]++;
                     prev[0] = r.hash();
                 }
             });
-            long unsealed = jdbc.sql("SELECT count(*) FROM audit_log WHERE seq IS NULL").query(Long.class).single();
-            Verification b = broken[0];
-            return b != null ? new Verification(false, b.entries(), b.brokenAtSeq(), b.brokenEntryId(), b.reason(),
-                    unsealed) : new Verification(true, count[0], null, null, null, unsealed);
+            return broken[0] != null ? broken[0] : new Verification(true, count[0], null, null, null, unsealed);
         });
     }
 

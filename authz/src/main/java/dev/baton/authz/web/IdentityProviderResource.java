@@ -91,7 +91,8 @@ public class IdentityProviderResource {
         try {
             return issuers.register(caller.tenant(), new ExternalIssuers.Provider(caller.tenant(), null, p.issuer(),
                     p.audience(), p.userClaim() == null ? "sub" : p.userClaim(),
-                    p.nameClaim() == null ? "name" : p.nameClaim(), p.groupsClaim(), mappings, p.adminGroup(), p.consoleClientId(), true));
+                    p.nameClaim() == null ? "name" : p.nameClaim(), p.groupsClaim(), mappings, p.adminGroup(),
+                    p.consoleClientId(), true));
         } catch (DuplicateKeyException e) {
             throw AuthzException.conflict("audience", "this tenant has registered this issuer and audience already");
         }

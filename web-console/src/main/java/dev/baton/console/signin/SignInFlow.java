@@ -169,7 +169,8 @@ public class SignInFlow {
             AuthenticationManager manager = issuers.resolve(pending.issuer());
             Authentication signedIn = manager == null ? null
                     : manager.authenticate(new BearerTokenAuthenticationToken(token));
-            if (!(signedIn instanceof CallerAuthentication c) || !c.caller().tenant().value().equals(pending.tenant())) {
+            if (!(signedIn instanceof CallerAuthentication c)
+                    || !c.caller().tenant().value().equals(pending.tenant())) {
                 return stopped(model, "The identity provider's token is not one this tenant accepts.");
             }
         } catch (AuthenticationException e) {

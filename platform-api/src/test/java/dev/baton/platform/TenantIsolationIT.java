@@ -110,6 +110,55 @@ class TenantIsolationIT extends PlatformIT {
         }
     }
 
+    @Test
+    void aTransactionsTenantIsBoundWithItsFirstStatementNotBefore() {
+        assertThat(tx.read(OTHER, () -> jdbc.sql("SELECT current_setting('baton.tenant_id', true)")
+                .query(String.class).single())).isEqualTo(OTHER.value());
+        // nothing was sent when the transaction began: a caller that claims the binding finds the connection unbound
+        String claimed = tx.read(OTHER, TenantTransactions::claimBinding);
+        assertThat(claimed).isEqualTo(OTHER.value());
+        assertThat(tx.read(OTHER, () -> {
+            TenantTransactions.claimBinding();
+            return jdbc.sql("SELECT coalesce(current_setting('baton.tenant_id', true), '')").query(String.class)
+                    .single();
+        })).isEmpty();
+    }
+
+    @Test
+    void aClaimedButUnboundTransactionSeesNoTenantRows() {
+        start(registerAndStart(), Map.of());
+        assertThat(tx.read(TENANT, () -> {
+            TenantTransactions.claimBinding();
+            return jdbc.sql("SELECT count(*) FROM workflows").query(Long.class).single();
+        })).isZero();
+    }
+
+    @Test
+    void aTenantLeftPendingEndsWithItsTransaction() {
+        for (int i = 0; i < 30; i++) {
+            tx.run(OTHER, () -> { });
+            tx.run(OTHER, () -> jdbc.sql("SELECT 1").query(Integer.class).single());
+        }
+        // every pooled connection has been through transactions that left their tenant pending or bound
+        for (int i = 0; i < 30; i++) {
+            assertThat(jdbc.sql("SELECT coalesce(current_setting('baton.tenant_id', true), '')").query(String.class)
+                    .single()).isEmpty();
+        }
+    }
+
+    @Test
+    void aPollThatBindsItsOwnTenantTakesOnlyThatTenantsTasks() {
+        String worker = unique("bound_worker");
+        registerTask(worker, "\"retryCount\":0");
+        String name = unique("bound");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
+        UUID mine = start(name, Map.of());
+        assertThat(tasks.poll(OTHER, worker, "thief", null, 10, Duration.ZERO)).isEmpty();
+        assertThat(tasks.poll(TENANT, worker, "owner", null, 10, Duration.ZERO)).singleElement()
+                .satisfies(t -> assertThat(t.getWorkflowInstanceId()).isEqualTo(mine));
+    }
+
     private String registerAndStart() {
         String name = unique("plain");
         registerWorkflow("""

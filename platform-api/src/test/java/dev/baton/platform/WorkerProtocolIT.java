@@ -36,6 +36,33 @@ class WorkerProtocolIT extends PlatformIT {
     }
 
     @Test
+    void aChangedTaskDefinitionReachesTheNextTaskScheduled() {
+        String first = unique("cached_first");
+        String second = unique("cached_second");
+        registerTask(first, "\"retryCount\":0");
+        registerTask(second, "\"retryCount\":0,\"responseTimeoutSeconds\":3600");
+        String name = unique("cached");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"a"},{"name":"%s","taskReferenceName":"b"}]}"""
+                .formatted(name, first, second));
+        // the second task is scheduled inside the first one's update, where the definitions this node kept count
+        start(name, Map.of());
+        complete(poll(first), Map.of());
+        assertThat(poll(second).getResponseTimeoutSeconds()).isEqualTo(3600);
+
+        registerTask(second, "\"retryCount\":0,\"responseTimeoutSeconds\":120");
+        start(name, Map.of());
+        complete(poll(first), Map.of());
+        assertThat(poll(second).getResponseTimeoutSeconds()).isEqualTo(120);
+
+        metadata.deleteTaskDef(TENANT, second);
+        UUID third = start(name, Map.of());
+        complete(poll(first), Map.of());
+        assertThat(awaitStatus(third, WorkflowStatus.FAILED, Duration.ofSeconds(5)).getReasonForIncompletion())
+                .contains(second);
+    }
+
+    @Test
     void aLongPollWithNothingQueuedReturnsEmptyAtItsTimeout() {
         long started = System.nanoTime();
         List<Task> none = tasks.poll(TENANT, unique("empty"), "w1", null, 5, Duration.ofMillis(300));

@@ -1,10 +1,14 @@
 package dev.baton.tenancy;
 
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -16,7 +20,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>The tenant is set with {@code set_config('baton.tenant_id', ?, true)}, which lasts only until the
  * transaction ends, so a pooled connection never carries a tenant into the next borrower. The row-level
- * security policies read that setting; a statement run outside such a transaction sees no tenant rows.
+ * security policies read that setting; a statement run outside such a transaction sees no tenant rows. On a
+ * {@link TenantBindingDataSource}'s connection the setting goes with the transaction's first statement, not in a
+ * round trip of its own.
  *
  * <p>One tenant holds at most {@code perTenant} transactions at once, so that a tenant whose requests are slow (a
  * script waiting for its sandbox slot holds its transaction) cannot take the whole connection pool from the
@@ -28,6 +34,7 @@ public final class TenantTransactions {
     private static final ThreadLocal<Boolean> UNMETERED = ThreadLocal.withInitial(() -> false);
     private static final ThreadLocal<Boolean> NO_WAIT = ThreadLocal.withInitial(() -> false);
     private static final ThreadLocal<BeforeCommit> BEFORE_COMMIT = new ThreadLocal<>();
+    private static final ThreadLocal<TenantBindingDataSource.Deferrable> DEFERRED = new ThreadLocal<>();
 
     /**
      * Work that joins each outermost read-write transaction of a thread at its end, before it commits: something
@@ -62,6 +69,7 @@ public final class TenantTransactions {
     private final JdbcClient jdbc;
     private final TenantPermits shares;
     private final Duration shareWait;
+    private final DataSource dataSource;
 
     /** Unmetered: every transaction may take a connection (for tools and tests of one module). */
     public TenantTransactions(PlatformTransactionManager transactionManager, JdbcClient jdbc) {
@@ -77,27 +85,24 @@ public final class TenantTransactions {
         this.readOnly.setReadOnly(true);
         this.readOnly.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRED);
         this.jdbc = jdbc;
+        this.dataSource = transactionManager instanceof DataSourceTransactionManager d ? d.getDataSource() : null;
     }
 
     /** Runs {@code work} in a read-write transaction of {@code tenant}. */
     public <T> T write(TenantId tenant, Supplier<T> work) {
         BeforeCommit hook = TransactionSynchronizationManager.isActualTransactionActive() ? null : BEFORE_COMMIT.get();
-        return withinShare(tenant, () -> template.execute(status -> {
-            bind(tenant);
+        return withinShare(tenant, () -> template.execute(status -> bound(tenant, () -> {
             T result = work.get();
             if (hook != null && !status.isRollbackOnly()) {
                 hook.beforeCommit(tenant);
             }
             return result;
-        }));
+        })));
     }
 
     /** Runs {@code work} in a read-only transaction of {@code tenant}. */
     public <T> T read(TenantId tenant, Supplier<T> work) {
-        return withinShare(tenant, () -> readOnly.execute(status -> {
-            bind(tenant);
-            return work.get();
-        }));
+        return withinShare(tenant, () -> readOnly.execute(status -> bound(tenant, work)));
     }
 
     /**
@@ -154,8 +159,10 @@ public final class TenantTransactions {
     public void writeEach(Collection<TenantId> tenants, Consumer<TenantId> work) {
         template.execute(status -> {
             for (TenantId tenant : tenants) {
-                bind(tenant);
-                work.accept(tenant);
+                bound(tenant, () -> {
+                    work.accept(tenant);
+                    return null;
+                });
             }
             return null;
         });
@@ -186,7 +193,47 @@ public final class TenantTransactions {
         }
     }
 
-    private void bind(TenantId tenant) {
-        jdbc.sql("SELECT set_config('baton.tenant_id', ?, true)").param(tenant.value()).query(String.class).single();
+    /**
+     * The tenant the current transaction has not bound yet, or null: a caller that gets one must bind it in its very
+     * next statement (a function that sets it first, such as {@code poll_tasks}); the connection no longer will.
+     */
+    public static String claimBinding() {
+        TenantBindingDataSource.Deferrable deferred = DEFERRED.get();
+        return deferred == null ? null : deferred.claim();
+    }
+
+    /** Runs {@code work} with the transaction bound to {@code tenant}. */
+    private <T> T bound(TenantId tenant, Supplier<T> work) {
+        TenantBindingDataSource.Deferrable before = DEFERRED.get();
+        TenantBindingDataSource.Deferrable deferred = deferrable();
+        if (deferred != null) {
+            deferred.defer(tenant.value());
+            DEFERRED.set(deferred);
+        } else {
+            jdbc.sql("SELECT set_config('baton.tenant_id', ?, true)").param(tenant.value()).query(String.class)
+                    .single();
+        }
+        try {
+            return work.get();
+        } finally {
+            if (before == null) {
+                DEFERRED.remove();
+            } else {
+                DEFERRED.set(before);
+            }
+        }
+    }
+
+    /** The current transaction's connection when it can defer the binding to its first statement. */
+    private TenantBindingDataSource.Deferrable deferrable() {
+        if (dataSource == null) {
+            return null;
+        }
+        Connection connection = DataSourceUtils.getConnection(dataSource);
+        try {
+            return connection instanceof TenantBindingDataSource.Deferrable d ? d : null;
+        } finally {
+            DataSourceUtils.releaseConnection(connection, dataSource);
+        }
     }
 }

@@ -7,6 +7,7 @@ import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.flyway.autoconfigure.FlywayDataSource;
 import dev.baton.tasks.database.ReservedDatabase;
+import dev.baton.tenancy.TenantBindingDataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -38,13 +39,19 @@ public class DataSourceConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    @Primary
-    HikariDataSource dataSource(DatabaseProperties properties, EmbeddedDatabase database,
+    HikariDataSource appPool(DatabaseProperties properties, EmbeddedDatabase database,
             @Qualifier("ownerDataSource") DataSource roleCreatedFirst) {
         HikariDataSource app = pool("baton-app", database.url(), properties.appUsername(), properties.appPassword(),
                 properties.poolSize());
         DatabaseRoles.verifyApplicationRole(app);
         return app;
+    }
+
+    /** The application's pool as everything uses it: each transaction binds its tenant with its first statement. */
+    @Bean
+    @Primary
+    TenantBindingDataSource dataSource(@Qualifier("appPool") HikariDataSource appPool) {
+        return new TenantBindingDataSource(appPool);
     }
 
     /** The platform's own database and roles, which no tenant's DATABASE_QUERY task may reach. */

@@ -7,7 +7,9 @@ import dev.baton.engine.api.execution.TaskExecLog;
 import dev.baton.engine.api.execution.TaskStatus;
 import dev.baton.engine.api.execution.Workflow;
 import dev.baton.engine.api.execution.WorkflowStatus;
+import dev.baton.engine.internal.definition.TaskDefCache;
 import dev.baton.engine.internal.json.JsonCodec;
+import dev.baton.tenancy.TenantTransactions;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -93,12 +95,37 @@ public final class ExecutionStore {
         return params;
     }
 
-    /** Loads a workflow and its tasks, holding the workflow's row lock until the transaction ends. */
-    public Optional<Workflow> lock(UUID workflowId) {
-        Optional<Workflow> w = jdbc.sql("SELECT * FROM workflows WHERE id = ? FOR UPDATE").param(workflowId)
+    /** A workflow locked for a change, with the version of its tenant's task definitions read with its tasks. */
+    public record Locked(Workflow workflow, long taskDefsVersion) {}
+
+    /**
+     * Loads a workflow and its tasks, holding the workflow's row lock until the transaction ends. When it opens the
+     * transaction, the lock binds the tenant itself ({@code lock_workflow}), saving the binding's own statement.
+     */
+    public Optional<Locked> lockForChange(UUID workflowId) {
+        String binding = TenantTransactions.claimBinding();
+        Optional<Workflow> w = (binding != null
+                ? jdbc.sql("SELECT * FROM lock_workflow(?, ?)").params(binding, workflowId)
+                : jdbc.sql("SELECT * FROM workflows WHERE id = ? FOR UPDATE").param(workflowId))
                 .query(this::mapWorkflow).optional();
-        w.ifPresent(wf -> wf.setTasks(tasksOf(workflowId)));
-        return w;
+        if (w.isEmpty()) {
+            return Optional.empty();
+        }
+        long[] version = {TaskDefCache.UNKNOWN};
+        w.get().setTasks(new ArrayList<>(jdbc.sql("""
+                SELECT t.*, coalesce((SELECT version FROM task_def_versions), 0) AS task_defs_version
+                  FROM tasks t WHERE workflow_id = ? ORDER BY seq""")
+                .param(workflowId)
+                .query((rs, i) -> {
+                    version[0] = rs.getLong("task_defs_version");
+                    return mapTask(rs, i);
+                }).list()));
+        return Optional.of(new Locked(w.get(), version[0]));
+    }
+
+    /** Like {@link #lockForChange}, for callers that need only the workflow. */
+    public Optional<Workflow> lock(UUID workflowId) {
+        return lockForChange(workflowId).map(Locked::workflow);
     }
 
     /** Like {@link #lock} but gives up at once when another transaction holds the lock. */
@@ -223,23 +250,12 @@ public final class ExecutionStore {
      * and get their response deadline. SKIP LOCKED lets concurrent pollers take different tasks without waiting.
      */
     public List<Task> poll(String tenant, String queue, int count, String workerId) {
-        return jdbc.sql("""
-                WITH picked AS (
-                  SELECT id FROM tasks
-                   WHERE tenant_id = ? AND queue = ? AND status = 'SCHEDULED' AND visible_at <= clock_timestamp()
-                   ORDER BY priority DESC, visible_at
-                   LIMIT ? FOR UPDATE SKIP LOCKED)
-                UPDATE tasks t SET status = 'IN_PROGRESS', poll_count = t.poll_count + 1, worker_id = ?,
-                  started_at = clock_timestamp(), first_started_at = coalesce(t.first_started_at, clock_timestamp()),
-                  updated_at = clock_timestamp(), callback_after_seconds = 0,
-                  due_at = least(clock_timestamp() + make_interval(secs => t.response_timeout_seconds),
-                                 CASE WHEN (t.workflow_task -> 'taskDefinition' ->> 'timeoutSeconds')::bigint > 0
-                                      THEN coalesce(t.first_started_at, clock_timestamp())
-                                           + make_interval(secs => (t.workflow_task -> 'taskDefinition' ->> 'timeoutSeconds')::bigint)
-                                 END)
-                FROM picked WHERE t.id = picked.id
-                RETURNING t.*""")
-                .params(tenant, queue, count, workerId)
+        // poll_tasks binds the tenant before it polls, so it may open a transaction (V17)
+        String binding = TenantTransactions.claimBinding();
+        if (binding != null && !binding.equals(tenant)) {
+            throw new IllegalStateException("a poll for one tenant in a transaction of another");
+        }
+        return jdbc.sql("SELECT * FROM poll_tasks(?, ?, ?, ?)").params(tenant, queue, count, workerId)
                 .query(this::mapTask).list();
     }
 

@@ -19,6 +19,7 @@ import dev.baton.engine.api.execution.WorkflowStatus;
 import dev.baton.engine.api.execution.WorkflowSummary;
 import dev.baton.engine.internal.Ids;
 import dev.baton.engine.internal.definition.DefinitionStore;
+import dev.baton.engine.internal.definition.TaskDefCache;
 import dev.baton.engine.internal.definition.DefinitionValidator;
 import dev.baton.engine.internal.expression.ParameterResolver;
 import dev.baton.engine.internal.json.JsonCodec;
@@ -61,6 +62,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     private final CompositionPolicy composition;
     private final TaskHandlers handlers;
     private final TaskContracts contracts;
+    private final TaskDefCache taskDefs = new TaskDefCache();
 
     /**
      * Longest correlation id or idempotency key: they are indexed, and PostgreSQL refuses B-tree entries over about
@@ -106,14 +108,20 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     }
 
     WorkflowRun newRun(TenantId tenant, Workflow w) {
-        return new WorkflowRun(tenant, w, clock.instant(), definitions::taskDef, handlers);
+        return newRun(tenant, w, TaskDefCache.UNKNOWN);
+    }
+
+    /** A run that trusts the task definitions this node kept at {@code taskDefsVersion}, read in this transaction. */
+    private WorkflowRun newRun(TenantId tenant, Workflow w, long taskDefsVersion) {
+        return new WorkflowRun(tenant, w, clock.instant(), taskDefs.at(tenant, taskDefsVersion, definitions::taskDef),
+                handlers);
     }
 
     /** Loads and locks a workflow of the current tenant, or fails with not-found. */
     WorkflowRun lock(TenantId tenant, UUID workflowId) {
-        Workflow w = store.lock(workflowId)
+        ExecutionStore.Locked locked = store.lockForChange(workflowId)
                 .orElseThrow(() -> EngineException.notFound("workflow " + workflowId + " not found"));
-        return newRun(tenant, w);
+        return newRun(tenant, locked.workflow(), locked.taskDefsVersion());
     }
 
     /** Writes what the run changed and arranges the wake-ups that must follow the commit. */

@@ -7,6 +7,7 @@ import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.execution.StartWorkflowRequest;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskResult;
+import dev.baton.engine.api.execution.TaskStatus;
 import dev.baton.engine.api.execution.WorkflowStatus;
 import java.time.Duration;
 import java.util.List;
@@ -60,6 +61,30 @@ class WorkerProtocolIT extends PlatformIT {
         complete(poll(first), Map.of());
         assertThat(awaitStatus(third, WorkflowStatus.FAILED, Duration.ofSeconds(5)).getReasonForIncompletion())
                 .contains(second);
+    }
+
+    @Test
+    void aWorkerWaitingOnAnEmptyQueueIsHandedTheTaskByTheStartThatQueuesIt() throws Exception {
+        String worker = unique("handed");
+        String name = oneTaskWorkflow(worker, "\"retryCount\":0,\"responseTimeoutSeconds\":1");
+        CompletableFuture<List<Task>> waiting = CompletableFuture.supplyAsync(
+                () -> tasks.poll(TENANT, worker, "w1", null, 2, Duration.ofSeconds(20)));
+        sleep(200); // it has looked, found the queue empty and waits
+        UUID id = start(name, Map.of());
+        // the start's own transaction wrote the task taken by the waiting worker: no poll of its own took it
+        Task stored = taskByRef(workflow(id), "w");
+        assertThat(stored.getStatus()).isEqualTo(TaskStatus.IN_PROGRESS);
+        assertThat(stored.getWorkerId()).isEqualTo("w1");
+        assertThat(stored.getPollCount()).isEqualTo(1);
+        List<Task> got = waiting.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(got).singleElement().satisfies(t -> {
+            assertThat(t.getTaskId()).isEqualTo(stored.getTaskId());
+            assertThat(t.getWorkerId()).isEqualTo("w1");
+        });
+        // a handed task keeps its deadlines: never reported, it times out as a polled one does
+        assertThat(awaitStatus(id, WorkflowStatus.TIMED_OUT,
+                Duration.ofSeconds(10)).getTasks().get(0).getStatus())
+                .isEqualTo(TaskStatus.TIMED_OUT);
     }
 
     @Test
@@ -135,7 +160,7 @@ class WorkerProtocolIT extends PlatformIT {
                 null, null), t -> { });
         assertThat(next).isPresent();
         assertThat(next.get().getWorkflowInstanceId()).isEqualTo(second);
-        assertThat(next.get().getStatus()).isEqualTo(dev.baton.engine.api.execution.TaskStatus.IN_PROGRESS);
+        assertThat(next.get().getStatus()).isEqualTo(TaskStatus.IN_PROGRESS);
         assertThat(next.get().getWorkerId()).isEqualTo("worker-1");
         assertThat(awaitStatus(first, WorkflowStatus.COMPLETED, Duration.ofSeconds(5)).getOutput())
                 .as("a workflow without output parameters outputs its last task's output").isEqualTo(Map.of("n", 1));
@@ -159,7 +184,7 @@ class WorkerProtocolIT extends PlatformIT {
                     throw new IllegalStateException("may not work on " + task.getTaskDefName());
                 })).hasMessage("may not work on " + worker);
         assertThat(tasks.get(TENANT, t.getTaskId()).getStatus())
-                .isEqualTo(dev.baton.engine.api.execution.TaskStatus.IN_PROGRESS);
+                .isEqualTo(TaskStatus.IN_PROGRESS);
     }
 
     @Test

@@ -194,6 +194,23 @@ public final class TenantTransactions {
     }
 
     /**
+     * Runs {@code outcome} with true once the current transaction has committed, with false once it rolled back;
+     * returns false, running nothing, when there is no transaction to follow.
+     */
+    public static boolean afterCompletion(Consumer<Boolean> outcome) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            return false;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                outcome.accept(status == STATUS_COMMITTED);
+            }
+        });
+        return true;
+    }
+
+    /**
      * The tenant the current transaction has not bound yet, or null: a caller that gets one must bind it in its very
      * next statement (a function that sets it first, such as {@code poll_tasks}); the connection no longer will.
      */

@@ -60,7 +60,7 @@ public final class TaskExecutor implements TaskService {
                     + "poll them");
         }
         long deadline = System.nanoTime() + wait.toNanos();
-        try (QueueSignals.Waiter waiter = signals.register(tenant.value(), queue)) {
+        try (QueueSignals.Waiter waiter = signals.register(tenant.value(), queue, workerId, count)) {
             while (true) {
                 List<Task> tasks = List.of();
                 if (!waiter.knownEmpty()) {
@@ -76,6 +76,9 @@ public final class TaskExecutor implements TaskService {
                 }
                 if (!waiter.await(left)) {
                     return List.of();
+                }
+                if (!waiter.handed().isEmpty()) {
+                    return waiter.handed(); // taken for this worker by the transaction that queued them
                 }
                 waiter.rejoin();
             }

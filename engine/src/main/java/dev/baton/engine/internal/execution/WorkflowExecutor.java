@@ -126,6 +126,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
 
     /** Writes what the run changed and arranges the wake-ups that must follow the commit. */
     void persist(WorkflowRun run) {
+        handOff(run);
         List<Task> changed = run.changedTasks();
         for (Task t : run.added) {
             t.setDueAt(Deadlines.dueAt(t, run.now));
@@ -163,6 +164,50 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         run.isNew = false;
         run.workflowChanged = false;
         run.definitionChanged = false;
+    }
+
+    /**
+     * Hands the worker tasks this change queues to pollers waiting on their queues while those are known to be
+     * empty: each task is written already taken by its poller's worker, and the poller returns it when this
+     * transaction commits, without a poll of its own (a rollback sends the poller back to the database).
+     */
+    private void handOff(WorkflowRun run) {
+        Map<String, List<Task>> byQueue = new LinkedHashMap<>();
+        for (Task t : run.added) {
+            if (t.getStatus() == TaskStatus.SCHEDULED && t.getQueue() != null
+                    && !TaskHandlers.isServerQueue(t.getQueue()) && !t.getVisibleAt().isAfter(run.now)) {
+                byQueue.computeIfAbsent(t.getQueue(), q -> new ArrayList<>()).add(t);
+            }
+        }
+        byQueue.forEach((queue, tasks) -> {
+            int next = 0;
+            while (next < tasks.size()) {
+                QueueSignals.Waiter waiter = signals.claim(run.tenant.value(), queue);
+                if (waiter == null) {
+                    return;
+                }
+                List<Task> given = List.copyOf(tasks.subList(next, Math.min(tasks.size(), next + waiter.count())));
+                if (!TenantTransactions.afterCompletion(committed -> {
+                    if (committed) {
+                        waiter.hand(given);
+                    } else {
+                        waiter.release();
+                    }
+                })) {
+                    waiter.release();
+                    return;
+                }
+                next += given.size();
+                for (Task t : given) {
+                    t.setStatus(TaskStatus.IN_PROGRESS);
+                    t.setPollCount(t.getPollCount() + 1);
+                    t.setWorkerId(waiter.workerId());
+                    t.setStarted(run.now);
+                    t.setFirstStarted(t.getFirstStarted() != null ? t.getFirstStarted() : run.now);
+                    t.setCallbackAfterSeconds(0);
+                }
+            }
+        });
     }
 
     private static void countQueued(WorkflowRun run, Task t, Map<String, Integer> queued) {

@@ -1,5 +1,6 @@
 package dev.baton.engine.internal.queue;
 
+import dev.baton.engine.api.execution.Task;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,11 @@ import java.util.function.BiConsumer;
  * the last task and asks for more waits without a database round trip. That proof is trusted only for
  * {@code emptyTrust}, because a few tasks become visible without a signal here (a retry's or callback's delay
  * running out, a task queued by another node).
+ *
+ * <p>A transaction that queues a task where a poller waits on a queue known to be empty may {@link #claim} that
+ * poller and hand it the task directly: the task is written already taken by the poller's worker, and the poller
+ * returns it once the transaction commits, without a transaction of its own. Only a waiter parked after an empty look
+ * can be claimed, and a claimed one waits for its claimer's outcome (handed tasks, or released to look again).
  *
  * <p>A tenant names its queues (task types) itself, so their lines are bounded: once there are more than
  * {@code mostLines}, lines nobody waits on and whose empty proof has expired (they hold nothing worth keeping) are
@@ -60,22 +66,54 @@ public final class QueueSignals {
         listeners.add(listener);
     }
 
-    /** Registers the calling thread as a waiter of the queue; close it when done. */
+    /** Registers the calling thread as a waiter of the queue, that nobody may hand tasks to; close it when done. */
     public Waiter register(String tenant, String queue) {
-        Waiter[] made = new Waiter[1];
-        // joined inside the map's update, so a line is never dropped between being found and being joined
-        lines.compute(key(tenant, queue), (k, found) -> {
-            Line line = found != null ? found : new Line();
-            made[0] = new Waiter(line, Thread.currentThread());
-            line.waiters.addLast(made[0]);
-            return line;
-        });
+        return register(tenant, queue, null, 0);
+    }
+
+    /**
+     * Registers the calling thread as a waiter of the queue, polling for {@code workerId} up to {@code count} tasks,
+     * which a queuing transaction may hand it directly; close it when done.
+     */
+    public Waiter register(String tenant, String queue, String workerId, int count) {
+        Waiter waiter = new Waiter(key(tenant, queue), Thread.currentThread(), workerId, count);
+        join(waiter);
         int size = lines.size();
         int above = dropAbove.get();
         if (size > above && dropAbove.compareAndSet(above, Integer.MAX_VALUE)) {
             dropIdleLines();
         }
-        return made[0];
+        return waiter;
+    }
+
+    /** Puts {@code waiter} at the end of its queue's line, made anew if it was dropped meanwhile. */
+    private void join(Waiter waiter) {
+        // inside the map's update, so a line is never dropped between being found and being joined
+        lines.compute(waiter.key, (k, found) -> {
+            Line line = found != null ? found : new Line();
+            waiter.line = line;
+            line.waiters.addLast(waiter);
+            return line;
+        });
+    }
+
+    /**
+     * Takes a poller that waits on {@code queue} while it is known to be empty, so that a transaction queuing tasks
+     * there can hand them to it; null when there is none. The claimer must {@linkplain Waiter#hand hand} it tasks
+     * after committing or {@linkplain Waiter#release release} it, whatever happens.
+     */
+    public Waiter claim(String tenant, String queue) {
+        Line line = lines.get(key(tenant, queue));
+        if (line == null || !line.knownEmpty()) {
+            return null;
+        }
+        for (Waiter w : line.waiters) {
+            if (w.count > 0 && w.state.compareAndSet(PARKED, CLAIMED)) {
+                line.waiters.removeFirstOccurrence(w);
+                return w;
+            }
+        }
+        return null;
     }
 
     /** How many queues have a line now. */
@@ -102,13 +140,15 @@ public final class QueueSignals {
             return;
         }
         line.version.incrementAndGet();
-        for (int i = 0; i < count; i++) {
+        int woken = 0;
+        while (woken < count) {
             Waiter w = line.waiters.pollFirst();
             if (w == null) {
                 return;
             }
-            w.signalled = true;
-            LockSupport.unpark(w.thread);
+            if (w.wake()) {
+                woken++;
+            }
         }
     }
 
@@ -127,17 +167,54 @@ public final class QueueSignals {
         boolean idle(long now) {
             return waiters.isEmpty() && (emptyAtVersion < 0 || now - emptySeenAt >= emptyTrustNanos);
         }
+
+        /** Seen empty lately, and nothing queued since. */
+        boolean knownEmpty() {
+            return emptyTrustNanos > 0 && emptyAtVersion == version.get()
+                    && System.nanoTime() - emptySeenAt < emptyTrustNanos;
+        }
     }
+
+    /** Looking at the database, or about to: it may be woken, not claimed. */
+    private static final int LOOKING = 0;
+    /** Waiting after an empty look: it may be woken or claimed. */
+    private static final int PARKED = 1;
+    private static final int WOKEN = 2;
+    /** Held by a transaction that queues tasks for it, until that transaction ends. */
+    private static final int CLAIMED = 3;
+    private static final int HANDED = 4;
+
+    /**
+     * How long a claimed waiter waits for its claimer at most: a transaction always ends, and its end hands or
+     * releases the waiter; this only bounds the damage of a claimer that never does.
+     */
+    private static final long CLAIM_LIMIT_NANOS = TimeUnit.MINUTES.toNanos(2);
 
     /** One poller's place in a queue's line of waiters. */
     public final class Waiter implements AutoCloseable {
-        private final Line line;
+        private final String key;
         private final Thread thread;
-        private volatile boolean signalled;
+        private final String workerId;
+        private final int count;
+        private final AtomicInteger state = new AtomicInteger(LOOKING);
+        private volatile Line line;
+        private volatile List<Task> handed = List.of();
 
-        private Waiter(Line line, Thread thread) {
-            this.line = line;
+        private Waiter(String key, Thread thread, String workerId, int count) {
+            this.key = key;
             this.thread = thread;
+            this.workerId = workerId;
+            this.count = count;
+        }
+
+        /** The worker this poller polls for. */
+        public String workerId() {
+            return workerId;
+        }
+
+        /** How many tasks this poller asked for. */
+        public int count() {
+            return count;
         }
 
         /** The queue's version now: read it before looking at the database, and report an empty look with it. */
@@ -147,35 +224,94 @@ public final class QueueSignals {
 
         /** A look that began at {@code version} found fewer tasks than it asked for. */
         public void sawEmpty(long version) {
-            line.emptySeenAt = System.nanoTime();
-            line.emptyAtVersion = version;
+            Line l = line;
+            l.emptySeenAt = System.nanoTime();
+            l.emptyAtVersion = version;
         }
 
         /** Whether the queue is known to be empty: seen so lately, and nothing queued since. */
         public boolean knownEmpty() {
-            return emptyTrustNanos > 0 && line.emptyAtVersion == line.version.get()
-                    && System.nanoTime() - line.emptySeenAt < emptyTrustNanos;
+            return line.knownEmpty();
         }
 
-        /** Waits until signalled or {@code nanos} pass; returns whether it was signalled. */
+        /**
+         * Waits until woken, handed tasks, or {@code nanos} pass; returns whether it was woken or handed tasks (then
+         * {@link #handed} has them).
+         */
         public boolean await(long nanos) {
+            handed = List.of();
+            if (!state.compareAndSet(LOOKING, PARKED)) {
+                return true; // woken while it looked
+            }
             long deadline = System.nanoTime() + nanos;
-            while (!signalled) {
-                long left = deadline - System.nanoTime();
+            long claimedUntil = 0;
+            while (true) {
+                int s = state.get();
+                if (s == WOKEN || s == HANDED) {
+                    return true;
+                }
+                long now = System.nanoTime();
+                if (s == CLAIMED) {
+                    claimedUntil = claimedUntil == 0 ? now + CLAIM_LIMIT_NANOS : claimedUntil;
+                    if (now - claimedUntil >= 0 && state.compareAndSet(CLAIMED, LOOKING)) {
+                        return false;
+                    }
+                    LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(10));
+                    continue;
+                }
+                long left = deadline - now;
                 if (left <= 0 || Thread.currentThread().isInterrupted()) {
-                    return signalled;
+                    if (state.compareAndSet(PARKED, LOOKING)) {
+                        return false;
+                    }
+                    continue; // claimed or woken at the last moment
                 }
                 LockSupport.parkNanos(this, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
             }
-            return true;
+        }
+
+        /** The tasks a transaction handed this poller, once {@link #await} returned; empty when it was only woken. */
+        public List<Task> handed() {
+            return handed;
+        }
+
+        /** Gives a claimed poller the tasks its claimer queued for it, after the claimer committed. */
+        public void hand(List<Task> tasks) {
+            handed = List.copyOf(tasks);
+            if (state.compareAndSet(CLAIMED, HANDED)) {
+                LockSupport.unpark(thread);
+            } else {
+                handed = List.of(); // it stopped waiting for this claimer; the tasks time out and are retried
+            }
+        }
+
+        /** Lets a claimed poller go when its claimer rolled back: it looks at the database again. */
+        public void release() {
+            if (state.compareAndSet(CLAIMED, WOKEN)) {
+                LockSupport.unpark(thread);
+            }
+        }
+
+        /** Woken by a queuing: true unless it was claimed or handed meanwhile. */
+        private boolean wake() {
+            while (true) {
+                int s = state.get();
+                if (s != LOOKING && s != PARKED) {
+                    return false;
+                }
+                if (state.compareAndSet(s, WOKEN)) {
+                    LockSupport.unpark(thread);
+                    return true;
+                }
+            }
         }
 
         /** Takes a fresh place at the end of the line after being woken without getting a task. */
         public void rejoin() {
-            signalled = false;
-            // joins the end before leaving its old place, so the line is never empty (droppable) meanwhile
-            line.waiters.addLast(this);
+            state.set(LOOKING);
+            // the wake took it out of the line, which may have been dropped since
             line.waiters.removeFirstOccurrence(this);
+            join(this);
         }
 
         @Override

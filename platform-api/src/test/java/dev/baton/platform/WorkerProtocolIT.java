@@ -40,20 +40,26 @@ class WorkerProtocolIT extends PlatformIT {
     void aChangedTaskDefinitionReachesTheNextTaskScheduled() {
         String first = unique("cached_first");
         String second = unique("cached_second");
-        registerTask(first, "\"retryCount\":0");
+        registerTask(first, "\"retryCount\":0,\"responseTimeoutSeconds\":600");
         registerTask(second, "\"retryCount\":0,\"responseTimeoutSeconds\":3600");
         String name = unique("cached");
         registerWorkflow("""
                 {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"a"},{"name":"%s","taskReferenceName":"b"}]}"""
                 .formatted(name, first, second));
-        // the second task is scheduled inside the first one's update, where the definitions this node kept count
+        // the first task is scheduled by the start, the second inside the first one's update: both read the task
+        // definitions this node kept, trusted while the tenant's definition counter stays the same
         start(name, Map.of());
-        complete(poll(first), Map.of());
+        Task a = poll(first);
+        assertThat(a.getResponseTimeoutSeconds()).isEqualTo(600);
+        complete(a, Map.of());
         assertThat(poll(second).getResponseTimeoutSeconds()).isEqualTo(3600);
 
+        registerTask(first, "\"retryCount\":0,\"responseTimeoutSeconds\":300");
         registerTask(second, "\"retryCount\":0,\"responseTimeoutSeconds\":120");
         start(name, Map.of());
-        complete(poll(first), Map.of());
+        a = poll(first);
+        assertThat(a.getResponseTimeoutSeconds()).isEqualTo(300);
+        complete(a, Map.of());
         assertThat(poll(second).getResponseTimeoutSeconds()).isEqualTo(120);
 
         metadata.deleteTaskDef(TENANT, second);

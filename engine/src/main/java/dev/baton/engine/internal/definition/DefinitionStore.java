@@ -59,14 +59,26 @@ public final class DefinitionStore {
     }
 
     public Optional<WorkflowDef> workflowDef(String name, Integer version) {
-        String sql = version == null
-                ? "SELECT definition FROM workflow_defs WHERE name = ? ORDER BY version DESC LIMIT 1"
-                : "SELECT definition FROM workflow_defs WHERE name = ? AND version = ?";
+        return workflowDefToStart(name, version).map(ToStart::def);
+    }
+
+    /** A workflow definition to start, with the version of the tenant's task definitions read alongside it. */
+    public record ToStart(WorkflowDef def, long taskDefsVersion) {}
+
+    /**
+     * The workflow definition of that name and version (the latest when null), and in the same statement the
+     * tenant's task definition counter, so the start can use the task definitions this node kept.
+     */
+    public Optional<ToStart> workflowDefToStart(String name, Integer version) {
+        String sql = "SELECT definition, coalesce((SELECT version FROM task_def_versions), 0) AS task_defs_version "
+                + "FROM workflow_defs WHERE name = ?"
+                + (version == null ? " ORDER BY version DESC LIMIT 1" : " AND version = ?");
         var statement = jdbc.sql(sql).param(name);
         if (version != null) {
             statement = statement.param(version);
         }
-        return statement.query((rs, i) -> json.read(rs.getString(1), WorkflowDef.class)).optional();
+        return statement.query((rs, i) -> new ToStart(json.read(rs.getString(1), WorkflowDef.class),
+                rs.getLong(2))).optional();
     }
 
     public List<WorkflowDef> workflowDefs(boolean latestOnly) {

@@ -314,12 +314,16 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
             String actingTeam, boolean checkComposition) {
         requireIndexable(request);
         WorkflowDef def;
+        long taskDefsVersion = TaskDefCache.UNKNOWN;
         boolean inline = request.workflowDef() != null;
         if (inline) {
             def = request.workflowDef().withVersionAndAudit(request.workflowDef().versionOrDefault(), null, null);
             validator.validateWorkflowDef(tenant, def, definitions::taskDef);
         } else {
-            def = definition(request.name(), request.version());
+            DefinitionStore.ToStart found = definitions.workflowDefToStart(request.name(), request.version())
+                    .orElseThrow(() -> notDefined(request.name(), request.version()));
+            def = found.def();
+            taskDefsVersion = found.taskDefsVersion();
         }
         if (checkComposition && actingTeam != null) {
             composition.refuseStart(tenant, actingTeam, def.name(), inline).ifPresent(reason -> {
@@ -352,7 +356,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
             w.setParentWorkflowId(parent.workflow.getWorkflowId());
             w.setParentWorkflowTaskId(parentTask.getTaskId());
         }
-        WorkflowRun run = newRun(tenant, w);
+        WorkflowRun run = newRun(tenant, w, taskDefsVersion);
         run.isNew = true;
         run.depth = depth;
         run.notifyParent = parent == null;
@@ -407,8 +411,12 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
 
     @Override
     public WorkflowDef definition(String name, Integer version) {
-        return definitions.workflowDef(name, version).orElseThrow(() -> EngineException.notFound(
-                "no workflow definition named '" + name + "'" + (version == null ? "" : " with version " + version)));
+        return definitions.workflowDef(name, version).orElseThrow(() -> notDefined(name, version));
+    }
+
+    private static EngineException notDefined(String name, Integer version) {
+        return EngineException.notFound(
+                "no workflow definition named '" + name + "'" + (version == null ? "" : " with version " + version));
     }
 
     @Override

@@ -159,6 +159,23 @@ class TenantIsolationIT extends PlatformIT {
                 .satisfies(t -> assertThat(t.getWorkflowInstanceId()).isEqualTo(mine));
     }
 
+    @Test
+    void aTaskQueuedByOneTenantIsNeverHandedToAnotherTenantsWaitingWorker() throws Exception {
+        String worker = unique("coveted_worker");
+        registerTask(worker, "\"retryCount\":0");
+        String name = unique("coveted");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
+        // the other tenant's worker waits on a queue of the same name, known empty, ready to be handed tasks
+        var thief = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> tasks.poll(OTHER, worker, "thief", null, 5, Duration.ofMillis(1_500)));
+        Thread.sleep(200);
+        UUID mine = start(name, Map.of());
+        assertThat(thief.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
+        assertThat(tasks.poll(TENANT, worker, "owner", null, 5, Duration.ZERO)).singleElement()
+                .satisfies(t -> assertThat(t.getWorkflowInstanceId()).isEqualTo(mine));
+    }
+
     private String registerAndStart() {
         String name = unique("plain");
         registerWorkflow("""

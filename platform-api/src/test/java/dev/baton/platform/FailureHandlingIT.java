@@ -17,7 +17,7 @@ class FailureHandlingIT extends PlatformIT {
 
     private static final Duration SHORT = Duration.ofSeconds(15);
 
-    private String oneTaskWorkflow(String worker, String taskExtra) {
+    private String workflowOfTask(String worker, String taskExtra) {
         String name = unique("wf");
         registerWorkflow("""
                 {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"%s}]}""".formatted(name, worker, taskExtra));
@@ -28,7 +28,7 @@ class FailureHandlingIT extends PlatformIT {
     void aFailedTaskIsRetriedAsANewAttemptUntilItsRetriesAreUsedUp() {
         String worker = unique("flaky");
         registerTask(worker, "\"retryCount\":2,\"retryLogic\":\"FIXED\",\"retryDelaySeconds\":0");
-        UUID id = start(oneTaskWorkflow(worker, ""), Map.of());
+        UUID id = start(workflowOfTask(worker, ""), Map.of());
         Task first = poll(worker);
         fail(first, "boom 1");
         Task second = poll(worker);
@@ -50,7 +50,7 @@ class FailureHandlingIT extends PlatformIT {
             String worker = unique("backoff");
             registerTask(worker, "\"retryCount\":3,\"retryLogic\":\"%s\",\"retryDelaySeconds\":%s,\"backoffScaleFactor\":%s"
                     .formatted(c[0], c[1], c[2]));
-            UUID id = start(oneTaskWorkflow(worker, ""), Map.of());
+            UUID id = start(workflowOfTask(worker, ""), Map.of());
             fail(poll(worker), "first");
             Task retry1 = workflow(id).getTasks().get(1);
             fail(poll(worker), "second");
@@ -70,7 +70,7 @@ class FailureHandlingIT extends PlatformIT {
     void aTerminalErrorIsNotRetried() {
         String worker = unique("terminal");
         registerTask(worker, "\"retryCount\":5,\"retryDelaySeconds\":0");
-        UUID id = start(oneTaskWorkflow(worker, ""), Map.of());
+        UUID id = start(workflowOfTask(worker, ""), Map.of());
         report(poll(worker), dev.baton.engine.api.execution.TaskResult.Status.FAILED_WITH_TERMINAL_ERROR, Map.of(), "fatal");
         Workflow w = awaitStatus(id, WorkflowStatus.FAILED, SHORT);
         assertThat(w.getTasks()).hasSize(1);
@@ -80,7 +80,7 @@ class FailureHandlingIT extends PlatformIT {
     void anOptionalTaskThatFailsLetsTheWorkflowGoOn() {
         String worker = unique("optional");
         registerTask(worker, "\"retryCount\":0");
-        UUID id = start(oneTaskWorkflow(worker, ",\"optional\":true"), Map.of());
+        UUID id = start(workflowOfTask(worker, ",\"optional\":true"), Map.of());
         fail(poll(worker), "not needed");
         Workflow w = awaitStatus(id, WorkflowStatus.COMPLETED, SHORT);
         assertThat(taskByRef(w, "w").getStatus()).isEqualTo(TaskStatus.COMPLETED_WITH_ERRORS);
@@ -90,7 +90,7 @@ class FailureHandlingIT extends PlatformIT {
     void responseTimeoutTimesOutASilentWorkerAndRequeuesTheTaskAsARetry() {
         String worker = unique("silent");
         registerTask(worker, "\"retryCount\":1,\"retryDelaySeconds\":0,\"responseTimeoutSeconds\":1");
-        UUID id = start(oneTaskWorkflow(worker, ""), Map.of());
+        UUID id = start(workflowOfTask(worker, ""), Map.of());
         Task first = poll(worker);
         Task second = tasks.poll(TENANT, worker, "worker-2", null, 1, Duration.ofSeconds(5)).get(0);
         assertThat(second.getRetriedTaskId()).isEqualTo(first.getTaskId());
@@ -106,7 +106,7 @@ class FailureHandlingIT extends PlatformIT {
     void taskTimeoutWithRetryPolicyRetriesAndWithTimeOutWorkflowPolicyTimesTheWorkflowOut() {
         String retrying = unique("timeout_retry");
         registerTask(retrying, "\"retryCount\":1,\"retryDelaySeconds\":0,\"timeoutSeconds\":1,\"responseTimeoutSeconds\":1,\"timeoutPolicy\":\"RETRY\"");
-        UUID a = start(oneTaskWorkflow(retrying, ""), Map.of());
+        UUID a = start(workflowOfTask(retrying, ""), Map.of());
         poll(retrying);
         Task again = poll(retrying);
         assertThat(again.getRetryCount()).isEqualTo(1);
@@ -115,7 +115,7 @@ class FailureHandlingIT extends PlatformIT {
 
         String strict = unique("timeout_wf");
         registerTask(strict, "\"retryCount\":3,\"timeoutSeconds\":1,\"responseTimeoutSeconds\":1,\"timeoutPolicy\":\"TIME_OUT_WF\"");
-        UUID b = start(oneTaskWorkflow(strict, ""), Map.of());
+        UUID b = start(workflowOfTask(strict, ""), Map.of());
         poll(strict);
         Workflow w = awaitStatus(b, WorkflowStatus.TIMED_OUT, SHORT);
         assertThat(w.getTasks()).hasSize(1);
@@ -126,7 +126,7 @@ class FailureHandlingIT extends PlatformIT {
     void taskTimeoutWithAlertOnlyPolicyLeavesTheTaskRunning() {
         String worker = unique("timeout_alert");
         registerTask(worker, "\"retryCount\":0,\"timeoutSeconds\":1,\"responseTimeoutSeconds\":1,\"timeoutPolicy\":\"ALERT_ONLY\"");
-        UUID id = start(oneTaskWorkflow(worker, ""), Map.of());
+        UUID id = start(workflowOfTask(worker, ""), Map.of());
         Task t = poll(worker);
         // keep the worker's lease alive past the task timeout: only the response timeout could end it otherwise
         for (int i = 0; i < 4; i++) {
@@ -142,7 +142,7 @@ class FailureHandlingIT extends PlatformIT {
     void pollTimeoutTimesOutATaskNoWorkerPicksUp() {
         String worker = unique("unpolled");
         registerTask(worker, "\"retryCount\":0,\"pollTimeoutSeconds\":1");
-        UUID id = start(oneTaskWorkflow(worker, ""), Map.of());
+        UUID id = start(workflowOfTask(worker, ""), Map.of());
         Workflow w = awaitStatus(id, WorkflowStatus.TIMED_OUT, SHORT);
         assertThat(w.getTasks().get(0).getReasonForIncompletion()).contains("pollTimeoutSeconds");
     }

@@ -147,6 +147,22 @@ public abstract class PlatformIT {
         return def;
     }
 
+    /** Registers {@code worker}'s task definition and a workflow of that one task; returns the workflow's name. */
+    protected String oneTaskWorkflow(String worker, String taskDefinition) {
+        registerTask(worker, taskDefinition);
+        String name = worker + "_wf";
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
+        return name;
+    }
+
+    /** A long poll of {@code tenant}'s {@code taskType} queue, running in the background. */
+    protected java.util.concurrent.CompletableFuture<List<Task>> pollInBackground(TenantId tenant, String taskType,
+            String workerId, int count, Duration wait) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> tasks.poll(tenant, taskType, workerId, null, count, wait));
+    }
+
     protected UUID start(String name, Map<String, Object> input) {
         return workflows.start(TENANT, StartWorkflowRequest.of(name, null, input));
     }

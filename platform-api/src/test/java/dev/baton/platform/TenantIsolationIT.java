@@ -59,11 +59,7 @@ class TenantIsolationIT extends PlatformIT {
     @Test
     void anotherTenantsWorkflowIsNotFoundAndItsTasksAreNeverPolled() {
         String worker = unique("private_worker");
-        registerTask(worker, "\"retryCount\":0");
-        String name = unique("private");
-        registerWorkflow("""
-                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
-        UUID mine = start(name, Map.of());
+        UUID mine = start(oneTaskWorkflow(worker, "\"retryCount\":0"), Map.of());
         assertThatThrownBy(() -> workflows.get(OTHER, mine, true)).isInstanceOf(EngineException.class)
                 .hasMessage("workflow " + mine + " not found");
         assertThatThrownBy(() -> workflows.terminate(OTHER, mine, "hostile")).isInstanceOf(EngineException.class)
@@ -147,29 +143,12 @@ class TenantIsolationIT extends PlatformIT {
     }
 
     @Test
-    void aPollThatBindsItsOwnTenantTakesOnlyThatTenantsTasks() {
-        String worker = unique("bound_worker");
-        registerTask(worker, "\"retryCount\":0");
-        String name = unique("bound");
-        registerWorkflow("""
-                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
-        UUID mine = start(name, Map.of());
-        assertThat(tasks.poll(OTHER, worker, "thief", null, 10, Duration.ZERO)).isEmpty();
-        assertThat(tasks.poll(TENANT, worker, "owner", null, 10, Duration.ZERO)).singleElement()
-                .satisfies(t -> assertThat(t.getWorkflowInstanceId()).isEqualTo(mine));
-    }
-
-    @Test
     void aTaskQueuedByOneTenantIsNeverHandedToAnotherTenantsWaitingWorker() throws Exception {
         String worker = unique("coveted_worker");
-        registerTask(worker, "\"retryCount\":0");
-        String name = unique("coveted");
-        registerWorkflow("""
-                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
+        String name = oneTaskWorkflow(worker, "\"retryCount\":0");
         // the other tenant's worker waits on a queue of the same name, known empty, ready to be handed tasks
-        var thief = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> tasks.poll(OTHER, worker, "thief", null, 5, Duration.ofMillis(1_500)));
-        Thread.sleep(200);
+        var thief = pollInBackground(OTHER, worker, "thief", 5, Duration.ofMillis(1_500));
+        sleep(200);
         UUID mine = start(name, Map.of());
         assertThat(thief.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEmpty();
         assertThat(tasks.poll(TENANT, worker, "owner", null, 5, Duration.ZERO)).singleElement()

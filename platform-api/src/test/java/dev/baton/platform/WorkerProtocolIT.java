@@ -23,8 +23,7 @@ class WorkerProtocolIT extends PlatformIT {
     void aLongPollWakesAsSoonAsATaskIsQueued() throws Exception {
         String worker = unique("longpoll");
         String name = oneTaskWorkflow(worker, "\"retryCount\":0");
-        CompletableFuture<List<Task>> waiting = CompletableFuture.supplyAsync(
-                () -> tasks.poll(TENANT, worker, "w1", null, 1, Duration.ofSeconds(20)));
+        CompletableFuture<List<Task>> waiting = pollInBackground(TENANT, worker, "w1", 1, Duration.ofSeconds(20));
         sleep(300);
         assertThat(waiting).isNotDone();
         long started = System.nanoTime();
@@ -73,8 +72,7 @@ class WorkerProtocolIT extends PlatformIT {
     void aWorkerWaitingOnAnEmptyQueueIsHandedTheTaskByTheStartThatQueuesIt() throws Exception {
         String worker = unique("handed");
         String name = oneTaskWorkflow(worker, "\"retryCount\":0,\"responseTimeoutSeconds\":1");
-        CompletableFuture<List<Task>> waiting = CompletableFuture.supplyAsync(
-                () -> tasks.poll(TENANT, worker, "w1", null, 2, Duration.ofSeconds(20)));
+        CompletableFuture<List<Task>> waiting = pollInBackground(TENANT, worker, "w1", 2, Duration.ofSeconds(20));
         sleep(200); // it has looked, found the queue empty and waits
         UUID id = start(name, Map.of());
         // the start's own transaction wrote the task taken by the waiting worker: no poll of its own took it
@@ -206,14 +204,5 @@ class WorkerProtocolIT extends PlatformIT {
         UUID next = start(name, Map.of());
         List<Task> got = again.get();
         assertThat(got).extracting(Task::getWorkflowInstanceId).containsExactly(next);
-    }
-
-    /** Registers the task {@code worker} and a workflow of that one task; returns the workflow's name. */
-    private String oneTaskWorkflow(String worker, String taskDefinition) {
-        registerTask(worker, taskDefinition);
-        String name = worker + "_wf";
-        registerWorkflow("""
-                {"name":"%s","tasks":[{"name":"%s","taskReferenceName":"w"}]}""".formatted(name, worker));
-        return name;
     }
 }

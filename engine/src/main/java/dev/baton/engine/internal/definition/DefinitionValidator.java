@@ -64,6 +64,12 @@ public final class DefinitionValidator {
                 "must be 1 or more");
         require(def.responseTimeoutSeconds() == null || def.responseTimeoutSeconds() >= 1,
                 field + ".responseTimeoutSeconds", "must be 1 or more");
+        require(def.concurrentExecLimit() == null || def.concurrentExecLimit() >= 0, field + ".concurrentExecLimit",
+                "must be 0 (no limit) or more");
+        require(def.rateLimitPerFrequency() == null || def.rateLimitPerFrequency() >= 0,
+                field + ".rateLimitPerFrequency", "must be 0 (no limit) or more");
+        require(def.rateLimitFrequencyInSeconds() == null || def.rateLimitFrequencyInSeconds() >= 1,
+                field + ".rateLimitFrequencyInSeconds", "must be 1 or more");
         if (def.timeoutSecondsOrZero() > 0) {
             require(def.responseTimeoutSecondsOrDefault() <= def.timeoutSeconds(), field + ".responseTimeoutSeconds",
                     "must not exceed timeoutSeconds (" + def.timeoutSeconds() + ")");

@@ -7,6 +7,7 @@ import dev.baton.engine.api.TaskContracts;
 import dev.baton.engine.api.TaskStatistics;
 import dev.baton.engine.api.ExecutionQuery;
 import dev.baton.engine.api.WorkflowService;
+import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.WorkflowDef;
 import dev.baton.engine.api.execution.RerunWorkflowRequest;
 import dev.baton.engine.api.execution.SearchResult;
@@ -151,6 +152,10 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         }
         for (Task t : changed) {
             countQueued(run, t, queued);
+            if (limited(t) && t.getStatus() != TaskStatus.IN_PROGRESS && t.getQueue() != null
+                    && !TaskHandlers.isServerQueue(t.getQueue())) {
+                queued.merge(t.getQueue(), 1, Integer::sum); // room under its limit: a held-back task may go
+            }
             t.markClean();
         }
         if (!queued.isEmpty()) {
@@ -175,7 +180,8 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         Map<String, List<Task>> byQueue = new LinkedHashMap<>();
         for (Task t : run.added) {
             if (t.getStatus() == TaskStatus.SCHEDULED && t.getQueue() != null
-                    && !TaskHandlers.isServerQueue(t.getQueue()) && !t.getVisibleAt().isAfter(run.now)) {
+                    && !TaskHandlers.isServerQueue(t.getQueue()) && !t.getVisibleAt().isAfter(run.now)
+                    && !limited(t)) {
                 byQueue.computeIfAbsent(t.getQueue(), q -> new ArrayList<>()).add(t);
             }
         }
@@ -208,6 +214,13 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
                 }
             }
         });
+    }
+
+    /** A task whose type has a concurrency or rate limit, which only a poll may hand out (V18). */
+    private static boolean limited(Task t) {
+        TaskDef def = t.getWorkflowTask() == null ? null : t.getWorkflowTask().taskDefinition();
+        return def != null && ((def.concurrentExecLimit() != null && def.concurrentExecLimit() > 0)
+                || (def.rateLimitPerFrequency() != null && def.rateLimitPerFrequency() > 0));
     }
 
     private static void countQueued(WorkflowRun run, Task t, Map<String, Integer> queued) {

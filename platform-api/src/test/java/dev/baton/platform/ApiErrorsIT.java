@@ -47,6 +47,29 @@ class ApiErrorsIT extends PlatformIT {
     }
 
     @Test
+    void errorBodiesAlsoCarryConductorsMessageRetryableAndValidationErrors() throws Exception {
+        HttpResponse<String> invalid = call("POST", "/api/metadata/taskdefs",
+                "[{\"name\":\"" + unique("neg") + "\",\"retryCount\":-1}]");
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        Map<String, Object> body = problem(invalid);
+        assertThat(body).containsEntry("message", body.get("detail")).containsEntry("retryable", false)
+                .containsEntry("validationErrors", java.util.List.of(Map.of("path", "[0].retryCount",
+                        "message", body.get("detail"))));
+
+        HttpResponse<String> missing = call("GET", "/api/workflow/" + java.util.UUID.randomUUID(), null);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(problem(missing)).containsEntry("retryable", false).containsKey("message")
+                .doesNotContainKey("validationErrors");
+
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + "/api/metadata/taskdefs")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(problem(anonymous)).containsEntry("retryable", false)
+                .containsEntry("message", "this call needs a bearer token (Authorization: Bearer or X-Authorization)");
+    }
+
+    @Test
     void structuralMistakesAreRefusedWithTheirField() throws Exception {
         Map<String, String> cases = Map.of(
                 """

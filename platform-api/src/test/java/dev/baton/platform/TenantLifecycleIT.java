@@ -113,6 +113,7 @@ class TenantLifecycleIT extends PlatformIT {
         assertThat(second.statusCode()).isEqualTo(429);
         assertThat(JSON.readTree(second.body()).get("limit").asString()).isEqualTo("maxRunningWorkflows");
         assertThat(JSON.readTree(second.body()).get("value").asInt()).isEqualTo(1);
+        assertThat(JSON.readTree(second.body()).get("retryable").asBoolean()).as("Conductor's member").isTrue();
 
         quotas(id, "{\"maxPayloadBytes\":100}");
         String big = "[{\"name\":\"" + "x".repeat(200) + "\"}]";

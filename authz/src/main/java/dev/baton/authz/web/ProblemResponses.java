@@ -4,7 +4,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -46,7 +48,30 @@ public final class ProblemResponses {
         p.setType(URI.create("https://baton.dev/problems/" + (status == HttpStatus.UNAUTHORIZED
                 ? "unauthenticated" : status.name().toLowerCase().replace('_', '-'))));
         p.setProperty("field", field);
+        conductorMembers(status.value(), p.getDetail(), field, List.of()).forEach(p::setProperty);
         return ResponseEntity.status(status).body(p);
+    }
+
+    /**
+     * The members Conductor's clients read from an error body, beside problem details' own: {@code message} (the
+     * detail), {@code retryable} (true when the same call may succeed later: 429, 503) and, for a 400 naming what is
+     * wrong, {@code validationErrors} as {@code {path, message}}, one per violation ({@code violations} maps each
+     * field to its reason; empty means the one {@code field}).
+     */
+    public static Map<String, Object> conductorMembers(int status, String detail, String field,
+            List<Map.Entry<String, String>> violations) {
+        Map<String, Object> members = new LinkedHashMap<>();
+        members.put("message", detail);
+        members.put("retryable", status == 429 || status == 503);
+        if (status == 400 && (!violations.isEmpty() || (field != null && !field.isEmpty()))) {
+            List<Map<String, String>> errors = new ArrayList<>();
+            if (violations.isEmpty()) {
+                errors.add(Map.of("path", field, "message", detail == null ? "" : detail));
+            }
+            violations.forEach(v -> errors.add(Map.of("path", v.getKey(), "message", v.getValue())));
+            members.put("validationErrors", errors);
+        }
+        return members;
     }
 
     static void write(HttpServletResponse response, int status, String type, String detail, String instance)
@@ -73,6 +98,8 @@ public final class ProblemResponses {
             body.put("instance", instance);
         }
         body.putAll(extra);
+        Object field = extra.get("field");
+        body.putAll(conductorMembers(status, detail, field instanceof String f ? f : null, List.of()));
         return JSON.writeValueAsString(body);
     }
 }

@@ -1,9 +1,11 @@
 package dev.baton.platform.web;
 
 import dev.baton.authz.api.AuthzException;
+import dev.baton.authz.web.ProblemResponses;
 import dev.baton.engine.api.EngineException;
 import dev.baton.tenancy.QuotaExceededException;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -41,6 +43,8 @@ public class ApiErrors {
         if (!e.violations().isEmpty()) {
             p.setProperty("violations", e.violations().stream()
                     .map(v -> Map.of("field", v.field(), "reason", v.reason())).toList());
+            ProblemResponses.conductorMembers(status.value(), e.getMessage(), e.field(), e.violations().stream()
+                    .map(v -> Map.entry(v.field(), v.reason())).toList()).forEach(p::setProperty);
         }
         return p;
     }
@@ -125,6 +129,7 @@ public class ApiErrors {
         if (field != null && !field.isEmpty()) {
             p.setProperty("field", field);
         }
+        ProblemResponses.conductorMembers(status.value(), detail, field, List.of()).forEach(p::setProperty);
         return p;
     }
 }

@@ -76,6 +76,7 @@ public final class ApiCalls {
         ENDPOINTS.put("PUT /api/metadata/workflow", new Call("", r -> List.of(workflowDef.apply(r))));
         ENDPOINTS.put("POST /api/metadata/workflow/validate", new Call("", workflowDef));
         ENDPOINTS.put("GET /api/metadata/workflow", plain);
+        ENDPOINTS.put("GET /api/metadata/workflow/names-and-versions", plain);
         ENDPOINTS.put("GET /api/metadata/workflow/{name}", plain);
         ENDPOINTS.put("DELETE /api/metadata/workflow/{name}/{version}", plain);
         ENDPOINTS.put("GET /api/tasks/poll/{taskType}", new Call("?workerid=intruder", r -> null));

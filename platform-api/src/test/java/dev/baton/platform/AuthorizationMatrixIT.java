@@ -72,6 +72,7 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("POST /api/metadata/workflow/validate", EnumSet.of(Who.ADMIN, Who.TEAM_ADMIN, Who.AUTHOR,
                 Who.OUTSIDER));
         ALLOWED.put("GET /api/metadata/workflow", ALL);
+        ALLOWED.put("GET /api/metadata/workflow/names-and-versions", ALL);
         ALLOWED.put("GET /api/metadata/workflow/{name}", READERS);
         ALLOWED.put("DELETE /api/metadata/workflow/{name}/{version}", AUTHORS);
         ALLOWED.put("GET /api/tasks/poll/{taskType}", WORKERS);
@@ -215,10 +216,14 @@ class AuthorizationMatrixIT extends PlatformIT {
         ApiCalls.Resources r = world.resources();
         String outsider = world.tokens().get(Who.OUTSIDER);
         assertThat(ApiCalls.send(port, "GET /api/metadata/workflow/{name}", r, outsider).statusCode()).isEqualTo(403);
+        assertThat(ApiCalls.send(port, "GET /api/metadata/workflow/names-and-versions", r, outsider).body())
+                .as("a name the caller may not read is not listed").doesNotContain(r.workflowDef());
 
         policy.grant(tenantOf(world), new AccessPolicy.Grant(ResourceType.WORKFLOW_DEF, r.workflowDef(), "others",
                 Set.of(dev.baton.authz.access.Access.READ)));
         assertThat(ApiCalls.send(port, "GET /api/metadata/workflow/{name}", r, outsider).statusCode()).isEqualTo(200);
+        assertThat(ApiCalls.send(port, "GET /api/metadata/workflow/names-and-versions", r, outsider).body())
+                .contains("\"" + r.workflowDef() + "\"");
         assertThat(ApiCalls.send(port, "GET /api/workflow/{workflowId}", r, outsider).statusCode()).isEqualTo(200);
         assertThat(ApiCalls.send(port, "POST /api/workflow/{name}", r, outsider).statusCode())
                 .as("READ does not let them start it").isEqualTo(403);

@@ -2,6 +2,7 @@ package dev.baton.engine.api;
 
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.WorkflowDef;
+import dev.baton.engine.api.definition.WorkflowDefSummary;
 import dev.baton.tenancy.TenantId;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +36,9 @@ public interface MetadataService {
 
     /** Every version of every workflow definition, or only the latest of each. */
     List<WorkflowDef> workflowDefs(TenantId tenant, boolean latestOnly);
+
+    /** Every version of every workflow definition, without their bodies, by name and then version. */
+    List<WorkflowDefSummary> workflowDefSummaries(TenantId tenant);
 
     void deleteWorkflowDef(TenantId tenant, String name, int version);
 }

@@ -6,6 +6,7 @@ import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.MetadataService;
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.WorkflowDef;
+import dev.baton.engine.api.definition.WorkflowDefSummary;
 import dev.baton.tenancy.TenantId;
 import dev.baton.tenancy.TenantTransactions;
 import java.util.LinkedHashMap;
@@ -134,6 +135,19 @@ public class MetadataResource {
         Optional<Set<String>> readable = guard.permitted(Permission.READ_DEFINITION, ResourceType.WORKFLOW_DEF);
         return metadata.workflowDefs(tenant.get(), latestOnly).stream()
                 .filter(d -> readable.map(names -> names.contains(d.name())).orElse(true)).toList();
+    }
+
+    /** Conductor's listing of names and versions only: each name the caller may read, its versions in order. */
+    @GetMapping("/workflow/names-and-versions")
+    Map<String, List<WorkflowDefSummary>> workflowNamesAndVersions() {
+        Optional<Set<String>> readable = guard.permitted(Permission.READ_DEFINITION, ResourceType.WORKFLOW_DEF);
+        Map<String, List<WorkflowDefSummary>> byName = new java.util.TreeMap<>();
+        for (WorkflowDefSummary s : metadata.workflowDefSummaries(tenant.get())) {
+            if (readable.map(names -> names.contains(s.name())).orElse(true)) {
+                byName.computeIfAbsent(s.name(), n -> new java.util.ArrayList<>()).add(s);
+            }
+        }
+        return byName;
     }
 
     @GetMapping("/workflow/{name}")

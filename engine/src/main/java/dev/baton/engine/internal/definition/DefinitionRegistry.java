@@ -4,6 +4,7 @@ import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.MetadataService;
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.WorkflowDef;
+import dev.baton.engine.api.definition.WorkflowDefSummary;
 import dev.baton.tenancy.TenantId;
 import dev.baton.tenancy.TenantTransactions;
 import java.time.Clock;
@@ -121,6 +122,11 @@ public final class DefinitionRegistry implements MetadataService {
     @Override
     public List<WorkflowDef> workflowDefs(TenantId tenant, boolean latestOnly) {
         return tx.read(tenant, () -> store.workflowDefs(latestOnly));
+    }
+
+    @Override
+    public List<WorkflowDefSummary> workflowDefSummaries(TenantId tenant) {
+        return tx.read(tenant, store::workflowDefSummaries);
     }
 
     @Override

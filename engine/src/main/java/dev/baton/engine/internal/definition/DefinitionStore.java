@@ -2,6 +2,7 @@ package dev.baton.engine.internal.definition;
 
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.WorkflowDef;
+import dev.baton.engine.api.definition.WorkflowDefSummary;
 import dev.baton.engine.internal.json.JsonCodec;
 import dev.baton.tenancy.TenantId;
 import java.util.List;
@@ -86,6 +87,13 @@ public final class DefinitionStore {
                 ? "SELECT DISTINCT ON (name) definition FROM workflow_defs ORDER BY name, version DESC"
                 : "SELECT definition FROM workflow_defs ORDER BY name, version";
         return jdbc.sql(sql).query((rs, i) -> json.read(rs.getString(1), WorkflowDef.class)).list();
+    }
+
+    public List<WorkflowDefSummary> workflowDefSummaries() {
+        return jdbc.sql("SELECT name, version, (definition ->> 'createTime')::bigint FROM workflow_defs "
+                        + "ORDER BY name, version")
+                .query((rs, i) -> new WorkflowDefSummary(rs.getString(1), rs.getInt(2), (Long) rs.getObject(3)))
+                .list();
     }
 
     public boolean deleteWorkflowDef(String name, int version) {

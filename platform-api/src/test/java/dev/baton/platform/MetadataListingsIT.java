@@ -1,0 +1,34 @@
+package dev.baton.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Conductor's metadata listings, in Conductor's shapes. */
+class MetadataListingsIT extends PlatformIT {
+
+    @Test
+    void namesAndVersionsListsEveryVersionOfEachNameInOrderWithoutBodies() throws Exception {
+        String a = unique("listed_a");
+        String b = unique("listed_b");
+        for (String json : new String[] {
+                "{\"name\":\"%s\",\"version\":2,\"tasks\":[{\"name\":\"h\",\"taskReferenceName\":\"h\",\"type\":\"HUMAN\"}]}".formatted(a),
+                "{\"name\":\"%s\",\"version\":1,\"tasks\":[{\"name\":\"h\",\"taskReferenceName\":\"h\",\"type\":\"HUMAN\"}]}".formatted(a),
+                "{\"name\":\"%s\",\"version\":1,\"tasks\":[{\"name\":\"h\",\"taskReferenceName\":\"h\",\"type\":\"HUMAN\"}]}".formatted(b)}) {
+            registerWorkflow(json);
+        }
+        HttpResponse<String> r = call("GET", "/api/metadata/workflow/names-and-versions", adminToken(), null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode listed = JSON.readTree(r.body());
+        JsonNode versions = listed.get(a);
+        assertThat(versions.size()).isEqualTo(2);
+        assertThat(versions.get(0).get("name").asString()).isEqualTo(a);
+        assertThat(versions.get(0).get("version").asInt()).isEqualTo(1);
+        assertThat(versions.get(1).get("version").asInt()).isEqualTo(2);
+        assertThat(versions.get(0).get("createTime").asLong()).isPositive();
+        assertThat(versions.get(0).has("tasks")).as("no definition bodies").isFalse();
+        assertThat(listed.get(b).size()).isEqualTo(1);
+    }
+}

@@ -102,6 +102,7 @@ public final class ApiCalls {
         ENDPOINTS.put("DELETE /api/workflow/{workflowId}", new Call("?reason=intruder", r -> null));
         ENDPOINTS.put("DELETE /api/workflow/{workflowId}/remove", plain);
         ENDPOINTS.put("PUT /api/workflow/{workflowId}/pause", plain);
+        ENDPOINTS.put("POST /api/workflow/{workflowId}/resetcallbacks", plain);
         ENDPOINTS.put("PUT /api/workflow/{workflowId}/resume", plain);
         ENDPOINTS.put("POST /api/workflow/{workflowId}/restart", plain);
         ENDPOINTS.put("POST /api/workflow/{workflowId}/retry", plain);
@@ -111,6 +112,7 @@ public final class ApiCalls {
         ENDPOINTS.put("PUT /api/workflow/decide/{workflowId}", plain);
         ENDPOINTS.put("GET /api/workflow/running/{name}", plain);
         ENDPOINTS.put("GET /api/workflow/{name}/correlated/{correlationId}", plain);
+        ENDPOINTS.put("POST /api/workflow/{name}/correlated", new Call("", r -> List.of("c-1", "c-2")));
         ENDPOINTS.put("GET /api/workflow/search", new Call("?query=workflowType%3D%workflowDef%", r -> null));
         ENDPOINTS.put("GET /api/workflow/search-v2", new Call("?freeText=%workflowDef%", r -> null));
         ENDPOINTS.put("GET /api/teams", plain);

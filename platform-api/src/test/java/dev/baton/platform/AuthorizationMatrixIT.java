@@ -97,6 +97,7 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("DELETE /api/workflow/{workflowId}", OPERATORS);
         ALLOWED.put("DELETE /api/workflow/{workflowId}/remove", OPERATORS);
         ALLOWED.put("PUT /api/workflow/{workflowId}/pause", OPERATORS);
+        ALLOWED.put("POST /api/workflow/{workflowId}/resetcallbacks", OPERATORS);
         ALLOWED.put("PUT /api/workflow/{workflowId}/resume", OPERATORS);
         ALLOWED.put("POST /api/workflow/{workflowId}/restart", OPERATORS);
         ALLOWED.put("POST /api/workflow/{workflowId}/retry", OPERATORS);
@@ -105,6 +106,7 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("PUT /api/workflow/decide/{workflowId}", OPERATORS);
         ALLOWED.put("GET /api/workflow/running/{name}", EXECUTION_READERS);
         ALLOWED.put("GET /api/workflow/{name}/correlated/{correlationId}", EXECUTION_READERS);
+        ALLOWED.put("POST /api/workflow/{name}/correlated", EXECUTION_READERS);
         ALLOWED.put("GET /api/workflow/search", ALL);
         ALLOWED.put("GET /api/workflow/search-v2", ALL);
         ALLOWED.put("GET /api/teams", ALL);

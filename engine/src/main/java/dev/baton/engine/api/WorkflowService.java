@@ -8,6 +8,7 @@ import dev.baton.engine.api.execution.Workflow;
 import dev.baton.engine.api.execution.WorkflowSummary;
 import dev.baton.tenancy.TenantId;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Starts, reads, searches and operates workflow executions of a tenant. */
@@ -23,6 +24,12 @@ public interface WorkflowService {
     UUID start(TenantId tenant, StartWorkflowRequest request, String actingTeam);
 
     Workflow get(TenantId tenant, UUID workflowId, boolean includeTasks);
+
+    /**
+     * Makes every worker task of the workflow that waits out a callback delay visible to workers now, as Conductor's
+     * {@code resetcallbacks} does; refused for an ended workflow.
+     */
+    void resetCallbacks(TenantId tenant, UUID workflowId);
 
     void pause(TenantId tenant, UUID workflowId);
 
@@ -52,6 +59,10 @@ public interface WorkflowService {
 
     List<Workflow> byCorrelationId(TenantId tenant, String name, String correlationId, boolean includeClosed,
             boolean includeTasks);
+
+    /** For each of {@code correlationIds}, in the order given, its executions of {@code name}, oldest first. */
+    Map<String, List<Workflow>> byCorrelationIds(TenantId tenant, String name, List<String> correlationIds,
+            boolean includeClosed, boolean includeTasks);
 
     SearchResult<WorkflowSummary> search(TenantId tenant, ExecutionQuery query);
 }

@@ -2,6 +2,7 @@ package dev.baton.platform.web;
 
 import dev.baton.authz.access.Permission;
 import dev.baton.authz.access.ResourceType;
+import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.ExecutionQuery;
 import dev.baton.engine.api.MetadataService;
 import dev.baton.engine.api.WorkflowService;
@@ -34,6 +35,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/workflow")
 public class WorkflowResource {
+
+    /** Most correlation ids one lookup takes, as bulk operations take at most that many workflow ids. */
+    static final int MAX_CORRELATION_IDS = 1000;
 
     private final WorkflowService workflows;
     private final MetadataService metadata;
@@ -98,6 +102,14 @@ public class WorkflowResource {
         workflows.remove(tenant.get(), workflowId);
     }
 
+    /** Conductor's {@code resetcallbacks}: 204, as Conductor answers it for its 2.x clients. */
+    @PostMapping("/{workflowId}/resetcallbacks")
+    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NO_CONTENT)
+    void resetCallbacks(@PathVariable UUID workflowId) {
+        operable(workflowId);
+        workflows.resetCallbacks(tenant.get(), workflowId);
+    }
+
     @PutMapping("/{workflowId}/pause")
     void pause(@PathVariable UUID workflowId) {
         operable(workflowId);
@@ -155,6 +167,23 @@ public class WorkflowResource {
             @RequestParam(defaultValue = "false") boolean includeTasks) {
         guard.require(Permission.READ_EXECUTIONS, ResourceType.WORKFLOW_DEF, name);
         return workflows.byCorrelationId(tenant.get(), name, correlationId, includeClosed, includeTasks);
+    }
+
+    /** Conductor's lookup of many correlation ids in one call: each id with its executions of {@code name}. */
+    @PostMapping("/{name}/correlated")
+    Map<String, List<Workflow>> correlatedMany(@PathVariable String name,
+            @RequestParam(defaultValue = "false") boolean includeClosed,
+            @RequestParam(defaultValue = "false") boolean includeTasks, @RequestBody List<String> correlationIds) {
+        guard.require(Permission.READ_EXECUTIONS, ResourceType.WORKFLOW_DEF, name);
+        if (correlationIds.size() > MAX_CORRELATION_IDS) {
+            throw EngineException.invalid("", "at most " + MAX_CORRELATION_IDS + " correlation ids per call");
+        }
+        for (int i = 0; i < correlationIds.size(); i++) {
+            if (correlationIds.get(i) == null) {
+                throw EngineException.invalid("[" + i + "]", "must be a correlation id, not null");
+            }
+        }
+        return workflows.byCorrelationIds(tenant.get(), name, correlationIds, includeClosed, includeTasks);
     }
 
     @GetMapping({"/search", "/search-v2"})

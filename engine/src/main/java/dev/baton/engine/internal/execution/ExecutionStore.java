@@ -200,10 +200,11 @@ public final class ExecutionStore {
         return st.query(UUID.class).list();
     }
 
-    public List<Workflow> byCorrelationId(String name, String correlationId, boolean includeClosed) {
-        String sql = "SELECT * FROM workflows WHERE name = ? AND correlation_id = ?"
+    /** Executions of {@code name} with any of {@code correlationIds}, oldest first. */
+    public List<Workflow> byCorrelationIds(String name, List<String> correlationIds, boolean includeClosed) {
+        String sql = "SELECT * FROM workflows WHERE name = ? AND correlation_id = ANY (?)"
                 + (includeClosed ? "" : " AND status IN ('RUNNING', 'PAUSED')") + " ORDER BY created_at";
-        return jdbc.sql(sql).params(name, correlationId).query(this::mapWorkflow).list();
+        return jdbc.sql(sql).params(name, correlationIds.toArray(String[]::new)).query(this::mapWorkflow).list();
     }
 
     public void insertTasks(String tenant, List<Task> tasks) {

@@ -479,13 +479,24 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     @Override
     public List<Workflow> byCorrelationId(TenantId tenant, String name, String correlationId, boolean includeClosed,
             boolean includeTasks) {
-        return tx.read(tenant, () -> {
-            List<Workflow> found = store.byCorrelationId(name, correlationId, includeClosed);
-            if (includeTasks) {
-                found.forEach(w -> w.setTasks(store.tasksOf(w.getWorkflowId())));
+        return byCorrelationIds(tenant, name, List.of(correlationId), includeClosed, includeTasks).get(correlationId);
+    }
+
+    @Override
+    public Map<String, List<Workflow>> byCorrelationIds(TenantId tenant, String name, List<String> correlationIds,
+            boolean includeClosed, boolean includeTasks) {
+        Map<String, List<Workflow>> byId = new LinkedHashMap<>();
+        correlationIds.forEach(id -> byId.put(id, new ArrayList<>()));
+        tx.read(tenant, () -> {
+            for (Workflow w : store.byCorrelationIds(name, correlationIds, includeClosed)) {
+                if (includeTasks) {
+                    w.setTasks(store.tasksOf(w.getWorkflowId()));
+                }
+                byId.get(w.getCorrelationId()).add(w);
             }
-            return found;
+            return null;
         });
+        return byId;
     }
 
     @Override
@@ -498,6 +509,24 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     @Override
     public void decide(TenantId tenant, UUID workflowId) {
         change(tenant, workflowId, run -> null);
+    }
+
+    @Override
+    public void resetCallbacks(TenantId tenant, UUID workflowId) {
+        change(tenant, workflowId, run -> {
+            if (run.workflow.getStatus().isTerminal()) {
+                throw EngineException.conflict("Workflow is in terminal state. Status = " + run.workflow.getStatus());
+            }
+            for (Task t : run.workflow.getTasks()) {
+                if (t.getStatus() == TaskStatus.SCHEDULED && t.getCallbackAfterSeconds() > 0 && t.getQueue() != null
+                        && !TaskHandlers.isServerQueue(t.getQueue())) {
+                    t.setCallbackAfterSeconds(0);
+                    t.setVisibleAt(run.now);
+                    run.changed(t);
+                }
+            }
+            return null;
+        });
     }
 
     @Override

@@ -1,0 +1,76 @@
+package dev.baton.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.engine.api.execution.StartWorkflowRequest;
+import dev.baton.engine.api.execution.Task;
+import dev.baton.engine.api.execution.TaskResult;
+import dev.baton.engine.api.execution.WorkflowStatus;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** Conductor's workflow operations and lookups, with Conductor's answers. */
+class WorkflowOperationsConductorIT extends PlatformIT {
+
+    @Test
+    void resetCallbacksMakesATaskWaitingOutItsCallbackPollableAtOnce() throws Exception {
+        String worker = unique("called_back");
+        UUID id = start(oneTaskWorkflow(worker, "\"retryCount\":0"), Map.of());
+        Task task = poll(worker);
+        tasks.update(TENANT, new TaskResult(id.toString(), task.getTaskId().toString(), null, 3600L,
+                task.getWorkerId(), TaskResult.Status.IN_PROGRESS, Map.of(), null, null, null));
+        assertThat(tasks.poll(TENANT, worker, "w", null, 1, Duration.ZERO)).as("waits out its hour").isEmpty();
+
+        HttpResponse<String> reset = call("POST", "/api/workflow/" + id + "/resetcallbacks", adminToken(), null);
+        assertThat(reset.statusCode()).isEqualTo(204);
+        Task again = tasks.poll(TENANT, worker, "w", null, 1, Duration.ZERO).get(0);
+        assertThat(again.getTaskId()).isEqualTo(task.getTaskId());
+        assertThat(again.getCallbackAfterSeconds()).isZero();
+
+        complete(again, Map.of());
+        awaitStatus(id, WorkflowStatus.COMPLETED, Duration.ofSeconds(5));
+        HttpResponse<String> ended = call("POST", "/api/workflow/" + id + "/resetcallbacks", adminToken(), null);
+        assertThat(ended.statusCode()).isEqualTo(409);
+        assertThat(JSON.readTree(ended.body()).get("message").asString())
+                .isEqualTo("Workflow is in terminal state. Status = COMPLETED");
+    }
+
+    @Test
+    void manyCorrelationIdsAreLookedUpInOneCallEachWithItsOwnExecutions() throws Exception {
+        String worker = unique("correlated");
+        String name = oneTaskWorkflow(worker, "\"retryCount\":0");
+        String one = unique("order");
+        String two = unique("order");
+        UUID first = startCorrelated(name, one);
+        UUID second = startCorrelated(name, two);
+        UUID third = startCorrelated(name, two);
+        workflows.terminate(TENANT, third, "closed");
+
+        String body = JSON.writeValueAsString(List.of(one, two, "nobody"));
+        JsonNode open = JSON.readTree(call("POST", "/api/workflow/" + name + "/correlated", adminToken(), body).body());
+        assertThat(open.get(one).size()).isEqualTo(1);
+        assertThat(open.get(one).get(0).get("workflowId").asString()).isEqualTo(first.toString());
+        assertThat(open.get(two).size()).as("the terminated one is left out").isEqualTo(1);
+        assertThat(open.get(two).get(0).get("workflowId").asString()).isEqualTo(second.toString());
+        assertThat(open.get("nobody").size()).isZero();
+
+        JsonNode all = JSON.readTree(call("POST", "/api/workflow/" + name + "/correlated?includeClosed=true"
+                + "&includeTasks=true", adminToken(), body).body());
+        assertThat(all.get(two).size()).isEqualTo(2);
+        assertThat(all.get(two).get(0).get("tasks").size()).isEqualTo(1);
+
+        String tooMany = JSON.writeValueAsString(java.util.Collections.nCopies(1001, "x"));
+        assertThat(call("POST", "/api/workflow/" + name + "/correlated", adminToken(), tooMany).statusCode())
+                .isEqualTo(400);
+    }
+
+    private UUID startCorrelated(String name, String correlationId) {
+        return workflows.start(TENANT, new StartWorkflowRequest(name, null, correlationId, Map.of(), null, null,
+                null, null, null, null));
+    }
+}

@@ -90,6 +90,8 @@ public final class ApiCalls {
         ENDPOINTS.put("GET /api/tasks/{taskId}/log", plain);
         ENDPOINTS.put("GET /api/tasks/queue/sizes", new Call("?taskType=%taskDef%", r -> null));
         ENDPOINTS.put("GET /api/tasks/queue/all", plain);
+        ENDPOINTS.put("GET /api/tasks/queue/polldata", new Call("?taskType=%taskDef%", r -> null));
+        ENDPOINTS.put("GET /api/tasks/queue/polldata/all", plain);
         ENDPOINTS.put("PUT /api/workflow/bulk/pause", new Call("", ids));
         ENDPOINTS.put("PUT /api/workflow/bulk/resume", new Call("", ids));
         ENDPOINTS.put("POST /api/workflow/bulk/restart", new Call("", ids));

@@ -85,6 +85,8 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("GET /api/tasks/{taskId}/log", READERS);
         ALLOWED.put("GET /api/tasks/queue/sizes", ALL);
         ALLOWED.put("GET /api/tasks/queue/all", ALL);
+        ALLOWED.put("GET /api/tasks/queue/polldata", READERS);
+        ALLOWED.put("GET /api/tasks/queue/polldata/all", ALL);
         ALLOWED.put("PUT /api/workflow/bulk/pause", OPERATORS);
         ALLOWED.put("PUT /api/workflow/bulk/resume", OPERATORS);
         ALLOWED.put("POST /api/workflow/bulk/restart", OPERATORS);

@@ -69,6 +69,25 @@ class WorkflowOperationsConductorIT extends PlatformIT {
                 .isEqualTo(400);
     }
 
+    @Test
+    void pollDataTellsTheLastPollOfATaskTypePerDomain() throws Exception {
+        String worker = unique("polled");
+        registerTask(worker, "\"retryCount\":0");
+        long before = System.currentTimeMillis();
+        tasks.poll(TENANT, worker, "worker-a", null, 1, Duration.ZERO);
+        tasks.poll(TENANT, worker, "worker-b", "blue", 1, Duration.ZERO);
+        JsonNode data = JSON.readTree(call("GET", "/api/tasks/queue/polldata?taskType=" + worker, adminToken(), null)
+                .body());
+        assertThat(data.size()).isEqualTo(2);
+        assertThat(data.get(0).get("queueName").asString()).isEqualTo(worker);
+        assertThat(data.get(0).get("workerId").asString()).isEqualTo("worker-a");
+        assertThat(data.get(0).get("lastPollTime").asLong()).isGreaterThanOrEqualTo(before);
+        assertThat(data.get(1).get("domain").asString()).isEqualTo("blue");
+        assertThat(data.get(1).get("workerId").asString()).isEqualTo("worker-b");
+        JsonNode all = JSON.readTree(call("GET", "/api/tasks/queue/polldata/all", adminToken(), null).body());
+        assertThat(all.findValuesAsString("queueName")).contains(worker);
+    }
+
     private UUID startCorrelated(String name, String correlationId) {
         return workflows.start(TENANT, new StartWorkflowRequest(name, null, correlationId, Map.of(), null, null,
                 null, null, null, null));

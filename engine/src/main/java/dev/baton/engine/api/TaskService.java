@@ -1,5 +1,6 @@
 package dev.baton.engine.api;
 
+import dev.baton.engine.api.execution.PollData;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskExecLog;
 import dev.baton.engine.api.execution.TaskResult;
@@ -50,4 +51,7 @@ public interface TaskService {
 
     /** Scheduled tasks waiting per queue; all queues when {@code taskTypes} is empty. */
     Map<String, Long> queueSizes(TenantId tenant, List<String> taskTypes);
+
+    /** The last poll of {@code taskType} per domain (every task type when null), as this node saw them. */
+    List<PollData> pollData(TenantId tenant, String taskType);
 }

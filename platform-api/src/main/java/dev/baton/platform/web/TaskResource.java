@@ -4,6 +4,7 @@ import dev.baton.authz.access.Permission;
 import dev.baton.authz.access.ResourceType;
 import dev.baton.engine.api.TaskService;
 import dev.baton.engine.api.WorkflowService;
+import dev.baton.engine.api.execution.PollData;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskExecLog;
 import dev.baton.engine.api.execution.TaskResult;
@@ -106,6 +107,21 @@ public class TaskResource {
     @GetMapping("/queue/all")
     Map<String, Long> allQueues() {
         return visibleQueues(tasks.queueSizes(tenant.get(), List.of()));
+    }
+
+    /** Conductor's poll data of one task type: its last poll per domain, by which worker and when. */
+    @GetMapping("/queue/polldata")
+    List<PollData> pollData(@RequestParam String taskType) {
+        guard.require(Permission.READ_DEFINITION, ResourceType.TASK_DEF, taskType);
+        return tasks.pollData(tenant.get(), taskType);
+    }
+
+    /** Conductor's poll data of every task type the caller may read. */
+    @GetMapping("/queue/polldata/all")
+    List<PollData> allPollData() {
+        Optional<Set<String>> readable = guard.permitted(Permission.READ_DEFINITION, ResourceType.TASK_DEF);
+        return tasks.pollData(tenant.get(), null).stream()
+                .filter(p -> readable.map(types -> types.contains(p.queueName())).orElse(true)).toList();
     }
 
     private Map<String, Long> visibleQueues(Map<String, Long> sizes) {

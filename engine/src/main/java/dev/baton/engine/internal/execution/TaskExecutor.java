@@ -2,11 +2,13 @@ package dev.baton.engine.internal.execution;
 
 import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.TaskService;
+import dev.baton.engine.api.execution.PollData;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskExecLog;
 import dev.baton.engine.api.execution.TaskResult;
 import dev.baton.engine.api.execution.TaskStatus;
 import dev.baton.engine.internal.Ids;
+import dev.baton.engine.internal.queue.PollRecords;
 import dev.baton.engine.internal.queue.QueueSignals;
 import dev.baton.engine.internal.tasks.TaskHandlers;
 import dev.baton.engine.spi.TaskHandler;
@@ -33,6 +35,7 @@ public final class TaskExecutor implements TaskService {
     private final WorkflowExecutor executor;
     private final QueueSignals signals;
     private final TaskHandlers handlers;
+    private final PollRecords polls = new PollRecords();
 
     public TaskExecutor(TenantTransactions tx, ExecutionStore store, WorkflowExecutor executor, QueueSignals signals,
             TaskHandlers handlers) {
@@ -59,6 +62,8 @@ public final class TaskExecutor implements TaskService {
             throw EngineException.invalid("taskType", "'" + taskType + "' tasks run in the server; workers cannot "
                     + "poll them");
         }
+        polls.polled(tenant.value(), taskType, domain == null || domain.isBlank() ? null : domain, workerId,
+                System.currentTimeMillis());
         long deadline = System.nanoTime() + wait.toNanos();
         try (QueueSignals.Waiter waiter = signals.register(tenant.value(), queue, workerId, count)) {
             while (true) {
@@ -265,6 +270,11 @@ public final class TaskExecutor implements TaskService {
     @Override
     public List<TaskExecLog> logs(TenantId tenant, UUID taskId) {
         return tx.read(tenant, () -> store.logs(taskId));
+    }
+
+    @Override
+    public List<PollData> pollData(TenantId tenant, String taskType) {
+        return polls.of(tenant.value(), taskType);
     }
 
     @Override

@@ -88,6 +88,35 @@ class WorkflowOperationsConductorIT extends PlatformIT {
         assertThat(all.findValuesAsString("queueName")).contains(worker);
     }
 
+    @Test
+    void theRunningListIsOfVersionOneUnlessAskedAndATimeRangeListsEveryStatus() throws Exception {
+        String name = unique("versions");
+        for (int version = 1; version <= 2; version++) {
+            registerWorkflow("""
+                    {"name":"%s","version":%d,"tasks":[{"name":"h","taskReferenceName":"h","type":"HUMAN"}]}"""
+                    .formatted(name, version));
+        }
+        long before = System.currentTimeMillis() - 1_000;
+        UUID first = workflows.start(TENANT, StartWorkflowRequest.of(name, 1, Map.of()));
+        UUID ended = workflows.start(TENANT, StartWorkflowRequest.of(name, 1, Map.of()));
+        UUID second = workflows.start(TENANT, StartWorkflowRequest.of(name, 2, Map.of()));
+        workflows.terminate(TENANT, ended, "done");
+        String token = adminToken();
+        assertThat(ids(call("GET", "/api/workflow/running/" + name, token, null))).containsExactly(first.toString());
+        assertThat(ids(call("GET", "/api/workflow/running/" + name + "?version=2", token, null)))
+                .containsExactly(second.toString());
+        long after = System.currentTimeMillis() + 1_000;
+        assertThat(ids(call("GET", "/api/workflow/running/" + name + "?startTime=" + before + "&endTime=" + after,
+                token, null))).containsExactly(ended.toString(), first.toString());
+    }
+
+    private static List<String> ids(HttpResponse<String> response) {
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<String> ids = new java.util.ArrayList<>();
+        JSON.readTree(response.body()).forEach(n -> ids.add(n.asString()));
+        return ids;
+    }
+
     private UUID startCorrelated(String name, String correlationId) {
         return workflows.start(TENANT, new StartWorkflowRequest(name, null, correlationId, Map.of(), null, null,
                 null, null, null, null));

@@ -57,6 +57,9 @@ public interface WorkflowService {
 
     List<UUID> running(TenantId tenant, String name, Integer version);
 
+    /** Executions of {@code name} at {@code version} started in [{@code from}, {@code to}], newest first, at most 10,000. */
+    List<UUID> startedBetween(TenantId tenant, String name, int version, java.time.Instant from, java.time.Instant to);
+
     List<Workflow> byCorrelationId(TenantId tenant, String name, String correlationId, boolean includeClosed,
             boolean includeTasks);
 

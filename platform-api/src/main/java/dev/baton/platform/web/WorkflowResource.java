@@ -155,10 +155,20 @@ public class WorkflowResource {
         workflows.decide(tenant.get(), workflowId);
     }
 
+    /**
+     * Conductor's running list: the running executions of {@code name} at {@code version} (1 unless given, as in
+     * Conductor); with both {@code startTime} and {@code endTime} (epoch millis), the executions of that version
+     * started between them, whatever their status, as Conductor answers (at most 10,000, newest first).
+     */
     @GetMapping("/running/{name}")
-    List<String> running(@PathVariable String name, @RequestParam(required = false) Integer version) {
+    List<String> running(@PathVariable String name, @RequestParam(defaultValue = "1") int version,
+            @RequestParam(required = false) Long startTime, @RequestParam(required = false) Long endTime) {
         guard.require(Permission.READ_EXECUTIONS, ResourceType.WORKFLOW_DEF, name);
-        return workflows.running(tenant.get(), name, version).stream().map(UUID::toString).toList();
+        List<UUID> ids = startTime != null && startTime != 0 && endTime != null && endTime != 0
+                ? workflows.startedBetween(tenant.get(), name, version, java.time.Instant.ofEpochMilli(startTime),
+                        java.time.Instant.ofEpochMilli(endTime))
+                : workflows.running(tenant.get(), name, version);
+        return ids.stream().map(UUID::toString).toList();
     }
 
     @GetMapping("/{name}/correlated/{correlationId}")

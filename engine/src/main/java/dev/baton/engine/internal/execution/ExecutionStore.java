@@ -200,6 +200,13 @@ public final class ExecutionStore {
         return st.query(UUID.class).list();
     }
 
+    /** Ids of executions of {@code name} at {@code version} started in [{@code from}, {@code to}], newest first. */
+    public List<UUID> idsStartedBetween(String name, int version, Instant from, Instant to, int most) {
+        return jdbc.sql("SELECT id FROM workflows WHERE name = ? AND version = ? AND created_at BETWEEN ? AND ? "
+                        + "ORDER BY created_at DESC LIMIT ?")
+                .params(name, version, Timestamp.from(from), Timestamp.from(to), most).query(UUID.class).list();
+    }
+
     /** Executions of {@code name} with any of {@code correlationIds}, oldest first. */
     public List<Workflow> byCorrelationIds(String name, List<String> correlationIds, boolean includeClosed) {
         String sql = "SELECT * FROM workflows WHERE name = ? AND correlation_id = ANY (?)"

@@ -477,6 +477,12 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     }
 
     @Override
+    public List<UUID> startedBetween(TenantId tenant, String name, int version, java.time.Instant from,
+            java.time.Instant to) {
+        return tx.read(tenant, () -> store.idsStartedBetween(name, version, from, to, ExecutionSearch.COUNTED));
+    }
+
+    @Override
     public List<Workflow> byCorrelationId(TenantId tenant, String name, String correlationId, boolean includeClosed,
             boolean includeTasks) {
         return byCorrelationIds(tenant, name, List.of(correlationId), includeClosed, includeTasks).get(correlationId);

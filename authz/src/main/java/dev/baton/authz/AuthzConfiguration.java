@@ -294,6 +294,7 @@ public class AuthzConfiguration {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(HttpMethod.POST, "/api/token").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/api/health").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         // metrics and the like are for whoever runs the installation
                         .requestMatchers("/actuator/**").hasAuthority(CallerAuthentication.PLATFORM_OPERATOR)
@@ -313,7 +314,7 @@ public class AuthzConfiguration {
     SecurityFilterChain pageChain(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(a -> a
                         .requestMatchers("/actuator/health", "/actuator/health/**", "/api-docs", "/api-docs/**",
-                                "/login", "/error")
+                                "/login", "/error", "/health")
                         .permitAll()
                         .anyRequest().authenticated())
                 // the page itself is the console's (GET /login); the form posts here

@@ -187,8 +187,8 @@ public final class ApiCalls {
         ENDPOINTS.put("GET /api/tenant", plain);
     }
 
-    /** Endpoints anyone may call: they are how a caller gets a token. */
-    static final Set<String> PUBLIC = Set.of("POST /api/token");
+    /** Endpoints anyone may call: how a caller gets a token, and Conductor's health check. */
+    static final Set<String> PUBLIC = Set.of("POST /api/token", "GET /api/health");
 
     public static HttpResponse<String> send(int port, String endpoint, Resources r, String token) throws Exception {
         return send(port, endpoint, r, token, "", body -> body);

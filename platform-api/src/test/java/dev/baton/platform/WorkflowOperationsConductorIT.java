@@ -110,6 +110,18 @@ class WorkflowOperationsConductorIT extends PlatformIT {
                 token, null))).containsExactly(ended.toString(), first.toString());
     }
 
+    @Test
+    void theHealthCheckAnswersWithoutATokenInConductorsShape() throws Exception {
+        for (String path : List.of("/health", "/api/health")) {
+            HttpResponse<String> r = call("GET", path, null, null);
+            assertThat(r.statusCode()).as(path).isEqualTo(200);
+            JsonNode body = JSON.readTree(r.body());
+            assertThat(body.get("healthy").asBoolean()).isTrue();
+            assertThat(body.get("healthResults").isArray()).isTrue();
+            assertThat(body.get("suppressedHealthResults").isArray()).isTrue();
+        }
+    }
+
     private static List<String> ids(HttpResponse<String> response) {
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> ids = new java.util.ArrayList<>();

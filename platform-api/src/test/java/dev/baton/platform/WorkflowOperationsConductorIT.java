@@ -38,6 +38,10 @@ class WorkflowOperationsConductorIT extends PlatformIT {
         assertThat(ended.statusCode()).isEqualTo(409);
         assertThat(JSON.readTree(ended.body()).get("message").asString())
                 .isEqualTo("Workflow is in terminal state. Status = COMPLETED");
+        assertThat(call("POST", "/api/workflow/" + id + "/restart", adminToken(), null).statusCode())
+                .as("restart answers 204, as Conductor does").isEqualTo(204);
+        workflows.terminate(TENANT, id, "to retry");
+        assertThat(call("POST", "/api/workflow/" + id + "/retry", adminToken(), null).statusCode()).isEqualTo(204);
     }
 
     @Test

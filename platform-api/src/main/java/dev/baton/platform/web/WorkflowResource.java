@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -29,6 +30,7 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Conductor's workflow API: start, read, search and operate executions. */
@@ -104,7 +106,7 @@ public class WorkflowResource {
 
     /** Conductor's {@code resetcallbacks}: 204, as Conductor answers it for its 2.x clients. */
     @PostMapping("/{workflowId}/resetcallbacks")
-    @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NO_CONTENT)
+    @ResponseStatus(HttpStatus.NO_CONTENT)
     void resetCallbacks(@PathVariable UUID workflowId) {
         operable(workflowId);
         workflows.resetCallbacks(tenant.get(), workflowId);
@@ -123,6 +125,7 @@ public class WorkflowResource {
     }
 
     @PostMapping("/{workflowId}/restart")
+    @ResponseStatus(HttpStatus.NO_CONTENT) // as Conductor answers it, for its 2.x clients
     void restart(@PathVariable UUID workflowId, @RequestParam(defaultValue = "false") boolean useLatestDefinitions) {
         operable(workflowId);
         withinRunningQuota();
@@ -130,6 +133,7 @@ public class WorkflowResource {
     }
 
     @PostMapping("/{workflowId}/retry")
+    @ResponseStatus(HttpStatus.NO_CONTENT) // as Conductor answers it, for its 2.x clients
     void retry(@PathVariable UUID workflowId, @RequestParam(defaultValue = "false") boolean resumeSubworkflowTasks) {
         operable(workflowId);
         workflows.retry(tenant.get(), workflowId, resumeSubworkflowTasks);

@@ -126,6 +126,24 @@ class WorkflowOperationsConductorIT extends PlatformIT {
         }
     }
 
+    @Test
+    void searchV2AnswersTheWorkflowsThemselvesWithoutTheirTasks() throws Exception {
+        String worker = unique("searched");
+        String name = oneTaskWorkflow(worker, "\"retryCount\":0");
+        UUID older = start(name, Map.of("n", 1));
+        UUID newer = start(name, Map.of("n", 2));
+        String query = "?query=" + java.net.URLEncoder.encode("workflowType IN (" + name + ")",
+                java.nio.charset.StandardCharsets.UTF_8) + "&sort=startTime:DESC";
+        JsonNode summaries = JSON.readTree(call("GET", "/api/workflow/search" + query, adminToken(), null).body());
+        JsonNode full = JSON.readTree(call("GET", "/api/workflow/search-v2" + query, adminToken(), null).body());
+        assertThat(full.get("totalHits").asLong()).isEqualTo(summaries.get("totalHits").asLong()).isEqualTo(2);
+        assertThat(full.get("results").get(0).get("workflowId").asString()).isEqualTo(newer.toString());
+        assertThat(full.get("results").get(1).get("workflowId").asString()).isEqualTo(older.toString());
+        assertThat(full.get("results").get(0).get("input").get("n").asInt()).isEqualTo(2);
+        assertThat(full.get("results").get(0).get("workflowDefinition").get("name").asString()).isEqualTo(name);
+        assertThat(full.get("results").get(0).get("tasks").size()).as("without their tasks").isZero();
+    }
+
     private static List<String> ids(HttpResponse<String> response) {
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> ids = new java.util.ArrayList<>();

@@ -68,4 +68,7 @@ public interface WorkflowService {
             boolean includeClosed, boolean includeTasks);
 
     SearchResult<WorkflowSummary> search(TenantId tenant, ExecutionQuery query);
+
+    /** Like {@link #search}, answered with the workflows themselves, without their tasks (Conductor's search-v2). */
+    SearchResult<Workflow> searchWorkflows(TenantId tenant, ExecutionQuery query);
 }

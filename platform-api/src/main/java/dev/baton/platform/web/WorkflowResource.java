@@ -200,23 +200,39 @@ public class WorkflowResource {
         return workflows.byCorrelationIds(tenant.get(), name, correlationIds, includeClosed, includeTasks);
     }
 
-    @GetMapping({"/search", "/search-v2"})
+    @GetMapping("/search")
     SearchResult<WorkflowSummary> search(@RequestParam(defaultValue = "0") int start,
             @RequestParam(defaultValue = "100") int size, @RequestParam(required = false) String sort,
             @RequestParam(defaultValue = "*") String freeText, @RequestParam(required = false) String query) {
+        return readableQuery(query, freeText, sort, start, size).map(q -> workflows.search(tenant.get(), q))
+                .orElseGet(() -> new SearchResult<>(0, List.of()));
+    }
+
+    /** Conductor's search-v2: the same search, answered with the workflows themselves (without their tasks). */
+    @GetMapping("/search-v2")
+    SearchResult<Workflow> searchWorkflows(@RequestParam(defaultValue = "0") int start,
+            @RequestParam(defaultValue = "100") int size, @RequestParam(required = false) String sort,
+            @RequestParam(defaultValue = "*") String freeText, @RequestParam(required = false) String query) {
+        return readableQuery(query, freeText, sort, start, size).map(q -> workflows.searchWorkflows(tenant.get(), q))
+                .orElseGet(() -> new SearchResult<>(0, List.of()));
+    }
+
+    /** The query, narrowed to the workflow types the caller may read; empty when that leaves none. */
+    private Optional<ExecutionQuery> readableQuery(String query, String freeText, String sort, int start, int size) {
         ExecutionQuery q = SearchQueryParser.parse(query, freeText, sort, start, size);
         Optional<Set<String>> readable = guard.permitted(Permission.READ_EXECUTIONS, ResourceType.WORKFLOW_DEF);
-        if (readable.isPresent()) {
-            List<String> types = q.workflowTypes() == null || q.workflowTypes().isEmpty()
-                    ? List.copyOf(readable.get())
-                    : q.workflowTypes().stream().filter(readable.get()::contains).toList();
-            if (types.isEmpty()) {
-                return new SearchResult<>(0, List.of());
-            }
-            q = new ExecutionQuery(types, q.statuses(), q.workflowIds(), q.correlationId(), q.startedAfter(),
-                    q.startedBefore(), q.freeText(), q.sortField(), q.ascending(), q.start(), q.size());
+        if (readable.isEmpty()) {
+            return Optional.of(q);
         }
-        return workflows.search(tenant.get(), q);
+        List<String> types = q.workflowTypes() == null || q.workflowTypes().isEmpty()
+                ? List.copyOf(readable.get())
+                : q.workflowTypes().stream().filter(readable.get()::contains).toList();
+        if (types.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new ExecutionQuery(types, q.statuses(), q.workflowIds(), q.correlationId(),
+                q.startedAfter(), q.startedBefore(), q.freeText(), q.sortField(), q.ascending(), q.start(),
+                q.size()));
     }
 
     /** Starting needs the operator's permission; a workflow nobody has defined is simply not found. */

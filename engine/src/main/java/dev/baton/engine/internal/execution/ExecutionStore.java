@@ -156,6 +156,14 @@ public final class ExecutionStore {
         return w;
     }
 
+    /** The workflows of {@code ids}, without their tasks, in the order given (those gone meanwhile left out). */
+    public List<Workflow> findAll(List<UUID> ids) {
+        Map<UUID, Workflow> byId = new java.util.HashMap<>();
+        jdbc.sql("SELECT * FROM workflows WHERE id = ANY (?)").param(ids.toArray(UUID[]::new))
+                .query(this::mapWorkflow).list().forEach(w -> byId.put(w.getWorkflowId(), w));
+        return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
+    }
+
     public Optional<UUID> findByIdempotencyKey(String name, String key) {
         return jdbc.sql("SELECT id FROM workflows WHERE name = ? AND idempotency_key = ?").params(name, key)
                 .query(UUID.class).optional();

@@ -510,6 +510,15 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         return tx.read(tenant, () -> search.search(query));
     }
 
+    @Override
+    public SearchResult<Workflow> searchWorkflows(TenantId tenant, ExecutionQuery query) {
+        return tx.read(tenant, () -> {
+            SearchResult<WorkflowSummary> found = search.search(query);
+            List<UUID> ids = found.results().stream().map(w -> UUID.fromString(w.workflowId())).toList();
+            return new SearchResult<>(found.totalHits(), store.findAll(ids));
+        });
+    }
+
     // ---- operations ---------------------------------------------------------------------------------------
 
     @Override

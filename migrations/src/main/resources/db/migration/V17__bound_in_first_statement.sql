@@ -1,34 +1,9 @@
 -- Fewer statements per transaction.
 --
 -- A transaction's tenant used to be bound by a statement of its own, a round trip before the work. The two
--- statements that open most transactions, a worker's poll and the lock of a workflow, now bind the tenant
--- themselves: these functions set it first, then run the statement. They are SECURITY INVOKER, so row-level
--- security applies to what they read and write exactly as to the plain statements.
-CREATE FUNCTION poll_tasks(p_tenant text, p_queue text, p_count integer, p_worker text) RETURNS SETOF tasks
-    LANGUAGE plpgsql SET search_path = public AS $$
-BEGIN
-    PERFORM set_config('baton.tenant_id', p_tenant, true);
-    RETURN QUERY
-    WITH picked AS (
-      SELECT id FROM tasks
-       WHERE tenant_id = p_tenant AND queue = p_queue AND status = 'SCHEDULED' AND visible_at <= clock_timestamp()
-       ORDER BY priority DESC, visible_at
-       LIMIT p_count FOR UPDATE SKIP LOCKED),
-    taken AS (
-      UPDATE tasks t SET status = 'IN_PROGRESS', poll_count = t.poll_count + 1, worker_id = p_worker,
-        started_at = clock_timestamp(), first_started_at = coalesce(t.first_started_at, clock_timestamp()),
-        updated_at = clock_timestamp(), callback_after_seconds = 0,
-        due_at = least(clock_timestamp() + make_interval(secs => t.response_timeout_seconds),
-                       CASE WHEN (t.workflow_task -> 'taskDefinition' ->> 'timeoutSeconds')::bigint > 0
-                            THEN coalesce(t.first_started_at, clock_timestamp())
-                                 + make_interval(secs => (t.workflow_task -> 'taskDefinition' ->> 'timeoutSeconds')::bigint)
-                       END)
-      FROM picked WHERE t.id = picked.id
-      RETURNING t.*)
-    SELECT * FROM taken;
-END $$;
-GRANT EXECUTE ON FUNCTION poll_tasks(text, text, integer, text) TO ${app_role};
-
+-- statements that open most transactions, a worker's poll (poll_tasks, V18) and the lock of a workflow, now bind
+-- the tenant themselves: these functions set it first, then run the statement. They are SECURITY INVOKER, so
+-- row-level security applies to what they read and write exactly as to the plain statements.
 CREATE FUNCTION lock_workflow(p_tenant text, p_id uuid) RETURNS SETOF workflows
     LANGUAGE plpgsql SET search_path = public AS $$
 BEGIN

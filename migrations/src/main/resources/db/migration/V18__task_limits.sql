@@ -1,4 +1,5 @@
--- Conductor's limits on a task definition, held at poll time by PostgreSQL alone (every node's polls meet here):
+-- A worker's poll, in one statement that binds its tenant first (see V17), and Conductor's limits on a task
+-- definition, held at poll time by PostgreSQL alone (every node's polls meet here):
 -- concurrentExecLimit, at most that many of the task type's tasks IN_PROGRESS at once in the tenant; and
 -- rateLimitPerFrequency, at most that many handed out per rateLimitFrequencyInSeconds. A task held back stays
 -- SCHEDULED in its place in the queue. The limits come from the definition snapshot each task carries, as in
@@ -10,7 +11,7 @@ CREATE INDEX tasks_limited_in_progress ON tasks (tenant_id, task_def_name)
 CREATE INDEX tasks_rate_limited_started ON tasks (tenant_id, task_def_name, started_at)
     WHERE (workflow_task -> 'taskDefinition' ->> 'rateLimitPerFrequency')::int > 0;
 
-CREATE OR REPLACE FUNCTION poll_tasks(p_tenant text, p_queue text, p_count integer, p_worker text) RETURNS SETOF tasks
+CREATE FUNCTION poll_tasks(p_tenant text, p_queue text, p_count integer, p_worker text) RETURNS SETOF tasks
     LANGUAGE plpgsql SET search_path = public AS $$
 DECLARE
     picked uuid[];
@@ -72,3 +73,4 @@ BEGIN
       RETURNING t.*)
     SELECT * FROM taken ORDER BY priority DESC, visible_at;
 END $$;
+GRANT EXECUTE ON FUNCTION poll_tasks(text, text, integer, text) TO ${app_role};

@@ -266,7 +266,7 @@ public final class ExecutionStore {
      * and get their response deadline. SKIP LOCKED lets concurrent pollers take different tasks without waiting.
      */
     public List<Task> poll(String tenant, String queue, int count, String workerId) {
-        // poll_tasks binds the tenant before it polls, so it may open a transaction (V17)
+        // poll_tasks binds the tenant before it polls, so it may open a transaction (V18)
         String binding = TenantTransactions.claimBinding();
         if (binding != null && !binding.equals(tenant)) {
             throw new IllegalStateException("a poll for one tenant in a transaction of another");

@@ -144,6 +144,26 @@ class WorkflowOperationsConductorIT extends PlatformIT {
         assertThat(full.get("results").get(0).get("tasks").size()).as("without their tasks").isZero();
     }
 
+    @Test
+    void tasksReportTheirTypeAsConductorDoesTheNameForAWorkerTaskAndForkForAFork() throws Exception {
+        String worker = unique("typed");
+        registerTask(worker, "\"retryCount\":0");
+        String name = unique("typed_flow");
+        registerWorkflow("""
+                {"name":"%s","tasks":[
+                  {"name":"fork","taskReferenceName":"fork","type":"FORK_JOIN","forkTasks":[
+                    [{"name":"%s","taskReferenceName":"a"}],
+                    [{"name":"h","taskReferenceName":"h","type":"HUMAN"}]]},
+                  {"name":"join","taskReferenceName":"join","type":"JOIN","joinOn":["a","h"]}]}"""
+                .formatted(name, worker));
+        UUID id = start(name, Map.of());
+        JsonNode tasks = JSON.readTree(call("GET", "/api/workflow/" + id, adminToken(), null).body()).get("tasks");
+        Map<String, String> types = new java.util.HashMap<>();
+        tasks.forEach(t -> types.put(t.get("referenceTaskName").asString(), t.get("taskType").asString()));
+        assertThat(types).containsEntry("fork", "FORK").containsEntry("a", worker).containsEntry("h", "HUMAN")
+                .containsEntry("join", "JOIN");
+    }
+
     private static List<String> ids(HttpResponse<String> response) {
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> ids = new java.util.ArrayList<>();

@@ -3,7 +3,9 @@ package dev.baton.engine.api.execution;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.baton.engine.api.definition.TaskDef;
+import dev.baton.engine.api.definition.TaskType;
 import dev.baton.engine.api.definition.WorkflowTask;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -57,8 +59,22 @@ public class Task {
     public void setWorkflowInstanceId(UUID id) { this.workflowInstanceId = id; }
     public String getWorkflowType() { return workflowType; }
     public void setWorkflowType(String workflowType) { this.workflowType = workflowType; }
+    /** The engine's type of this task, which decides what runs it (SIMPLE for a worker task). */
+    @JsonIgnore
     public String getTaskType() { return taskType; }
     public void setTaskType(String taskType) { this.taskType = taskType; }
+
+    /** The type as Conductor reports it to clients: a worker task's own name, and FORK for either kind of fork. */
+    @JsonProperty("taskType")
+    public String reportedTaskType() {
+        if (TaskType.SIMPLE.equals(taskType) && taskDefName != null) {
+            return taskDefName;
+        }
+        if (TaskType.FORK_JOIN.equals(taskType) || TaskType.FORK_JOIN_DYNAMIC.equals(taskType)) {
+            return "FORK";
+        }
+        return taskType;
+    }
     public String getTaskDefName() { return taskDefName; }
     public void setTaskDefName(String taskDefName) { this.taskDefName = taskDefName; }
     public String getReferenceTaskName() { return referenceTaskName; }

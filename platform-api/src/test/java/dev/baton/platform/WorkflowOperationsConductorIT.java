@@ -164,6 +164,23 @@ class WorkflowOperationsConductorIT extends PlatformIT {
                 .containsEntry("join", "JOIN");
     }
 
+    @Test
+    void anUpdateByReferenceNameSyncAnswersTheWorkflowAsItStandsAfterIt() throws Exception {
+        String name = unique("signalled");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"approve","taskReferenceName":"approve","type":"HUMAN"},
+                  {"name":"note","taskReferenceName":"note","type":"SET_VARIABLE","inputParameters":{"by":"${approve.output.by}"}}]}"""
+                .formatted(name));
+        UUID id = start(name, Map.of());
+        HttpResponse<String> r = call("POST", "/api/tasks/" + id + "/approve/COMPLETED/sync", adminToken(),
+                "{\"by\":\"jane\"}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode workflow = JSON.readTree(r.body());
+        assertThat(workflow.get("status").asString()).isEqualTo("COMPLETED");
+        assertThat(workflow.get("variables").get("by").asString()).isEqualTo("jane");
+        assertThat(workflow.get("tasks").size()).isEqualTo(2);
+    }
+
     private static List<String> ids(HttpResponse<String> response) {
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> ids = new java.util.ArrayList<>();

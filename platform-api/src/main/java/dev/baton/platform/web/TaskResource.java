@@ -75,10 +75,23 @@ public class TaskResource {
     String updateByReferenceName(@PathVariable UUID workflowId, @PathVariable String taskRefName,
             @PathVariable TaskStatus status, @RequestParam(required = false) String workerid,
             @RequestBody(required = false) Map<String, Object> output) {
+        return byReferenceName(workflowId, taskRefName, status, workerid, output).getTaskId().toString();
+    }
+
+    /** Conductor's synchronous variant: the same update, answered with the workflow as it stands after it. */
+    @PostMapping("/{workflowId}/{taskRefName}/{status}/sync")
+    Workflow updateByReferenceNameSync(@PathVariable UUID workflowId, @PathVariable String taskRefName,
+            @PathVariable TaskStatus status, @RequestParam(required = false) String workerid,
+            @RequestBody(required = false) Map<String, Object> output) {
+        byReferenceName(workflowId, taskRefName, status, workerid, output);
+        return workflows.get(tenant.get(), workflowId, true);
+    }
+
+    private Task byReferenceName(UUID workflowId, String taskRefName, TaskStatus status, String workerId,
+            Map<String, Object> output) {
         Workflow w = workflows.get(tenant.get(), workflowId, false);
         guard.require(Permission.OPERATE_EXECUTIONS, ResourceType.WORKFLOW_DEF, w.getWorkflowName());
-        return tasks.updateByReferenceName(tenant.get(), workflowId, taskRefName, status, output, workerid)
-                .getTaskId().toString();
+        return tasks.updateByReferenceName(tenant.get(), workflowId, taskRefName, status, output, workerId);
     }
 
     @GetMapping("/{taskId}")

@@ -181,6 +181,39 @@ class WorkflowOperationsConductorIT extends PlatformIT {
         assertThat(workflow.get("tasks").size()).isEqualTo(2);
     }
 
+    @Test
+    void executeStartsAndWaitsForTheEndOrTheNamedTaskAtMostAsLongAsAsked() throws Exception {
+        String quick = unique("quick");
+        registerWorkflow("""
+                {"name":"%s","version":1,"tasks":[{"name":"v","taskReferenceName":"v","type":"SET_VARIABLE",
+                  "inputParameters":{"x":"${workflow.input.x}"}}],"outputParameters":{"x":"${workflow.variables.x}"}}"""
+                .formatted(quick));
+        HttpResponse<String> done = call("POST", "/api/workflow/execute/" + quick + "/1?requestId=r-1", adminToken(),
+                "{\"input\":{\"x\":7}}");
+        assertThat(done.statusCode()).isEqualTo(200);
+        JsonNode run = JSON.readTree(done.body());
+        assertThat(run.get("status").asString()).isEqualTo("COMPLETED");
+        assertThat(run.get("output").get("x").asInt()).isEqualTo(7);
+        assertThat(run.get("requestId").asString()).isEqualTo("r-1");
+
+        String waiting = unique("waiting");
+        registerWorkflow("""
+                {"name":"%s","version":1,"tasks":[{"name":"h","taskReferenceName":"h","type":"HUMAN"}]}"""
+                .formatted(waiting));
+        long started = System.nanoTime();
+        JsonNode reached = JSON.readTree(call("POST", "/api/workflow/execute/" + waiting + "/1?waitUntilTaskRef=h",
+                adminToken(), "{}").body());
+        assertThat(reached.get("status").asString()).isEqualTo("RUNNING");
+        assertThat(reached.get("tasks").get(0).get("referenceTaskName").asString()).isEqualTo("h");
+        JsonNode timedOut = JSON.readTree(call("POST", "/api/workflow/execute/" + waiting + "/1?waitForSeconds=1",
+                adminToken(), "{}").body());
+        assertThat(timedOut.get("status").asString()).isEqualTo("RUNNING");
+        assertThat((System.nanoTime() - started) / 1_000_000).as("one wait of a second, not Conductor's 5 s")
+                .isBetween(1_000L, 4_000L);
+        assertThat(call("POST", "/api/workflow/execute/" + waiting + "/1?waitForSeconds=61", adminToken(), "{}")
+                .statusCode()).isEqualTo(400);
+    }
+
     private static List<String> ids(HttpResponse<String> response) {
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> ids = new java.util.ArrayList<>();

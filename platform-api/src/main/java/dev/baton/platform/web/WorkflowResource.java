@@ -15,6 +15,7 @@ import dev.baton.engine.api.execution.WorkflowSummary;
 import dev.baton.tenancy.QuotaExceededException;
 import dev.baton.tenancy.TenantId;
 import dev.baton.tenancy.Tenants;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +41,9 @@ public class WorkflowResource {
 
     /** Most correlation ids one lookup takes, as bulk operations take at most that many workflow ids. */
     static final int MAX_CORRELATION_IDS = 1000;
+
+    /** Longest a synchronous execution waits for its workflow (Conductor waits 5 s). */
+    static final int MAX_EXECUTE_WAIT_SECONDS = 60;
 
     private final WorkflowService workflows;
     private final MetadataService metadata;
@@ -83,6 +87,63 @@ public class WorkflowResource {
         withinRunningQuota();
         return workflows.start(tenant.get(), new StartWorkflowRequest(name, version, correlationId, input, null, null,
                 priority, null, null, null)).toString();
+    }
+
+    /**
+     * Conductor's synchronous execution: starts {@code name} at {@code version} and waits until the workflow ends or a
+     * task {@code waitUntilTaskRef} is scheduled, at most {@code waitForSeconds} (5 unless given, as Conductor waits;
+     * at most 60), then answers the run as it stands.
+     */
+    @PostMapping("/execute/{name}/{version}")
+    Map<String, Object> execute(@PathVariable String name, @PathVariable int version,
+            @RequestParam(required = false) String requestId, @RequestParam(required = false) String waitUntilTaskRef,
+            @RequestParam(defaultValue = "5") int waitForSeconds,
+            @RequestBody(required = false) StartWorkflowRequest request) {
+        if (waitForSeconds < 0 || waitForSeconds > MAX_EXECUTE_WAIT_SECONDS) {
+            throw EngineException.invalid("waitForSeconds", "must be between 0 and " + MAX_EXECUTE_WAIT_SECONDS);
+        }
+        requireToStart(name);
+        withinRunningQuota();
+        StartWorkflowRequest given = request != null ? request : StartWorkflowRequest.of(name, version, Map.of());
+        UUID id = workflows.start(tenant.get(), new StartWorkflowRequest(name, version, given.correlationId(),
+                given.input(), given.taskToDomain(), null, given.priority(), null, given.idempotencyKey(),
+                given.idempotencyStrategy()));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(waitForSeconds);
+        long pause = 5;
+        Workflow w = workflows.get(tenant.get(), id, true);
+        while (!reached(w, waitUntilTaskRef) && System.nanoTime() < deadline) {
+            // a short first pause for workflows of server tasks, then at most ten looks a second
+            sleepQuietly(Math.min(pause, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
+            pause = Math.min(pause * 2, 100);
+            w = workflows.get(tenant.get(), id, true);
+        }
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("workflowId", w.getWorkflowId().toString());
+        run.put("requestId", requestId);
+        run.put("correlationId", w.getCorrelationId());
+        run.put("input", w.getInput());
+        run.put("output", w.getOutput());
+        run.put("createdBy", w.getCreatedBy());
+        run.put("priority", w.getPriority());
+        run.put("variables", w.getVariables());
+        run.put("status", w.getStatus());
+        run.put("tasks", w.getTasks());
+        run.put("createTime", w.getCreateTime());
+        run.put("updateTime", w.getUpdateTime());
+        return run;
+    }
+
+    private static boolean reached(Workflow w, String waitUntilTaskRef) {
+        return w.getStatus().isTerminal() || (waitUntilTaskRef != null && w.getTasks().stream()
+                .anyMatch(t -> waitUntilTaskRef.equalsIgnoreCase(t.getReferenceTaskName())));
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @GetMapping("/{workflowId}")

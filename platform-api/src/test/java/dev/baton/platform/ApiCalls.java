@@ -114,6 +114,8 @@ public final class ApiCalls {
         ENDPOINTS.put("PUT /api/workflow/{workflowId}/skiptask/{taskReferenceName}", plain);
         ENDPOINTS.put("PUT /api/workflow/decide/{workflowId}", plain);
         ENDPOINTS.put("GET /api/workflow/running/{name}", plain);
+        ENDPOINTS.put("GET /api/workflow/{workflowId}/status", plain);
+        ENDPOINTS.put("GET /api/workflow/{workflowId}/tasks", plain);
         ENDPOINTS.put("POST /api/workflow/execute/{name}/{version}", new Call("?waitForSeconds=0", r -> Map.of()));
         ENDPOINTS.put("GET /api/workflow/{name}/correlated/{correlationId}", plain);
         ENDPOINTS.put("POST /api/workflow/{name}/correlated", new Call("", r -> List.of("c-1", "c-2")));

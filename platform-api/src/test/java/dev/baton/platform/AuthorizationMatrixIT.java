@@ -108,6 +108,8 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("PUT /api/workflow/{workflowId}/skiptask/{taskReferenceName}", OPERATORS);
         ALLOWED.put("PUT /api/workflow/decide/{workflowId}", OPERATORS);
         ALLOWED.put("GET /api/workflow/running/{name}", EXECUTION_READERS);
+        ALLOWED.put("GET /api/workflow/{workflowId}/status", EXECUTION_READERS);
+        ALLOWED.put("GET /api/workflow/{workflowId}/tasks", EXECUTION_READERS);
         ALLOWED.put("POST /api/workflow/execute/{name}/{version}", OPERATORS);
         ALLOWED.put("GET /api/workflow/{name}/correlated/{correlationId}", EXECUTION_READERS);
         ALLOWED.put("POST /api/workflow/{name}/correlated", EXECUTION_READERS);

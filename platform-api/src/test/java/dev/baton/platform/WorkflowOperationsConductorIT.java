@@ -214,6 +214,37 @@ class WorkflowOperationsConductorIT extends PlatformIT {
                 .statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void theStatusSummaryAndThePagedTaskListAnswerInConductorsShapes() throws Exception {
+        String name = unique("paged");
+        registerWorkflow("""
+                {"name":"%s","tasks":[
+                  {"name":"v","taskReferenceName":"v","type":"SET_VARIABLE","inputParameters":{"k":"set"}},
+                  {"name":"h1","taskReferenceName":"h1","type":"HUMAN"}],"outputParameters":{"o":"x"}}"""
+                .formatted(name));
+        UUID id = start(name, Map.of());
+        String token = adminToken();
+        JsonNode bare = JSON.readTree(call("GET", "/api/workflow/" + id + "/status", token, null).body());
+        assertThat(bare.get("workflowId").asString()).isEqualTo(id.toString());
+        assertThat(bare.get("status").asString()).isEqualTo("RUNNING");
+        assertThat(bare.has("variables")).isFalse();
+        JsonNode full = JSON.readTree(call("GET", "/api/workflow/" + id + "/status?includeVariables=true"
+                + "&includeOutput=true", token, null).body());
+        assertThat(full.get("variables").get("k").asString()).isEqualTo("set");
+        assertThat(full.has("output")).isTrue();
+
+        JsonNode page = JSON.readTree(call("GET", "/api/workflow/" + id + "/tasks?start=1&count=5", token, null)
+                .body());
+        assertThat(page.get("totalHits").asLong()).isEqualTo(2);
+        assertThat(page.get("results").size()).isEqualTo(1);
+        assertThat(page.get("results").get(0).get("referenceTaskName").asString()).isEqualTo("h1");
+        JsonNode done = JSON.readTree(call("GET", "/api/workflow/" + id + "/tasks?status=COMPLETED", token, null)
+                .body());
+        assertThat(done.get("totalHits").asLong()).isEqualTo(1);
+        assertThat(done.get("results").get(0).get("referenceTaskName").asString()).isEqualTo("v");
+        assertThat(call("GET", "/api/workflow/" + id + "/tasks?count=1001", token, null).statusCode()).isEqualTo(400);
+    }
+
     private static List<String> ids(HttpResponse<String> response) {
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> ids = new java.util.ArrayList<>();

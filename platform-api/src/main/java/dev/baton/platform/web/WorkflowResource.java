@@ -10,6 +10,8 @@ import dev.baton.engine.api.execution.RerunWorkflowRequest;
 import dev.baton.engine.api.execution.SearchResult;
 import dev.baton.engine.api.execution.SkipTaskRequest;
 import dev.baton.engine.api.execution.StartWorkflowRequest;
+import dev.baton.engine.api.execution.Task;
+import dev.baton.engine.api.execution.TaskStatus;
 import dev.baton.engine.api.execution.Workflow;
 import dev.baton.engine.api.execution.WorkflowSummary;
 import dev.baton.tenancy.QuotaExceededException;
@@ -41,6 +43,9 @@ public class WorkflowResource {
 
     /** Most correlation ids one lookup takes, as bulk operations take at most that many workflow ids. */
     static final int MAX_CORRELATION_IDS = 1000;
+
+    /** Most tasks one page of a workflow's task list holds. */
+    static final int MAX_TASKS_PER_PAGE = 1000;
 
     /** Longest a synchronous execution waits for its workflow (Conductor waits 5 s). */
     static final int MAX_EXECUTE_WAIT_SECONDS = 60;
@@ -151,6 +156,41 @@ public class WorkflowResource {
         Workflow w = workflows.get(tenant.get(), workflowId, includeTasks);
         guard.require(Permission.READ_EXECUTIONS, ResourceType.WORKFLOW_DEF, w.getWorkflowName());
         return w;
+    }
+
+    /** Conductor's status summary: the status, with the output and variables only when asked for. */
+    @GetMapping("/{workflowId}/status")
+    Map<String, Object> status(@PathVariable UUID workflowId,
+            @RequestParam(defaultValue = "false") boolean includeOutput,
+            @RequestParam(defaultValue = "false") boolean includeVariables) {
+        Workflow w = get(workflowId, false);
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("workflowId", w.getWorkflowId().toString());
+        status.put("correlationId", w.getCorrelationId());
+        if (includeOutput) {
+            status.put("output", w.getOutput());
+        }
+        if (includeVariables) {
+            status.put("variables", w.getVariables());
+        }
+        status.put("status", w.getStatus());
+        return status;
+    }
+
+    /** Conductor's paged task list of one workflow, in order, optionally only tasks in the given statuses. */
+    @GetMapping("/{workflowId}/tasks")
+    SearchResult<Task> tasks(@PathVariable UUID workflowId, @RequestParam(defaultValue = "0") int start,
+            @RequestParam(defaultValue = "15") int count, @RequestParam(required = false) List<TaskStatus> status) {
+        if (start < 0) {
+            throw EngineException.invalid("start", "must be 0 or more");
+        }
+        if (count < 1 || count > MAX_TASKS_PER_PAGE) {
+            throw EngineException.invalid("count", "must be between 1 and " + MAX_TASKS_PER_PAGE);
+        }
+        List<Task> matching = get(workflowId, true).getTasks().stream()
+                .filter(t -> status == null || status.isEmpty() || status.contains(t.getStatus())).toList();
+        return new SearchResult<>(matching.size(),
+                matching.subList(Math.min(start, matching.size()), Math.min(start + count, matching.size())));
     }
 
     @DeleteMapping("/{workflowId}")

@@ -94,11 +94,13 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("POST /api/workflow/bulk/retry", OPERATORS);
         ALLOWED.put("POST /api/workflow/bulk/terminate", OPERATORS);
         ALLOWED.put("DELETE /api/workflow/bulk/remove", OPERATORS);
+        ALLOWED.put("DELETE /api/workflow/bulk/terminate-remove", OPERATORS);
         ALLOWED.put("POST /api/workflow", OPERATORS);
         ALLOWED.put("POST /api/workflow/{name}", OPERATORS);
         ALLOWED.put("GET /api/workflow/{workflowId}", EXECUTION_READERS);
         ALLOWED.put("DELETE /api/workflow/{workflowId}", OPERATORS);
         ALLOWED.put("DELETE /api/workflow/{workflowId}/remove", OPERATORS);
+        ALLOWED.put("DELETE /api/workflow/{workflowId}/terminate-remove", OPERATORS);
         ALLOWED.put("PUT /api/workflow/{workflowId}/pause", OPERATORS);
         ALLOWED.put("POST /api/workflow/{workflowId}/resetcallbacks", OPERATORS);
         ALLOWED.put("PUT /api/workflow/{workflowId}/resume", OPERATORS);

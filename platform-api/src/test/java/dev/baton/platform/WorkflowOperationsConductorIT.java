@@ -245,6 +245,28 @@ class WorkflowOperationsConductorIT extends PlatformIT {
         assertThat(call("GET", "/api/workflow/" + id + "/tasks?count=1001", token, null).statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void terminateRemoveEndsARunningWorkflowAndDeletesItAloneOrInBulk() throws Exception {
+        String name = unique("removed");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"h","taskReferenceName":"h","type":"HUMAN"}]}""".formatted(name));
+        UUID one = start(name, Map.of());
+        UUID two = start(name, Map.of());
+        UUID three = start(name, Map.of());
+        workflows.terminate(TENANT, three, "ended before");
+        String token = adminToken();
+        assertThat(call("DELETE", "/api/workflow/" + one + "/terminate-remove?reason=gone", token, null).statusCode())
+                .isEqualTo(200);
+        JsonNode bulk = JSON.readTree(call("DELETE", "/api/workflow/bulk/terminate-remove", token,
+                JSON.writeValueAsString(List.of(two.toString(), three.toString(), UUID.randomUUID().toString())))
+                .body());
+        assertThat(bulk.get("bulkSuccessfulResults").size()).isEqualTo(2);
+        assertThat(bulk.get("bulkErrorResults").size()).as("the unknown id").isEqualTo(1);
+        for (UUID id : List.of(one, two, three)) {
+            assertThat(call("GET", "/api/workflow/" + id, token, null).statusCode()).as(id.toString()).isEqualTo(404);
+        }
+    }
+
     private static List<String> ids(HttpResponse<String> response) {
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> ids = new java.util.ArrayList<>();

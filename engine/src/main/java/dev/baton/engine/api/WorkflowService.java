@@ -52,6 +52,9 @@ public interface WorkflowService {
     /** Deletes an execution and its tasks. */
     void remove(TenantId tenant, UUID workflowId);
 
+    /** Terminates the workflow unless it has ended, then deletes it, in one transaction (Conductor's terminate-remove). */
+    void terminateAndRemove(TenantId tenant, UUID workflowId, String reason);
+
     /** Re-evaluates a workflow now. */
     void decide(TenantId tenant, UUID workflowId);
 

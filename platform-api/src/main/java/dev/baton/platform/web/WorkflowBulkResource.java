@@ -69,6 +69,11 @@ public class WorkflowBulkResource {
         return each(ids, workflows::remove);
     }
 
+    @DeleteMapping("/terminate-remove")
+    BulkResponse terminateRemove(@RequestBody List<String> ids, @RequestParam(required = false) String reason) {
+        return each(ids, (t, id) -> workflows.terminateAndRemove(t, id, reason));
+    }
+
     private BulkResponse each(List<String> ids, BiConsumer<TenantId, UUID> operation) {
         if (ids == null || ids.isEmpty()) {
             throw EngineException.invalid("", "a list of workflow ids is required");

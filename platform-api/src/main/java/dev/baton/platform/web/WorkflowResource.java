@@ -205,6 +205,13 @@ public class WorkflowResource {
         workflows.remove(tenant.get(), workflowId);
     }
 
+    /** Conductor's terminate-remove: ends the workflow unless it has ended, then deletes it. */
+    @DeleteMapping("/{workflowId}/terminate-remove")
+    void terminateRemove(@PathVariable UUID workflowId, @RequestParam(required = false) String reason) {
+        operable(workflowId);
+        workflows.terminateAndRemove(tenant.get(), workflowId, reason);
+    }
+
     /** Conductor's {@code resetcallbacks}: 204, as Conductor answers it for its 2.x clients. */
     @PostMapping("/{workflowId}/resetcallbacks")
     @ResponseStatus(HttpStatus.NO_CONTENT)

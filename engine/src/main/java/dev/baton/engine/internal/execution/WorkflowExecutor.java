@@ -773,6 +773,20 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         });
     }
 
+    @Override
+    public void terminateAndRemove(TenantId tenant, UUID workflowId, String reason) {
+        inTransaction(tenant, () -> {
+            WorkflowRun run = lock(tenant, workflowId);
+            if (!run.workflow.getStatus().isTerminal()) {
+                decider.endWorkflow(run, WorkflowStatus.TERMINATED, reason, run.workflow.getOutput());
+                decider.decide(run);
+                persist(run);
+            }
+            store.deleteWorkflow(workflowId);
+            return null;
+        });
+    }
+
     private static void requireStatus(WorkflowRun run, String action, WorkflowStatus required) {
         if (run.workflow.getStatus() != required) {
             throw EngineException.conflict("cannot " + action + " workflow " + run.workflow.getWorkflowId()

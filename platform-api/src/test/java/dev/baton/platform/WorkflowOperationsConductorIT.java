@@ -267,6 +267,14 @@ class WorkflowOperationsConductorIT extends PlatformIT {
         }
     }
 
+    @Test
+    void anUnknownTaskIsAnsweredWith204AsConductorDoes() throws Exception {
+        HttpResponse<String> none = call("GET", "/api/tasks/" + UUID.randomUUID(), adminToken(), null);
+        assertThat(none.statusCode()).isEqualTo(204);
+        assertThat(none.body()).isEmpty();
+        assertThat(call("GET", "/api/tasks/not-an-id", adminToken(), null).statusCode()).isEqualTo(400);
+    }
+
     private static List<String> ids(HttpResponse<String> response) {
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> ids = new java.util.ArrayList<>();

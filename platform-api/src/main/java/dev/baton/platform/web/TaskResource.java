@@ -2,6 +2,7 @@ package dev.baton.platform.web;
 
 import dev.baton.authz.access.Permission;
 import dev.baton.authz.access.ResourceType;
+import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.TaskService;
 import dev.baton.engine.api.WorkflowService;
 import dev.baton.engine.api.execution.PollData;
@@ -94,9 +95,17 @@ public class TaskResource {
         return tasks.updateByReferenceName(tenant.get(), workflowId, taskRefName, status, output, workerId);
     }
 
+    /** A task; 204 when there is none (of this tenant), as Conductor answers for its 2.x clients. */
     @GetMapping("/{taskId}")
-    Task get(@PathVariable UUID taskId) {
-        return readable(taskId);
+    ResponseEntity<Task> get(@PathVariable UUID taskId) {
+        try {
+            return ResponseEntity.ok(readable(taskId));
+        } catch (EngineException e) {
+            if (e.kind() == EngineException.Kind.NOT_FOUND) {
+                return ResponseEntity.noContent().build();
+            }
+            throw e;
+        }
     }
 
     @PostMapping("/{taskId}/log")

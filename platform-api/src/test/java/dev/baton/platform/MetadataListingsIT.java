@@ -13,11 +13,10 @@ class MetadataListingsIT extends PlatformIT {
     void namesAndVersionsListsEveryVersionOfEachNameInOrderWithoutBodies() throws Exception {
         String a = unique("listed_a");
         String b = unique("listed_b");
-        for (String json : new String[] {
-                "{\"name\":\"%s\",\"version\":2,\"tasks\":[{\"name\":\"h\",\"taskReferenceName\":\"h\",\"type\":\"HUMAN\"}]}".formatted(a),
-                "{\"name\":\"%s\",\"version\":1,\"tasks\":[{\"name\":\"h\",\"taskReferenceName\":\"h\",\"type\":\"HUMAN\"}]}".formatted(a),
-                "{\"name\":\"%s\",\"version\":1,\"tasks\":[{\"name\":\"h\",\"taskReferenceName\":\"h\",\"type\":\"HUMAN\"}]}".formatted(b)}) {
-            registerWorkflow(json);
+        for (String[] version : new String[][] {{a, "2"}, {a, "1"}, {b, "1"}}) {
+            registerWorkflow("""
+                    {"name":"%s","version":%s,"tasks":[{"name":"h","taskReferenceName":"h","type":"HUMAN"}]}"""
+                    .formatted(version[0], version[1]));
         }
         HttpResponse<String> r = call("GET", "/api/metadata/workflow/names-and-versions", adminToken(), null);
         assertThat(r.statusCode()).isEqualTo(200);

@@ -169,7 +169,8 @@ class WorkflowOperationsConductorIT extends PlatformIT {
         String name = unique("signalled");
         registerWorkflow("""
                 {"name":"%s","tasks":[{"name":"approve","taskReferenceName":"approve","type":"HUMAN"},
-                  {"name":"note","taskReferenceName":"note","type":"SET_VARIABLE","inputParameters":{"by":"${approve.output.by}"}}]}"""
+                  {"name":"note","taskReferenceName":"note","type":"SET_VARIABLE",
+                   "inputParameters":{"by":"${approve.output.by}"}}]}"""
                 .formatted(name));
         UUID id = start(name, Map.of());
         HttpResponse<String> r = call("POST", "/api/tasks/" + id + "/approve/COMPLETED/sync", adminToken(),

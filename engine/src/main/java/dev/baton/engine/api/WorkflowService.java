@@ -52,7 +52,10 @@ public interface WorkflowService {
     /** Deletes an execution and its tasks. */
     void remove(TenantId tenant, UUID workflowId);
 
-    /** Terminates the workflow unless it has ended, then deletes it, in one transaction (Conductor's terminate-remove). */
+    /**
+     * Terminates the workflow unless it has ended, then deletes it, in one transaction (Conductor's
+     * terminate-remove).
+     */
     void terminateAndRemove(TenantId tenant, UUID workflowId, String reason);
 
     /** Re-evaluates a workflow now. */
@@ -60,7 +63,10 @@ public interface WorkflowService {
 
     List<UUID> running(TenantId tenant, String name, Integer version);
 
-    /** Executions of {@code name} at {@code version} started in [{@code from}, {@code to}], newest first, at most 10,000. */
+    /**
+     * Executions of {@code name} at {@code version} started in [{@code from}, {@code to}], newest first, at most
+     * 10,000.
+     */
     List<UUID> startedBetween(TenantId tenant, String name, int version, java.time.Instant from, java.time.Instant to);
 
     List<Workflow> byCorrelationId(TenantId tenant, String name, String correlationId, boolean includeClosed,

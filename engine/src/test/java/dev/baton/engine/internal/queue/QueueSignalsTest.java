@@ -82,7 +82,8 @@ class QueueSignalsTest {
         Task task = new Task();
         try (QueueSignals.Waiter w = signals.register("t1", "q", "worker-7", 3)) {
             w.sawEmpty(w.version());
-            CompletableFuture<Boolean> awaited = CompletableFuture.supplyAsync(() -> w.await(TimeUnit.SECONDS.toNanos(10)));
+            CompletableFuture<Boolean> awaited = CompletableFuture.supplyAsync(
+                    () -> w.await(TimeUnit.SECONDS.toNanos(10)));
             QueueSignals.Waiter claimed = claimWithin(signals, "t1", "q");
             assertThat(claimed).isSameAs(w);
             assertThat(claimed.workerId()).isEqualTo("worker-7");

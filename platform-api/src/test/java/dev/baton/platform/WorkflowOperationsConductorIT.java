@@ -276,6 +276,28 @@ class WorkflowOperationsConductorIT extends PlatformIT {
         assertThat(call("GET", "/api/tasks/not-an-id", adminToken(), null).statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void aDecisionShowsItsCaseAsConductorsDecisionDoesAndASwitchItsEvaluationResult() throws Exception {
+        String name = unique("decided");
+        registerWorkflow("""
+                {"name":"%s","tasks":[
+                  {"name":"d","taskReferenceName":"d","type":"DECISION","caseValueParam":"pick",
+                   "inputParameters":{"pick":"${workflow.input.pick}"},
+                   "decisionCases":{"b":[{"name":"v","taskReferenceName":"v","type":"SET_VARIABLE",
+                                          "inputParameters":{"x":1}}]}},
+                  {"name":"s","taskReferenceName":"s","type":"SWITCH","evaluatorType":"value-param","expression":"pick",
+                   "inputParameters":{"pick":"${workflow.input.pick}"},"decisionCases":{}}]}""".formatted(name));
+        UUID id = start(name, Map.of("pick", "b"));
+        JsonNode tasks = JSON.readTree(call("GET", "/api/workflow/" + id, adminToken(), null).body()).get("tasks");
+        JsonNode decision = tasks.get(0);
+        assertThat(decision.get("inputData").get("case").asString()).isEqualTo("b");
+        assertThat(decision.get("outputData").get("caseOutput").get(0).asString()).isEqualTo("b");
+        assertThat(decision.get("outputData").has("evaluationResult")).isFalse();
+        JsonNode theSwitch = tasks.get(2);
+        assertThat(theSwitch.get("referenceTaskName").asString()).isEqualTo("s");
+        assertThat(theSwitch.get("outputData").get("evaluationResult").get(0).asString()).isEqualTo("b");
+    }
+
     private static List<String> ids(HttpResponse<String> response) {
         assertThat(response.statusCode()).isEqualTo(200);
         List<String> ids = new java.util.ArrayList<>();

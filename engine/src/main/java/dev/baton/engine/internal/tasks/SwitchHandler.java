@@ -81,7 +81,14 @@ public final class SwitchHandler implements TaskHandler {
             return true;
         }
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("evaluationResult", List.of(selected == null ? "null" : selected));
+        String shown = selected == null ? "null" : selected;
+        if (TaskType.DECISION.equals(task.getWorkflowTask().type())) {
+            // Conductor's DECISION shows its case as input "case" and output "caseOutput"
+            task.getInputData().put("case", shown);
+            out.put("caseOutput", List.of(shown));
+        } else {
+            out.put("evaluationResult", List.of(shown));
+        }
         out.put("selectedCase", selected);
         run.complete(task, out);
         return true;

@@ -45,6 +45,8 @@ class SimpleHandlersTest {
                  "decisionCases":{"x":[{"name":"x","taskReferenceName":"x"}]}}""", Map.of("c", "x"));
         new SwitchHandler(null).decide(run, d);
         assertThat(d.getOutputData().get("selectedCase")).isEqualTo("x");
+        assertThat(d.getOutputData().get("caseOutput")).as("Conductor's DECISION output").isEqualTo(List.of("x"));
+        assertThat(d.getInputData().get("case")).isEqualTo("x");
     }
 
     @Test

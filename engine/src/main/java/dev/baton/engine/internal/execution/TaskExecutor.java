@@ -102,7 +102,7 @@ public final class TaskExecutor implements TaskService {
         return executor.inTransaction(tenant, () -> {
             Task done = apply(tenant, taskId, result, mayReport);
             String queue = done.getQueue();
-            if (queue == null || TaskHandlers.isServerQueue(queue)) {
+            if (!TaskHandlers.isWorkerQueue(queue)) {
                 return Optional.<Task>empty();
             }
             return store.poll(tenant.value(), queue, 1, result.workerId()).stream().findFirst();
@@ -147,7 +147,7 @@ public final class TaskExecutor implements TaskService {
             throw EngineException.conflict("task " + task.getTaskId() + " is already " + task.getStatus()
                     + "; this update is stale and was not applied");
         }
-        boolean runByServer = task.getQueue() == null || TaskHandlers.isServerQueue(task.getQueue());
+        boolean runByServer = !TaskHandlers.isWorkerQueue(task.getQueue());
         TaskHandler handler = handlers.find(task.getTaskType());
         if (runByServer && (handler == null || !handler.takesExternalUpdates())) {
             throw EngineException.conflict("task " + task.getTaskId() + " is a " + task.getTaskType()

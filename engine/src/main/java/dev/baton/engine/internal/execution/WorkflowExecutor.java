@@ -152,8 +152,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         }
         for (Task t : changed) {
             countQueued(run, t, queued);
-            if (limited(t) && t.getStatus() != TaskStatus.IN_PROGRESS && t.getQueue() != null
-                    && !TaskHandlers.isServerQueue(t.getQueue())) {
+            if (limited(t) && t.getStatus() != TaskStatus.IN_PROGRESS && TaskHandlers.isWorkerQueue(t.getQueue())) {
                 queued.merge(t.getQueue(), 1, Integer::sum); // room under its limit: a held-back task may go
             }
             t.markClean();
@@ -179,9 +178,8 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     private void handOff(WorkflowRun run) {
         Map<String, List<Task>> byQueue = new LinkedHashMap<>();
         for (Task t : run.added) {
-            if (t.getStatus() == TaskStatus.SCHEDULED && t.getQueue() != null
-                    && !TaskHandlers.isServerQueue(t.getQueue()) && !t.getVisibleAt().isAfter(run.now)
-                    && !limited(t)) {
+            if (t.getStatus() == TaskStatus.SCHEDULED && TaskHandlers.isWorkerQueue(t.getQueue())
+                    && !t.getVisibleAt().isAfter(run.now) && !limited(t)) {
                 byQueue.computeIfAbsent(t.getQueue(), q -> new ArrayList<>()).add(t);
             }
         }
@@ -533,8 +531,8 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
                 throw EngineException.conflict("Workflow is in terminal state. Status = " + run.workflow.getStatus());
             }
             for (Task t : run.workflow.getTasks()) {
-                if (t.getStatus() == TaskStatus.SCHEDULED && t.getCallbackAfterSeconds() > 0 && t.getQueue() != null
-                        && !TaskHandlers.isServerQueue(t.getQueue())) {
+                if (t.getStatus() == TaskStatus.SCHEDULED && t.getCallbackAfterSeconds() > 0
+                        && TaskHandlers.isWorkerQueue(t.getQueue())) {
                     t.setCallbackAfterSeconds(0);
                     t.setVisibleAt(run.now);
                     run.changed(t);

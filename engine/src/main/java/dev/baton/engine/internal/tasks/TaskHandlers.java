@@ -54,6 +54,11 @@ public final class TaskHandlers implements TaskTypes {
         return queue != null && queue.startsWith(SERVER_QUEUE_PREFIX);
     }
 
+    /** A queue workers poll: a task with one is run by a worker, not by the server. */
+    public static boolean isWorkerQueue(String queue) {
+        return queue != null && !isServerQueue(queue);
+    }
+
     public TaskHandler.ChildFlow childFlow(String type) {
         TaskHandler h = find(type);
         return h == null ? TaskHandler.ChildFlow.STOP : h.childFlow();

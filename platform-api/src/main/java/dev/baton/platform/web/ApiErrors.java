@@ -39,12 +39,11 @@ public class ApiErrors {
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;
         };
-        ProblemDetail p = problem(status, e.getMessage(), e.field());
+        ProblemDetail p = problem(status, e.getMessage(), e.field(),
+                e.violations().stream().map(v -> Map.entry(v.field(), v.reason())).toList());
         if (!e.violations().isEmpty()) {
             p.setProperty("violations", e.violations().stream()
                     .map(v -> Map.of("field", v.field(), "reason", v.reason())).toList());
-            ProblemResponses.conductorMembers(status.value(), e.getMessage(), e.field(), e.violations().stream()
-                    .map(v -> Map.entry(v.field(), v.reason())).toList()).forEach(p::setProperty);
         }
         return p;
     }
@@ -124,12 +123,18 @@ public class ApiErrors {
     }
 
     static ProblemDetail problem(HttpStatus status, String detail, String field) {
+        return problem(status, detail, field, List.of());
+    }
+
+    /** A problem naming {@code field}, with each of {@code violations} (field and reason) in Conductor's members. */
+    private static ProblemDetail problem(HttpStatus status, String detail, String field,
+            List<Map.Entry<String, String>> violations) {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
         p.setType(URI.create("https://baton.dev/problems/" + status.name().toLowerCase().replace('_', '-')));
         if (field != null && !field.isEmpty()) {
             p.setProperty("field", field);
         }
-        ProblemResponses.conductorMembers(status.value(), detail, field, List.of()).forEach(p::setProperty);
+        ProblemResponses.conductorMembers(status.value(), detail, field, violations).forEach(p::setProperty);
         return p;
     }
 }

@@ -11,6 +11,7 @@ import dev.baton.engine.api.EngineException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.RequestAttributes;
@@ -51,6 +52,12 @@ public class Guard {
     /** The resource names the caller may act on with {@code permission}; empty when unrestricted. */
     public Optional<Set<String>> permitted(Permission permission, ResourceType type) {
         return policy.permitted(current.caller(), permission, type);
+    }
+
+    /** Whether the caller may act on a resource of that name with {@code permission}, asked once for a listing. */
+    public Predicate<String> permits(Permission permission, ResourceType type) {
+        Optional<Set<String>> names = permitted(permission, type);
+        return name -> names.map(n -> n.contains(name)).orElse(true);
     }
 
     public Optional<String> owner(ResourceType type, String name) {

@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Predicate;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -72,9 +72,8 @@ public class MetadataResource {
 
     @GetMapping("/taskdefs")
     List<TaskDef> taskDefs() {
-        Optional<Set<String>> readable = guard.permitted(Permission.READ_DEFINITION, ResourceType.TASK_DEF);
-        return metadata.taskDefs(tenant.get()).stream()
-                .filter(d -> readable.map(names -> names.contains(d.name())).orElse(true)).toList();
+        Predicate<String> readable = guard.permits(Permission.READ_DEFINITION, ResourceType.TASK_DEF);
+        return metadata.taskDefs(tenant.get()).stream().filter(d -> readable.test(d.name())).toList();
     }
 
     @GetMapping("/taskdefs/{name}")
@@ -132,18 +131,17 @@ public class MetadataResource {
 
     @GetMapping("/workflow")
     List<WorkflowDef> workflowDefs(@RequestParam(defaultValue = "false") boolean latestOnly) {
-        Optional<Set<String>> readable = guard.permitted(Permission.READ_DEFINITION, ResourceType.WORKFLOW_DEF);
-        return metadata.workflowDefs(tenant.get(), latestOnly).stream()
-                .filter(d -> readable.map(names -> names.contains(d.name())).orElse(true)).toList();
+        Predicate<String> readable = guard.permits(Permission.READ_DEFINITION, ResourceType.WORKFLOW_DEF);
+        return metadata.workflowDefs(tenant.get(), latestOnly).stream().filter(d -> readable.test(d.name())).toList();
     }
 
     /** Conductor's listing of names and versions only: each name the caller may read, its versions in order. */
     @GetMapping("/workflow/names-and-versions")
     Map<String, List<WorkflowDefSummary>> workflowNamesAndVersions() {
-        Optional<Set<String>> readable = guard.permitted(Permission.READ_DEFINITION, ResourceType.WORKFLOW_DEF);
+        Predicate<String> readable = guard.permits(Permission.READ_DEFINITION, ResourceType.WORKFLOW_DEF);
         Map<String, List<WorkflowDefSummary>> byName = new java.util.TreeMap<>();
         for (WorkflowDefSummary s : metadata.workflowDefSummaries(tenant.get())) {
-            if (readable.map(names -> names.contains(s.name())).orElse(true)) {
+            if (readable.test(s.name())) {
                 byName.computeIfAbsent(s.name(), n -> new java.util.ArrayList<>()).add(s);
             }
         }

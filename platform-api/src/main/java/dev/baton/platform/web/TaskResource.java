@@ -15,8 +15,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
+import java.util.function.Predicate;
 import java.util.UUID;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -141,19 +140,15 @@ public class TaskResource {
     /** Conductor's poll data of every task type the caller may read. */
     @GetMapping("/queue/polldata/all")
     List<PollData> allPollData() {
-        Optional<Set<String>> readable = guard.permitted(Permission.READ_DEFINITION, ResourceType.TASK_DEF);
-        return tasks.pollData(tenant.get(), null).stream()
-                .filter(p -> readable.map(types -> types.contains(p.queueName())).orElse(true)).toList();
+        Predicate<String> readable = guard.permits(Permission.READ_DEFINITION, ResourceType.TASK_DEF);
+        return tasks.pollData(tenant.get(), null).stream().filter(p -> readable.test(p.queueName())).toList();
     }
 
     private Map<String, Long> visibleQueues(Map<String, Long> sizes) {
-        Optional<Set<String>> readable = guard.permitted(Permission.READ_DEFINITION, ResourceType.TASK_DEF);
-        if (readable.isEmpty()) {
-            return sizes;
-        }
+        Predicate<String> readable = guard.permits(Permission.READ_DEFINITION, ResourceType.TASK_DEF);
         Map<String, Long> visible = new LinkedHashMap<>();
         sizes.forEach((type, size) -> {
-            if (readable.get().contains(type)) {
+            if (readable.test(type)) {
                 visible.put(type, size);
             }
         });

@@ -27,7 +27,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/workflow/bulk")
 public class WorkflowBulkResource {
 
-    private static final int MAX_IDS = 1000;
+    /** Most workflow ids one bulk call takes. */
+    static final int MAX_IDS = 1000;
 
     private final WorkflowService workflows;
     private final CurrentTenant tenant;

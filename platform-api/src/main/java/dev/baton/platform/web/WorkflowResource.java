@@ -41,8 +41,8 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/workflow")
 public class WorkflowResource {
 
-    /** Most correlation ids one lookup takes, as bulk operations take at most that many workflow ids. */
-    static final int MAX_CORRELATION_IDS = 1000;
+    /** Most correlation ids one lookup takes: as many as a bulk operation takes workflow ids. */
+    static final int MAX_CORRELATION_IDS = WorkflowBulkResource.MAX_IDS;
 
     /** Most tasks one page of a workflow's task list holds. */
     static final int MAX_TASKS_PER_PAGE = 1000;

@@ -20,7 +20,6 @@ import io.fabric8.mockwebserver.ServerResponse;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -48,7 +47,8 @@ class ContainerIT extends PlatformIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+        // the controller adds expectations while the server answers the task: the map is shared between threads
+        Map<ServerRequest, Queue<ServerResponse>> responses = new ConcurrentHashMap<>();
         cluster = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
                 new KubernetesMixedDispatcher(responses), false);
         cluster.init(InetAddress.getByName("127.0.0.1"), 0);
@@ -63,36 +63,50 @@ class ContainerIT extends PlatformIT {
         cluster.destroy();
     }
 
-    /** Finishes every new Job as its image says: {@code app:ok} exits 0, {@code app:fail} exits 3. */
+    /**
+     * Finishes every new Job as its image says: {@code app:ok} exits 0, {@code app:fail} exits 3. Each step is
+     * idempotent and each Job handled on its own, so a step that fails (a conflict, a slow first request) is simply
+     * done again next round instead of leaving that Job, or the Jobs listed after it, unfinished.
+     */
     private static void control() {
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 for (Job job : admin.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()) {
-                    String name = job.getMetadata().getName();
-                    created.putIfAbsent(name, job);
-                    String image = job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
-                    if (finished.contains(name) || image.endsWith(":slow")) {
-                        continue;
-                    }
-                    int exit = image.endsWith(":ok") ? 0 : 3;
-                    String pod = name + "-abcde";
-                    admin.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName(pod)
-                            .addToLabels("job-name", name).endMetadata().withNewStatus().addNewContainerStatus()
-                            .withName("task").withNewState().withNewTerminated().withExitCode(exit).endTerminated()
-                            .endState().endContainerStatus().endStatus().build()).create();
-                    cluster.expect().get().withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/" + pod
-                            + "/log?pretty=false&tailLines=100").andReturn(200, "line 1\nexit " + exit + "\n").always();
-                    admin.batch().v1().jobs().inNamespace(NAMESPACE).resource(new JobBuilder(job).withNewStatus()
-                            .withSucceeded(exit == 0 ? 1 : 0).withFailed(exit == 0 ? 0 : 1).endStatus().build())
-                            .update();
-                    finished.add(name);
+                    finish(job);
                 }
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                // the next round tries again
+                System.err.println("ContainerIT controller: listing failed, trying again: " + e);
             }
+        }
+    }
+
+    private static void finish(Job job) {
+        String name = job.getMetadata().getName();
+        created.putIfAbsent(name, job);
+        String image = job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        if (finished.contains(name) || image.endsWith(":slow")) {
+            return;
+        }
+        try {
+            int exit = image.endsWith(":ok") ? 0 : 3;
+            String pod = name + "-abcde";
+            if (admin.pods().inNamespace(NAMESPACE).withName(pod).get() == null) {
+                admin.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName(pod)
+                        .addToLabels("job-name", name).endMetadata().withNewStatus().addNewContainerStatus()
+                        .withName("task").withNewState().withNewTerminated().withExitCode(exit).endTerminated()
+                        .endState().endContainerStatus().endStatus().build()).create();
+                cluster.expect().get().withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/" + pod
+                        + "/log?pretty=false&tailLines=100").andReturn(200, "line 1\nexit " + exit + "\n").always();
+            }
+            admin.batch().v1().jobs().inNamespace(NAMESPACE).withName(name).edit(j -> new JobBuilder(j)
+                    .withNewStatus().withSucceeded(exit == 0 ? 1 : 0).withFailed(exit == 0 ? 0 : 1).endStatus()
+                    .build());
+            finished.add(name);
+        } catch (RuntimeException e) {
+            System.err.println("ContainerIT controller: finishing " + name + " failed, trying again: " + e);
         }
     }
 

@@ -10,6 +10,7 @@ import dev.baton.engine.internal.definition.DefinitionValidator;
 import dev.baton.engine.api.statistics.ExecutionStatistics;
 import dev.baton.engine.internal.execution.ExecutionMetrics;
 import dev.baton.engine.internal.execution.ExecutionSearch;
+import dev.baton.engine.internal.execution.TaskSearch;
 import dev.baton.engine.internal.execution.ExecutionStore;
 import dev.baton.engine.internal.execution.RunningAttempts;
 import dev.baton.engine.internal.execution.SystemTaskWorker;
@@ -158,8 +159,8 @@ public class EngineConfiguration {
 
     @Bean
     TaskExecutor taskService(TenantTransactions tx, ExecutionStore store, WorkflowExecutor executor,
-            QueueSignals signals, TaskHandlers handlers) {
-        return new TaskExecutor(tx, store, executor, signals, handlers);
+            QueueSignals signals, TaskHandlers handlers, JdbcClient jdbc, JsonCodec json) {
+        return new TaskExecutor(tx, store, executor, signals, handlers, new TaskSearch(jdbc, store), json);
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

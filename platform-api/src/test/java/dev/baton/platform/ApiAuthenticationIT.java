@@ -53,7 +53,7 @@ class ApiAuthenticationIT extends PlatformIT {
             "POST /api/identity-providers", "GET /api/identity-providers",
             "POST /api/teams", "POST /api/users", "POST /api/applications",
             // the caller's own tenant and its own figures (each fresh tenant's differ in their times and names)
-            "GET /api/tenant", "GET /api/metrics/executions");
+            "GET /api/tenant", "GET /api/metrics/executions", "GET /api/admin/config");
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")

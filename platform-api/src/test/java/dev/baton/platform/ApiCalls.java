@@ -77,6 +77,7 @@ public final class ApiCalls {
         ENDPOINTS.put("POST /api/metadata/workflow/validate", new Call("", workflowDef));
         ENDPOINTS.put("GET /api/metadata/workflow", plain);
         ENDPOINTS.put("GET /api/metadata/workflow/names-and-versions", plain);
+        ENDPOINTS.put("GET /api/metadata/workflow/latest-versions", plain);
         ENDPOINTS.put("GET /api/metadata/workflow/{name}", plain);
         ENDPOINTS.put("DELETE /api/metadata/workflow/{name}/{version}", plain);
         ENDPOINTS.put("GET /api/tasks/poll/{taskType}", new Call("?workerid=intruder", r -> null));
@@ -91,6 +92,11 @@ public final class ApiCalls {
         ENDPOINTS.put("GET /api/tasks/{taskId}/log", plain);
         ENDPOINTS.put("GET /api/tasks/queue/sizes", new Call("?taskType=%taskDef%", r -> null));
         ENDPOINTS.put("GET /api/tasks/queue/all", plain);
+        ENDPOINTS.put("GET /api/tasks/queue/size", new Call("?taskType=%taskDef%", r -> null));
+        ENDPOINTS.put("GET /api/tasks/queue/all/verbose", plain);
+        ENDPOINTS.put("POST /api/tasks/queue/requeue/{taskType}", plain);
+        ENDPOINTS.put("GET /api/tasks/search", new Call("?query=taskType%3D%taskDef%", r -> null));
+        ENDPOINTS.put("GET /api/tasks/search-v2", new Call("?query=taskType%3D%taskDef%", r -> null));
         ENDPOINTS.put("GET /api/tasks/queue/polldata", new Call("?taskType=%taskDef%", r -> null));
         ENDPOINTS.put("GET /api/tasks/queue/polldata/all", plain);
         ENDPOINTS.put("PUT /api/workflow/bulk/pause", new Call("", ids));
@@ -123,6 +129,13 @@ public final class ApiCalls {
         ENDPOINTS.put("POST /api/workflow/{name}/correlated", new Call("", r -> List.of("c-1", "c-2")));
         ENDPOINTS.put("GET /api/workflow/search", new Call("?query=workflowType%3D%workflowDef%", r -> null));
         ENDPOINTS.put("GET /api/workflow/search-v2", new Call("?freeText=%workflowDef%", r -> null));
+        ENDPOINTS.put("GET /api/workflow/search-by-tasks", new Call("?query=taskType%3D%taskDef%", r -> null));
+        ENDPOINTS.put("GET /api/workflow/search-by-tasks-v2", new Call("?query=taskType%3D%taskDef%", r -> null));
+        ENDPOINTS.put("GET /api/admin/config", plain);
+        ENDPOINTS.put("GET /api/admin/task/{taskType}", plain);
+        ENDPOINTS.put("POST /api/admin/sweep/requeue/{workflowId}", plain);
+        ENDPOINTS.put("POST /api/admin/consistency/verifyAndRepair/{workflowId}", plain);
+        ENDPOINTS.put("GET /api/version", plain);
         ENDPOINTS.put("GET /api/teams", plain);
         ENDPOINTS.put("POST /api/teams", new Call("", r -> Map.of("name", r.team())));
         ENDPOINTS.put("DELETE /api/teams/{team}", plain);

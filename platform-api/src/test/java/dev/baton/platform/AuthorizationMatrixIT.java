@@ -73,6 +73,7 @@ class AuthorizationMatrixIT extends PlatformIT {
                 Who.OUTSIDER));
         ALLOWED.put("GET /api/metadata/workflow", ALL);
         ALLOWED.put("GET /api/metadata/workflow/names-and-versions", ALL);
+        ALLOWED.put("GET /api/metadata/workflow/latest-versions", ALL);
         ALLOWED.put("GET /api/metadata/workflow/{name}", READERS);
         ALLOWED.put("DELETE /api/metadata/workflow/{name}/{version}", AUTHORS);
         ALLOWED.put("GET /api/tasks/poll/{taskType}", WORKERS);
@@ -86,6 +87,11 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("GET /api/tasks/{taskId}/log", READERS);
         ALLOWED.put("GET /api/tasks/queue/sizes", ALL);
         ALLOWED.put("GET /api/tasks/queue/all", ALL);
+        ALLOWED.put("GET /api/tasks/queue/size", READERS);
+        ALLOWED.put("GET /api/tasks/queue/all/verbose", ALL);
+        ALLOWED.put("POST /api/tasks/queue/requeue/{taskType}", OPERATORS);
+        ALLOWED.put("GET /api/tasks/search", ALL);
+        ALLOWED.put("GET /api/tasks/search-v2", ALL);
         ALLOWED.put("GET /api/tasks/queue/polldata", READERS);
         ALLOWED.put("GET /api/tasks/queue/polldata/all", ALL);
         ALLOWED.put("PUT /api/workflow/bulk/pause", OPERATORS);
@@ -117,6 +123,13 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("POST /api/workflow/{name}/correlated", EXECUTION_READERS);
         ALLOWED.put("GET /api/workflow/search", ALL);
         ALLOWED.put("GET /api/workflow/search-v2", ALL);
+        ALLOWED.put("GET /api/workflow/search-by-tasks", ALL);
+        ALLOWED.put("GET /api/workflow/search-by-tasks-v2", ALL);
+        ALLOWED.put("GET /api/admin/config", ADMIN);
+        ALLOWED.put("GET /api/admin/task/{taskType}", ALL);
+        ALLOWED.put("POST /api/admin/sweep/requeue/{workflowId}", OPERATORS);
+        ALLOWED.put("POST /api/admin/consistency/verifyAndRepair/{workflowId}", OPERATORS);
+        ALLOWED.put("GET /api/version", ALL);
         ALLOWED.put("GET /api/teams", ALL);
         ALLOWED.put("POST /api/teams", ADMIN);
         ALLOWED.put("DELETE /api/teams/{team}", ADMIN);

@@ -15,4 +15,9 @@ public record ExecutionQuery(
         String sortField,
         boolean ascending,
         int start,
-        int size) {}
+        int size) {
+
+    /** The fields an execution search sorts by. */
+    public static final java.util.Set<String> SORT_FIELDS = java.util.Set.of("startTime", "updateTime", "endTime",
+            "workflowType", "status", "workflowId");
+}

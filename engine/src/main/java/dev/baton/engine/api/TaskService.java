@@ -1,10 +1,12 @@
 package dev.baton.engine.api;
 
 import dev.baton.engine.api.execution.PollData;
+import dev.baton.engine.api.execution.SearchResult;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskExecLog;
 import dev.baton.engine.api.execution.TaskResult;
 import dev.baton.engine.api.execution.TaskStatus;
+import dev.baton.engine.api.execution.TaskSummary;
 import dev.baton.tenancy.TenantId;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +54,25 @@ public interface TaskService {
     /** Scheduled tasks waiting per queue; all queues when {@code taskTypes} is empty. */
     Map<String, Long> queueSizes(TenantId tenant, List<String> taskTypes);
 
+    /**
+     * Per worker queue, Conductor's verbose detail: {@code {queue: {"a": {"size": waiting, "uacked": in progress}}}}
+     * (one shard, named as Conductor's PostgreSQL queue names it).
+     */
+    Map<String, Map<String, Map<String, Long>>> queueDetails(TenantId tenant);
+
     /** The last poll of {@code taskType} per domain (every task type when null), as this node saw them. */
     List<PollData> pollData(TenantId tenant, String taskType);
+
+    /**
+     * Conductor's requeue of a task type: its tasks in progress go back to its queue, to be handed out again at
+     * the next poll (a worker that died with them need not wait for their response timeout). At most
+     * {@code most} workflows are visited; answers how many tasks were requeued.
+     */
+    int requeue(TenantId tenant, String taskType, int most);
+
+    /** Conductor's task search: a page of task summaries matching {@code query}. */
+    SearchResult<TaskSummary> search(TenantId tenant, TaskQuery query);
+
+    /** Like {@link #search}, answered with the tasks themselves (Conductor's task search-v2). */
+    SearchResult<Task> searchTasks(TenantId tenant, TaskQuery query);
 }

@@ -80,4 +80,10 @@ public interface WorkflowService {
 
     /** Like {@link #search}, answered with the workflows themselves, without their tasks (Conductor's search-v2). */
     SearchResult<Workflow> searchWorkflows(TenantId tenant, ExecutionQuery query);
+
+    /** The executions with a task matching {@code query} (Conductor's search-by-tasks). */
+    SearchResult<WorkflowSummary> searchByTasks(TenantId tenant, TaskQuery query);
+
+    /** Like {@link #searchByTasks}, answered with the workflows themselves, without their tasks. */
+    SearchResult<Workflow> searchWorkflowsByTasks(TenantId tenant, TaskQuery query);
 }

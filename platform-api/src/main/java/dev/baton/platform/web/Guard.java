@@ -60,6 +60,21 @@ public class Guard {
         return name -> names.map(n -> n.contains(name)).orElse(true);
     }
 
+    /**
+     * Of the names a query asks for ({@code wanted}; none means any), those the caller may act on: empty when that
+     * leaves none, the names asked for (possibly none) when the caller is unrestricted.
+     */
+    public Optional<List<String>> narrow(Permission permission, ResourceType type, List<String> wanted) {
+        Optional<Set<String>> names = permitted(permission, type);
+        List<String> asked = wanted == null ? List.of() : wanted;
+        if (names.isEmpty()) {
+            return Optional.of(asked);
+        }
+        List<String> allowed = asked.isEmpty() ? List.copyOf(names.get())
+                : asked.stream().filter(names.get()::contains).toList();
+        return allowed.isEmpty() ? Optional.empty() : Optional.of(allowed);
+    }
+
     public Optional<String> owner(ResourceType type, String name) {
         return policy.owner(current.get(), type, name);
     }

@@ -135,6 +135,12 @@ public class MetadataResource {
         return metadata.workflowDefs(tenant.get(), latestOnly).stream().filter(d -> readable.test(d.name())).toList();
     }
 
+    /** Conductor's latest-versions listing: the latest version of each definition the caller may read. */
+    @GetMapping("/workflow/latest-versions")
+    List<WorkflowDef> latestWorkflowDefs() {
+        return workflowDefs(true);
+    }
+
     /** Conductor's listing of names and versions only: each name the caller may read, its versions in order. */
     @GetMapping("/workflow/names-and-versions")
     Map<String, List<WorkflowDefSummary>> workflowNamesAndVersions() {

@@ -3,13 +3,16 @@ package dev.baton.platform.web;
 import dev.baton.authz.access.Permission;
 import dev.baton.authz.access.ResourceType;
 import dev.baton.engine.api.EngineException;
+import dev.baton.engine.api.TaskQuery;
 import dev.baton.engine.api.TaskService;
 import dev.baton.engine.api.WorkflowService;
 import dev.baton.engine.api.execution.PollData;
+import dev.baton.engine.api.execution.SearchResult;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskExecLog;
 import dev.baton.engine.api.execution.TaskResult;
 import dev.baton.engine.api.execution.TaskStatus;
+import dev.baton.engine.api.execution.TaskSummary;
 import dev.baton.engine.api.execution.Workflow;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -31,6 +34,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/tasks")
 public class TaskResource {
+
+    /** Most workflows one requeue visits; a larger backlog takes several calls. */
+    static final int MAX_REQUEUED_WORKFLOWS = 1000;
 
     private final TaskService tasks;
     private final WorkflowService workflows;
@@ -130,6 +136,57 @@ public class TaskResource {
         return visibleQueues(tasks.queueSizes(tenant.get(), List.of()));
     }
 
+    /** Conductor's size of one queue: the tasks of {@code taskType} (in {@code domain}) waiting for a worker. */
+    @GetMapping("/queue/size")
+    long queueSize(@RequestParam String taskType, @RequestParam(required = false) String domain) {
+        guard.require(Permission.READ_DEFINITION, ResourceType.TASK_DEF, taskType);
+        String queue = domain == null || domain.isBlank() ? taskType : domain + ":" + taskType;
+        return tasks.queueSizes(tenant.get(), List.of(queue)).getOrDefault(queue, 0L);
+    }
+
+    /** Conductor's verbose queue detail: per queue, its tasks waiting ({@code size}) and in progress. */
+    @GetMapping("/queue/all/verbose")
+    Map<String, Map<String, Map<String, Long>>> allQueuesVerbose() {
+        Predicate<String> readable = guard.permits(Permission.READ_DEFINITION, ResourceType.TASK_DEF);
+        Map<String, Map<String, Map<String, Long>>> visible = new LinkedHashMap<>();
+        tasks.queueDetails(tenant.get()).forEach((queue, detail) -> {
+            if (readable.test(queue.substring(queue.indexOf(':') + 1))) {
+                visible.put(queue, detail);
+            }
+        });
+        return visible;
+    }
+
+    /**
+     * Conductor's requeue: the task type's tasks in progress go back to its queue, for a worker to take again;
+     * answers how many, as text. Operators of the task type may.
+     */
+    @PostMapping(path = "/queue/requeue/{taskType}", produces = MediaType.TEXT_PLAIN_VALUE)
+    String requeue(@PathVariable String taskType) {
+        guard.require(Permission.OPERATE_EXECUTIONS, ResourceType.TASK_DEF, taskType);
+        return String.valueOf(tasks.requeue(tenant.get(), taskType, MAX_REQUEUED_WORKFLOWS));
+    }
+
+    /** Conductor's task search: task summaries matching the query, among the workflows the caller may read. */
+    @GetMapping("/search")
+    SearchResult<TaskSummary> search(@RequestParam(defaultValue = "0") int start,
+            @RequestParam(defaultValue = "100") int size, @RequestParam(required = false) String sort,
+            @RequestParam(defaultValue = "*") String freeText, @RequestParam(required = false) String query) {
+        return WorkflowResource.readableTaskQuery(guard, SearchQueryParser.parseTasks(query, freeText, sort, start,
+                size, TaskQuery.SORT_FIELDS)).map(q -> tasks.search(tenant.get(), q))
+                .orElseGet(() -> new SearchResult<>(0, List.of()));
+    }
+
+    /** Conductor's task search-v2: the same search, answered with the tasks themselves. */
+    @GetMapping("/search-v2")
+    SearchResult<Task> searchTasks(@RequestParam(defaultValue = "0") int start,
+            @RequestParam(defaultValue = "100") int size, @RequestParam(required = false) String sort,
+            @RequestParam(defaultValue = "*") String freeText, @RequestParam(required = false) String query) {
+        return WorkflowResource.readableTaskQuery(guard, SearchQueryParser.parseTasks(query, freeText, sort, start,
+                size, TaskQuery.SORT_FIELDS)).map(q -> tasks.searchTasks(tenant.get(), q))
+                .orElseGet(() -> new SearchResult<>(0, List.of()));
+    }
+
     /** Conductor's poll data of one task type: its last poll per domain, by which worker and when. */
     @GetMapping("/queue/polldata")
     List<PollData> pollData(@RequestParam String taskType) {
@@ -155,7 +212,6 @@ public class TaskResource {
         return visible;
     }
 
-    /** A worker may update tasks of the task types it works on. */
     /** Refuses a report on a task whose type the caller may not work on (checked inside the update). */
     private void workable(Task task) {
         guard.require(Permission.WORK_TASKS, ResourceType.TASK_DEF, task.getTaskDefName());

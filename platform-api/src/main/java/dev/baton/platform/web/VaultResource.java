@@ -48,9 +48,14 @@ public class VaultResource {
         this.tx = tx;
     }
 
+    /**
+     * Conductor's listing of secret names (values are never answered); with {@code detail=true}, each secret's
+     * description, owning team and times, as the console shows them.
+     */
     @GetMapping("/api/secrets")
-    List<SecretInfo> secrets() {
-        return vault.secrets(tenant.get());
+    List<?> secrets(@RequestParam(defaultValue = "false") boolean detail) {
+        List<SecretInfo> secrets = vault.secrets(tenant.get());
+        return detail ? secrets : secrets.stream().map(SecretInfo::name).sorted().toList();
     }
 
     @PutMapping("/api/secrets/{name}")

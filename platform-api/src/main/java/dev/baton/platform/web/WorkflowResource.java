@@ -5,6 +5,7 @@ import dev.baton.authz.access.ResourceType;
 import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.ExecutionQuery;
 import dev.baton.engine.api.MetadataService;
+import dev.baton.engine.api.TaskQuery;
 import dev.baton.engine.api.WorkflowService;
 import dev.baton.engine.api.execution.RerunWorkflowRequest;
 import dev.baton.engine.api.execution.SearchResult;
@@ -21,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -325,22 +325,39 @@ public class WorkflowResource {
                 .orElseGet(() -> new SearchResult<>(0, List.of()));
     }
 
+    /** Conductor's search by tasks: the executions with a task matching the query (fields of tasks). */
+    @GetMapping("/search-by-tasks")
+    SearchResult<WorkflowSummary> searchByTasks(@RequestParam(defaultValue = "0") int start,
+            @RequestParam(defaultValue = "100") int size, @RequestParam(required = false) String sort,
+            @RequestParam(defaultValue = "*") String freeText, @RequestParam(required = false) String query) {
+        return readableTaskQuery(guard, SearchQueryParser.parseTasks(query, freeText, sort, start, size,
+                ExecutionQuery.SORT_FIELDS)).map(q -> workflows.searchByTasks(tenant.get(), q))
+                .orElseGet(() -> new SearchResult<>(0, List.of()));
+    }
+
+    /** Like search-by-tasks, answered with the workflows themselves (without their tasks). */
+    @GetMapping("/search-by-tasks-v2")
+    SearchResult<Workflow> searchWorkflowsByTasks(@RequestParam(defaultValue = "0") int start,
+            @RequestParam(defaultValue = "100") int size, @RequestParam(required = false) String sort,
+            @RequestParam(defaultValue = "*") String freeText, @RequestParam(required = false) String query) {
+        return readableTaskQuery(guard, SearchQueryParser.parseTasks(query, freeText, sort, start, size,
+                ExecutionQuery.SORT_FIELDS)).map(q -> workflows.searchWorkflowsByTasks(tenant.get(), q))
+                .orElseGet(() -> new SearchResult<>(0, List.of()));
+    }
+
     /** The query, narrowed to the workflow types the caller may read; empty when that leaves none. */
     private Optional<ExecutionQuery> readableQuery(String query, String freeText, String sort, int start, int size) {
         ExecutionQuery q = SearchQueryParser.parse(query, freeText, sort, start, size);
-        Optional<Set<String>> readable = guard.permitted(Permission.READ_EXECUTIONS, ResourceType.WORKFLOW_DEF);
-        if (readable.isEmpty()) {
-            return Optional.of(q);
-        }
-        List<String> types = q.workflowTypes() == null || q.workflowTypes().isEmpty()
-                ? List.copyOf(readable.get())
-                : q.workflowTypes().stream().filter(readable.get()::contains).toList();
-        if (types.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new ExecutionQuery(types, q.statuses(), q.workflowIds(), q.correlationId(),
-                q.startedAfter(), q.startedBefore(), q.freeText(), q.sortField(), q.ascending(), q.start(),
-                q.size()));
+        return guard.narrow(Permission.READ_EXECUTIONS, ResourceType.WORKFLOW_DEF, q.workflowTypes())
+                .map(types -> new ExecutionQuery(types, q.statuses(), q.workflowIds(), q.correlationId(),
+                        q.startedAfter(), q.startedBefore(), q.freeText(), q.sortField(), q.ascending(), q.start(),
+                        q.size()));
+    }
+
+    /** A task query, narrowed to tasks of the workflow types the caller may read; empty when that leaves none. */
+    static Optional<TaskQuery> readableTaskQuery(Guard guard, TaskQuery q) {
+        return guard.narrow(Permission.READ_EXECUTIONS, ResourceType.WORKFLOW_DEF, q.workflowTypes())
+                .map(q::withWorkflowTypes);
     }
 
     /** Starting needs the operator's permission; a workflow nobody has defined is simply not found. */

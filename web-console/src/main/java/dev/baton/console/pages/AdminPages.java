@@ -181,7 +181,7 @@ public class AdminPages {
 
     @GetMapping("/console/admin/vault")
     String vault(Model model) {
-        model.addAttribute("secrets", WorkflowPages.list(api.get("/api/secrets")));
+        model.addAttribute("secrets", WorkflowPages.list(api.get("/api/secrets?detail=true")));
         model.addAttribute("connections", WorkflowPages.list(api.get("/api/connections")));
         return "console/vault";
     }

@@ -9,6 +9,7 @@ import dev.baton.engine.api.definition.TaskType;
 import dev.baton.engine.api.definition.WorkflowTask;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -75,6 +76,17 @@ public class Task {
         }
         return taskType;
     }
+    /**
+     * The stored types of tasks Conductor reports as {@code reported} that are not worker tasks (a worker task is
+     * reported by its name, and stored as {@link #WORKER_TYPE}).
+     */
+    public static List<String> storedTypesReportedAs(String reported) {
+        return "FORK".equals(reported) ? List.of(TaskType.FORK_JOIN, TaskType.FORK_JOIN_DYNAMIC) : List.of(reported);
+    }
+
+    /** The stored type of every worker task. */
+    public static final String WORKER_TYPE = TaskType.SIMPLE;
+
     public String getTaskDefName() { return taskDefName; }
     public void setTaskDefName(String taskDefName) { this.taskDefName = taskDefName; }
     public String getReferenceTaskName() { return referenceTaskName; }

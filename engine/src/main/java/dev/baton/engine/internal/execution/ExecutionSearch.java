@@ -1,6 +1,7 @@
 package dev.baton.engine.internal.execution;
 
 import dev.baton.engine.api.ExecutionQuery;
+import dev.baton.engine.api.TaskQuery;
 import dev.baton.engine.api.execution.SearchResult;
 import dev.baton.engine.api.execution.WorkflowStatus;
 import dev.baton.engine.api.execution.WorkflowSummary;
@@ -24,6 +25,7 @@ public final class ExecutionSearch {
     /** The most matches a search counts. */
     public static final int COUNTED = 10_000;
 
+    /** The columns of the fields in {@link ExecutionQuery#SORT_FIELDS}. */
     private static final Map<String, String> SORTABLE = Map.of(
             "startTime", "created_at", "updateTime", "updated_at", "endTime", "ended_at",
             "workflowType", "name", "status", "status", "workflowId", "id");
@@ -65,19 +67,34 @@ public final class ExecutionSearch {
             where.append(" AND search_vector @@ plainto_tsquery('simple', ?)");
             params.add(q.freeText());
         }
+        return page(" FROM workflows" + where, params, q.sortField(), q.ascending(), q.start(), q.size());
+    }
+
+    /**
+     * Conductor's search by tasks: the executions with a task matching {@code q}, sorted and paged as executions
+     * (by their start time, newest first, unless the query sorts otherwise).
+     */
+    public SearchResult<WorkflowSummary> searchByTasks(TaskQuery q) {
+        TaskSearch.Where tasks = TaskSearch.where(q);
+        String sortField = q.sortField() != null && SORTABLE.containsKey(q.sortField()) ? q.sortField() : null;
+        return page(" FROM workflows WHERE id IN (SELECT t.workflow_id FROM tasks t" + tasks.sql() + ")",
+                tasks.params(), sortField, sortField != null && q.ascending(), q.start(), q.size());
+    }
+
+    private SearchResult<WorkflowSummary> page(String from, List<Object> params, String sortField, boolean ascending,
+            int start, int size) {
         List<Object> countParams = new ArrayList<>(params);
         countParams.add(COUNTED);
-        long total = jdbc.sql("SELECT count(*) FROM (SELECT 1 FROM workflows" + where + " LIMIT ?) matched")
+        long total = jdbc.sql("SELECT count(*) FROM (SELECT 1" + from + " LIMIT ?) matched")
                 .params(countParams).query(Long.class).single();
-        String sort = SORTABLE.getOrDefault(q.sortField() == null ? "startTime" : q.sortField(), "created_at");
+        String sort = SORTABLE.getOrDefault(sortField == null ? "startTime" : sortField, "created_at");
         List<Object> pageParams = new ArrayList<>(params);
-        pageParams.add(q.size());
-        pageParams.add(q.start());
+        pageParams.add(size);
+        pageParams.add(start);
         List<WorkflowSummary> rows = jdbc.sql("""
                 SELECT id, name, version, correlation_id, created_at, updated_at, ended_at, status, input::text,
-                       output::text, reason, failed_ref_names, priority, created_by
-                FROM workflows""" + where + " ORDER BY " + sort + (q.ascending() ? " ASC" : " DESC")
-                + ", id LIMIT ? OFFSET ?")
+                       output::text, reason, failed_ref_names, priority, created_by""" + from + " ORDER BY " + sort
+                + (ascending ? " ASC" : " DESC") + ", id LIMIT ? OFFSET ?")
                 .params(pageParams)
                 .query((rs, i) -> {
                     Instant created = rs.getTimestamp("created_at").toInstant();

@@ -198,6 +198,13 @@ public final class ExecutionStore {
                 .query(this::mapTask).list();
     }
 
+    /** Workflows with a worker task of {@code taskType} in progress, at most {@code most}. */
+    public List<UUID> workflowsWithTasksInProgress(String taskType, int most) {
+        return jdbc.sql("SELECT DISTINCT workflow_id FROM tasks WHERE task_def_name = ? AND status = 'IN_PROGRESS' "
+                        + "AND queue IS NOT NULL AND queue NOT LIKE '#%' LIMIT ?")
+                .params(taskType, most).query(UUID.class).list();
+    }
+
     public List<UUID> runningIds(String name, Integer version) {
         String sql = "SELECT id FROM workflows WHERE name = ? AND status IN ('RUNNING', 'PAUSED')"
                 + (version == null ? "" : " AND version = ?") + " ORDER BY created_at";
@@ -325,6 +332,18 @@ public final class ExecutionStore {
         return result;
     }
 
+    /** Per worker queue: its tasks waiting and in progress. */
+    public Map<String, long[]> workerQueueCounts() {
+        var result = new java.util.LinkedHashMap<String, long[]>();
+        jdbc.sql("SELECT queue, count(*) FILTER (WHERE status = 'SCHEDULED'), count(*) FILTER (WHERE status = "
+                        + "'IN_PROGRESS') FROM tasks WHERE status IN ('SCHEDULED', 'IN_PROGRESS') AND queue IS NOT NULL "
+                        + "AND queue NOT LIKE '#%' GROUP BY queue")
+                .query((ResultSet rs) -> {
+                    result.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+                });
+        return result;
+    }
+
     public void appendLogs(String tenant, UUID taskId, List<String> lines) {
         template.batchUpdate("INSERT INTO task_logs (tenant_id, task_id, log) VALUES (?, ?, ?)",
                 lines.stream().map(l -> new Object[] {tenant, taskId, l}).toList());
@@ -384,7 +403,8 @@ public final class ExecutionStore {
         return w;
     }
 
-    private Task mapTask(ResultSet rs, int row) throws SQLException {
+    /** A task from a row of {@code tasks} (other columns may be present). */
+    Task mapTask(ResultSet rs, int row) throws SQLException {
         Task t = new Task();
         t.setTaskId(rs.getObject("id", UUID.class));
         t.setWorkflowInstanceId(rs.getObject("workflow_id", UUID.class));

@@ -1,13 +1,17 @@
 package dev.baton.engine.internal.execution;
 
 import dev.baton.engine.api.EngineException;
+import dev.baton.engine.api.TaskQuery;
 import dev.baton.engine.api.TaskService;
 import dev.baton.engine.api.execution.PollData;
+import dev.baton.engine.api.execution.SearchResult;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskExecLog;
 import dev.baton.engine.api.execution.TaskResult;
 import dev.baton.engine.api.execution.TaskStatus;
+import dev.baton.engine.api.execution.TaskSummary;
 import dev.baton.engine.internal.Ids;
+import dev.baton.engine.internal.json.JsonCodec;
 import dev.baton.engine.internal.queue.PollRecords;
 import dev.baton.engine.internal.queue.QueueSignals;
 import dev.baton.engine.internal.tasks.TaskHandlers;
@@ -36,9 +40,13 @@ public final class TaskExecutor implements TaskService {
     private final QueueSignals signals;
     private final TaskHandlers handlers;
     private final PollRecords polls = new PollRecords();
+    private final TaskSearch search;
+    private final JsonCodec json;
 
     public TaskExecutor(TenantTransactions tx, ExecutionStore store, WorkflowExecutor executor, QueueSignals signals,
-            TaskHandlers handlers) {
+            TaskHandlers handlers, TaskSearch search, JsonCodec json) {
+        this.search = search;
+        this.json = json;
         this.tx = tx;
         this.store = store;
         this.executor = executor;
@@ -280,5 +288,64 @@ public final class TaskExecutor implements TaskService {
     @Override
     public Map<String, Long> queueSizes(TenantId tenant, List<String> taskTypes) {
         return tx.read(tenant, () -> store.queueSizes(taskTypes));
+    }
+
+    @Override
+    public Map<String, Map<String, Map<String, Long>>> queueDetails(TenantId tenant) {
+        Map<String, Map<String, Map<String, Long>>> details = new java.util.TreeMap<>();
+        tx.read(tenant, () -> store.workerQueueCounts()).forEach((queue, counts) ->
+                details.put(queue, Map.of("a", Map.of("size", counts[0], "uacked", counts[1]))));
+        return details;
+    }
+
+    @Override
+    public int requeue(TenantId tenant, String taskType, int most) {
+        int requeued = 0;
+        for (UUID workflowId : tx.read(tenant, () -> store.workflowsWithTasksInProgress(taskType, most))) {
+            requeued += executor.change(tenant, workflowId, run -> {
+                int n = 0;
+                for (Task t : run.workflow.getTasks()) {
+                    if (t.getStatus() == TaskStatus.IN_PROGRESS && taskType.equals(t.getTaskDefName())
+                            && TaskHandlers.isWorkerQueue(t.getQueue())) {
+                        t.setStatus(TaskStatus.SCHEDULED);
+                        t.setVisibleAt(run.now);
+                        run.changed(t);
+                        n++;
+                    }
+                }
+                return n;
+            });
+        }
+        return requeued;
+    }
+
+    @Override
+    public SearchResult<TaskSummary> search(TenantId tenant, TaskQuery query) {
+        SearchResult<TaskSearch.Found> found = tx.read(tenant, () -> search.search(query));
+        return new SearchResult<>(found.totalHits(), found.results().stream().map(this::summary).toList());
+    }
+
+    @Override
+    public SearchResult<Task> searchTasks(TenantId tenant, TaskQuery query) {
+        SearchResult<TaskSearch.Found> found = tx.read(tenant, () -> search.search(query));
+        return new SearchResult<>(found.totalHits(), found.results().stream().map(TaskSearch.Found::task).toList());
+    }
+
+    private TaskSummary summary(TaskSearch.Found found) {
+        Task t = found.task();
+        return new TaskSummary(t.getWorkflowInstanceId().toString(), t.getWorkflowType(), found.correlationId(),
+                text(t.getScheduled()), text(t.getStarted()), text(t.getUpdated()), text(t.getEnded()), t.getStatus(),
+                t.getReasonForIncompletion(), between(t.getStarted(), t.getEnded()),
+                between(t.getScheduled(), t.getStarted()), t.getTaskDefName(), t.reportedTaskType(),
+                json.write(t.getInputData()), json.write(t.getOutputData()), t.getTaskId().toString(), t.getDomain(),
+                t.getWorkflowPriority());
+    }
+
+    private static String text(java.time.Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    private static long between(java.time.Instant from, java.time.Instant to) {
+        return from == null || to == null ? 0 : to.toEpochMilli() - from.toEpochMilli();
     }
 }

@@ -6,6 +6,7 @@ import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.TaskContracts;
 import dev.baton.engine.api.TaskStatistics;
 import dev.baton.engine.api.ExecutionQuery;
+import dev.baton.engine.api.TaskQuery;
 import dev.baton.engine.api.WorkflowService;
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.WorkflowDef;
@@ -512,6 +513,20 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     public SearchResult<Workflow> searchWorkflows(TenantId tenant, ExecutionQuery query) {
         return tx.read(tenant, () -> {
             SearchResult<WorkflowSummary> found = search.search(query);
+            List<UUID> ids = found.results().stream().map(w -> UUID.fromString(w.workflowId())).toList();
+            return new SearchResult<>(found.totalHits(), store.findAll(ids));
+        });
+    }
+
+    @Override
+    public SearchResult<WorkflowSummary> searchByTasks(TenantId tenant, TaskQuery query) {
+        return tx.read(tenant, () -> search.searchByTasks(query));
+    }
+
+    @Override
+    public SearchResult<Workflow> searchWorkflowsByTasks(TenantId tenant, TaskQuery query) {
+        return tx.read(tenant, () -> {
+            SearchResult<WorkflowSummary> found = search.searchByTasks(query);
             List<UUID> ids = found.results().stream().map(w -> UUID.fromString(w.workflowId())).toList();
             return new SearchResult<>(found.totalHits(), store.findAll(ids));
         });

@@ -2,6 +2,7 @@ package dev.baton.engine;
 
 import dev.baton.engine.api.CompositionPolicy;
 import dev.baton.engine.api.EngineLimits;
+import dev.baton.engine.api.Expressions;
 import dev.baton.engine.api.SecretValues;
 import dev.baton.engine.api.TaskContracts;
 import dev.baton.engine.internal.definition.DefinitionRegistry;
@@ -10,6 +11,7 @@ import dev.baton.engine.internal.definition.DefinitionValidator;
 import dev.baton.engine.api.statistics.ExecutionStatistics;
 import dev.baton.engine.internal.execution.ExecutionMetrics;
 import dev.baton.engine.internal.execution.ExecutionSearch;
+import dev.baton.engine.internal.expression.DocumentExpressions;
 import dev.baton.engine.internal.execution.TaskSearch;
 import dev.baton.engine.internal.execution.ExecutionStore;
 import dev.baton.engine.internal.execution.RunningAttempts;
@@ -75,6 +77,11 @@ public class EngineConfiguration {
             @Value("${baton.engine.script.time-limit:PT2S}") Duration timeLimit,
             @Value("${baton.engine.script.allocation-limit-bytes:67108864}") long allocationLimit) {
         return new ScriptEvaluator(json, sandbox, timeLimit, allocationLimit);
+    }
+
+    @Bean
+    Expressions documentExpressions(ScriptEvaluator scripts) {
+        return new DocumentExpressions(scripts);
     }
 
     @Bean

@@ -5,6 +5,7 @@ import dev.baton.catalog.CatalogConfiguration;
 import dev.baton.connections.ConnectionsConfiguration;
 import dev.baton.console.ConsoleConfiguration;
 import dev.baton.engine.EngineConfiguration;
+import dev.baton.events.EventsConfiguration;
 import dev.baton.tasks.ReusableTasksConfiguration;
 import dev.baton.tenancy.TenancyConfiguration;
 import org.springframework.boot.SpringApplication;
@@ -17,7 +18,7 @@ import org.springframework.context.annotation.Import;
 @ConfigurationPropertiesScan
 @Import({TenancyConfiguration.class, EngineConfiguration.class, AuthzConfiguration.class,
         CatalogConfiguration.class, ConnectionsConfiguration.class, ReusableTasksConfiguration.class,
-        ConsoleConfiguration.class})
+        EventsConfiguration.class, ConsoleConfiguration.class})
 public class BatonApplication {
 
     public static void main(String[] args) {

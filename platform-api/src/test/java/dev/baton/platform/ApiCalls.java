@@ -53,6 +53,7 @@ public final class ApiCalls {
             v.put("keyId", keyId);
             v.put("tenantId", tenantId);
             v.put("providerId", providerId);
+            v.put("event", "conductor:" + workflowDef + ":step");
             return v;
         }
     }
@@ -187,6 +188,22 @@ public final class ApiCalls {
         ENDPOINTS.put("GET /api/catalog/{name}/impact", plain);
         ENDPOINTS.put("POST /api/catalog/compose", new Call("", r -> Map.of("name", "composed",
                 "steps", List.of(Map.of("ref", "n", "entry", "noop@1")))));
+        Function<Resources, Object> handler = r -> Map.of("name", r.workflowDef(), "event",
+                "conductor:" + r.workflowDef() + ":step", "active", true, "actions", List.of(Map.of(
+                        "action", "start_workflow", "start_workflow", Map.of("name", r.workflowDef()))));
+        ENDPOINTS.put("POST /api/event", new Call("?team=%team%", r -> Map.of("name", "handler-"
+                + java.util.UUID.randomUUID().toString().substring(0, 8), "event", "conductor:x:y", "actions",
+                List.of(Map.of("action", "start_workflow", "start_workflow", Map.of("name", r.workflowDef()))))));
+        ENDPOINTS.put("PUT /api/event", new Call("", handler));
+        ENDPOINTS.put("GET /api/event", plain);
+        ENDPOINTS.put("GET /api/event/{event}", plain);
+        ENDPOINTS.put("DELETE /api/event/{name}", plain);
+        ENDPOINTS.put("GET /api/event/queues", plain);
+        ENDPOINTS.put("GET /api/event/queues/providers", plain);
+        ENDPOINTS.put("GET /api/queue/size", plain);
+        ENDPOINTS.put("GET /api/queue/", plain);
+        ENDPOINTS.put("POST /api/queue/update/{workflowId}/{taskRefName}/{status}", new Call("", r -> Map.of()));
+        ENDPOINTS.put("POST /api/queue/update/{workflowId}/task/{taskId}/{status}", new Call("", r -> Map.of()));
         ENDPOINTS.put("GET /api/secrets", plain);
         ENDPOINTS.put("PUT /api/secrets/{name}", new Call("", r -> Map.of("value", "an intruder's value")));
         ENDPOINTS.put("DELETE /api/secrets/{name}", plain);

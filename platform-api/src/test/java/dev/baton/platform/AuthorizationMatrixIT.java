@@ -169,6 +169,17 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("GET /api/catalog/{name}/usage", READERS);
         ALLOWED.put("GET /api/catalog/{name}/impact", READERS);
         ALLOWED.put("POST /api/catalog/compose", EnumSet.of(Who.ADMIN, Who.TEAM_ADMIN, Who.AUTHOR, Who.OUTSIDER));
+        ALLOWED.put("POST /api/event", AUTHORS);
+        ALLOWED.put("PUT /api/event", AUTHORS);
+        ALLOWED.put("GET /api/event", ALL);
+        ALLOWED.put("GET /api/event/{event}", ALL);
+        ALLOWED.put("DELETE /api/event/{name}", AUTHORS);
+        ALLOWED.put("GET /api/event/queues", ALL);
+        ALLOWED.put("GET /api/event/queues/providers", ALL);
+        ALLOWED.put("GET /api/queue/size", ALL);
+        ALLOWED.put("GET /api/queue/", ALL);
+        ALLOWED.put("POST /api/queue/update/{workflowId}/{taskRefName}/{status}", OPERATORS);
+        ALLOWED.put("POST /api/queue/update/{workflowId}/task/{taskId}/{status}", OPERATORS);
         ALLOWED.put("GET /api/secrets", ALL);
         ALLOWED.put("PUT /api/secrets/{name}", AUTHORS);
         ALLOWED.put("DELETE /api/secrets/{name}", AUTHORS);
@@ -195,6 +206,7 @@ class AuthorizationMatrixIT extends PlatformIT {
     @Autowired Catalog catalog;
     @Autowired Vault vault;
     @Autowired ExternalIssuers externalIssuers;
+    @Autowired dev.baton.events.EventHandlers eventHandlers;
 
     /** One tenant with an owning team, its resources, and a token for every kind of caller. */
     private record World(ApiCalls.Resources resources, Map<Who, String> tokens) {}
@@ -376,6 +388,12 @@ class AuthorizationMatrixIT extends PlatformIT {
         vault.putConnection(t, connection, new NewConnection(ConnectionKind.HTTP, null, Map.of("baseUrl",
                 "https://api.example"), Map.of()), "owners", "test");
         policy.claim(t, ResourceType.CONNECTION, connection, "owners");
+        eventHandlers.add(t, new dev.baton.events.EventHandlerDef(workflowDef, "conductor:" + workflowDef + ":step",
+                null, null, List.of(new dev.baton.events.EventHandlerDef.Action(
+                        dev.baton.events.EventHandlerDef.ActionType.start_workflow,
+                        new dev.baton.events.EventHandlerDef.StartWorkflow(workflowDef, null, null, null, null),
+                        null, null, null, null, false)), true, null), "owners");
+        policy.claim(t, ResourceType.EVENT_HANDLER, workflowDef, "owners");
         TenantId victim = createTenant("v-" + UUID.randomUUID().toString().substring(0, 8));
         World world = new World(new ApiCalls.Resources(taskDef, workflowDef, workflowId.toString(),
                 w.getTasks().get(0).getTaskId().toString(), correlationId, "owners", member.toString(),

@@ -62,6 +62,17 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void eventsUseTheEngineThroughItsApiAndSpiAndAreUsedThroughTheirPublicFace() {
+        noClasses().that().resideInAPackage("dev.baton.events..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.baton.engine.internal..",
+                        "dev.baton.authz..", "dev.baton.platform..", "org.springframework.web..")
+                .check(CLASSES);
+        noClasses().that().resideOutsideOfPackage("dev.baton.events..")
+                .should().dependOnClassesThat().resideInAPackage("dev.baton.events.internal..")
+                .check(CLASSES);
+    }
+
+    @Test
     void tenancyDependsOnNoOtherModule() {
         noClasses().that().resideInAPackage("dev.baton.tenancy..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.baton.engine..", "dev.baton.platform..",

@@ -76,6 +76,12 @@ public interface WorkflowService {
     Map<String, List<Workflow>> byCorrelationIds(TenantId tenant, String name, List<String> correlationIds,
             boolean includeClosed, boolean includeTasks);
 
+    /**
+     * Sets variables of a workflow that has not ended (Conductor's update of workflow variables); with
+     * {@code appendArray}, a list value is appended to a list variable of that name instead of replacing it.
+     */
+    void updateVariables(TenantId tenant, UUID workflowId, Map<String, Object> variables, boolean appendArray);
+
     SearchResult<WorkflowSummary> search(TenantId tenant, ExecutionQuery query);
 
     /** Like {@link #search}, answered with the workflows themselves, without their tasks (Conductor's search-v2). */

@@ -8,9 +8,9 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /** A new team of the default tenant with an application that authors, operates and works for it. */
-record TeamWorld(String team, String token) {
+public record TeamWorld(String team, String token) {
 
-    static TeamWorld create(Identities identities, Function<Identities.NewKey, String> token) {
+    public static TeamWorld create(Identities identities, Function<Identities.NewKey, String> token) {
         String team = "t-" + UUID.randomUUID().toString().substring(0, 8);
         identities.createTeam(TenantId.DEFAULT, team, null);
         UUID app = identities.createApplication(TenantId.DEFAULT, team + "-app", team,

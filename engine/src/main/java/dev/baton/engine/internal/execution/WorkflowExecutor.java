@@ -540,6 +540,28 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     }
 
     @Override
+    public void updateVariables(TenantId tenant, UUID workflowId, Map<String, Object> variables,
+            boolean appendArray) {
+        change(tenant, workflowId, run -> {
+            if (run.workflow.getStatus().isTerminal()) {
+                throw EngineException.conflict("Workflow is in terminal state. Status = " + run.workflow.getStatus());
+            }
+            Map<String, Object> current = run.workflow.getVariables();
+            variables.forEach((name, value) -> {
+                if (appendArray && value instanceof List<?> more && current.get(name) instanceof List<?> have) {
+                    List<Object> joined = new ArrayList<>(have);
+                    joined.addAll(more);
+                    current.put(name, joined);
+                } else {
+                    current.put(name, value);
+                }
+            });
+            run.workflowChanged();
+            return null;
+        });
+    }
+
+    @Override
     public void resetCallbacks(TenantId tenant, UUID workflowId) {
         change(tenant, workflowId, run -> {
             if (run.workflow.getStatus().isTerminal()) {

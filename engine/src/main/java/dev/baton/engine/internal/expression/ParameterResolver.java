@@ -39,6 +39,17 @@ public final class ParameterResolver {
         return out;
     }
 
+    /**
+     * Resolves every value of {@code parameters} against {@code document} alone: each {@code ${path}} is a JSONPath
+     * from the document's root, with or without its leading {@code $.} (Conductor's event actions).
+     */
+    public Map<String, Object> resolveAgainst(Map<String, Object> parameters, Object document) {
+        Context context = new Context(document);
+        Map<String, Object> out = new LinkedHashMap<>();
+        parameters.forEach((k, v) -> out.put(k, resolveValue(v, context)));
+        return out;
+    }
+
     private Object resolveValue(Object value, Context context) {
         if (value instanceof String s) {
             return resolveString(s, context);
@@ -121,13 +132,33 @@ public final class ParameterResolver {
         private final Workflow workflow;
         private final Map<String, Object> extra;
         private final Map<String, Object> document = new LinkedHashMap<>();
+        private final Object whole;
 
         Context(Workflow workflow, Map<String, Object> extra) {
             this.workflow = workflow;
             this.extra = extra;
+            this.whole = null;
+        }
+
+        /** A context over one whole document, not a workflow's roots. */
+        Context(Object whole) {
+            this.workflow = null;
+            this.extra = null;
+            this.whole = whole;
         }
 
         Object lookup(String expression) {
+            if (workflow == null) {
+                String path = expression.startsWith("$") ? expression : "$." + expression;
+                try {
+                    return JsonPath.using(JSON_PATH).parse(whole).read(path);
+                } catch (PathNotFoundException e) {
+                    return null;
+                } catch (RuntimeException e) {
+                    throw EngineException.invalid("expression", "cannot evaluate ${" + expression + "}: "
+                            + e.getMessage());
+                }
+            }
             String root = rootOf(expression);
             if (!document.containsKey(root)) {
                 document.put(root, rootValue(root));

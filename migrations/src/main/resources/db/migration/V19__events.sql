@@ -72,6 +72,18 @@ $$;
 REVOKE ALL ON FUNCTION due_event_tenants(integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION due_event_tenants(integer) TO ${app_role};
 
+-- The events of active handlers that come from a broker (not the internal conductor queue), every tenant's: each
+-- node subscribes to these.
+CREATE FUNCTION active_broker_events()
+    RETURNS TABLE (tenant_id text, event text)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+    SELECT DISTINCT h.tenant_id, h.event FROM event_handlers h
+     WHERE h.active AND split_part(h.event, ':', 1) <> 'conductor'
+       AND h.tenant_id IN (SELECT id FROM tenants WHERE status = 'ACTIVE')
+$$;
+REVOKE ALL ON FUNCTION active_broker_events() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION active_broker_events() TO ${app_role};
+
 -- Handled messages and their executions are kept for a while (to be looked at), then removed in small batches.
 CREATE FUNCTION purge_event_history(kept interval, max_rows integer) RETURNS integer
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$

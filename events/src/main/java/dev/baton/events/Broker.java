@@ -9,6 +9,19 @@ import java.util.Map;
  */
 public interface Broker {
 
+    /**
+     * What may follow the type: dot-separated words of letters, digits, '_' and '-' (no wildcards), at most 200
+     * characters. On the broker it is prefixed by {@code baton.<tenant>.}, so tenants sharing a broker never share a
+     * queue or subject.
+     */
+    java.util.regex.Pattern DESTINATION = java.util.regex.Pattern.compile(
+            "(?=.{1,200}$)[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+
+    /** The name of {@code destination} of {@code tenant} on a shared broker. */
+    static String physicalName(TenantId tenant, String destination) {
+        return "baton." + tenant.value() + "." + destination;
+    }
+
     /** The type prefix of its events. */
     String type();
 

@@ -136,6 +136,10 @@ public final class EventHandlers {
         } else if (!sourceTypes.contains(event.substring(0, colon))) {
             problems.add(new Violation("event", "no event source of type '" + event.substring(0, colon)
                     + "' is configured; known: " + new java.util.TreeSet<>(sourceTypes)));
+        } else if (!event.startsWith(CONDUCTOR + ":")
+                && !Broker.DESTINATION.matcher(event.substring(colon + 1)).matches()) {
+            problems.add(new Violation("event", "a broker's queue or subject is dot-separated words of letters, "
+                    + "digits, '_' and '-', without wildcards, at most 200 characters"));
         }
         if (def.evaluatorType() != null && !EVALUATORS.contains(def.evaluatorType())) {
             problems.add(new Violation("evaluatorType", "must be javascript (or graaljs, nashorn: the same)"));

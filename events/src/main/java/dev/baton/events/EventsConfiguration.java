@@ -5,10 +5,13 @@ import dev.baton.engine.api.Expressions;
 import dev.baton.engine.api.TaskService;
 import dev.baton.engine.api.WorkflowService;
 import dev.baton.events.internal.ActionRunner;
+import dev.baton.events.internal.BrokerSubscriptions;
 import dev.baton.events.internal.EventProcessor;
 import dev.baton.events.internal.EventTaskHandler;
 import dev.baton.events.internal.HandlerStore;
 import dev.baton.events.internal.MessageStore;
+import dev.baton.events.internal.broker.AmqpBroker;
+import dev.baton.events.internal.broker.NatsBroker;
 import dev.baton.tenancy.TenantTransactions;
 import dev.baton.tenancy.Tenants;
 import java.time.Clock;
@@ -19,7 +22,11 @@ import java.util.TreeSet;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -75,6 +82,40 @@ public class EventsConfiguration {
                 composition.getIfAvailable(() -> CompositionPolicy.OPEN), tenants, JSON);
         return new EventProcessor(jdbc, tx, handlers, messages, runner, expressions, brokers,
                 new EventProcessor.Settings(sweepInterval, batch, tenantsAtOnce, maxAttempts, keep));
+    }
+
+    /** RabbitMQ (or any AMQP 0-9-1 broker) when {@code baton.events.amqp.uri} is set. */
+    @Bean(destroyMethod = "close")
+    @Conditional(AmqpConfigured.class)
+    AmqpBroker amqpBroker(@Value("${baton.events.amqp.uri}") String uri) throws Exception {
+        return new AmqpBroker(uri);
+    }
+
+    /** NATS when {@code baton.events.nats.url} is set. */
+    @Bean(destroyMethod = "close")
+    @Conditional(NatsConfigured.class)
+    NatsBroker natsBroker(@Value("${baton.events.nats.url}") String url) throws Exception {
+        return new NatsBroker(url);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    BrokerSubscriptions brokerSubscriptions(JdbcClient jdbc, List<Broker> brokers, EventPublisher publisher,
+            @Value("${baton.events.subscription-refresh:PT2S}") Duration refresh) {
+        return new BrokerSubscriptions(jdbc, brokers, publisher, refresh);
+    }
+
+    static final class AmqpConfigured implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return !context.getEnvironment().getProperty("baton.events.amqp.uri", "").isBlank();
+        }
+    }
+
+    static final class NatsConfigured implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return !context.getEnvironment().getProperty("baton.events.nats.url", "").isBlank();
+        }
     }
 
     private static Set<String> sourceTypes(List<Broker> brokers) {

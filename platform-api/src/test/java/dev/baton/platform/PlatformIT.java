@@ -58,6 +58,12 @@ public abstract class PlatformIT {
         registry.add("baton.tasks.container.poll-interval", () -> "PT0.1S");
         registry.add("baton.engine.server-tasks.cancel-check-interval", () -> "PT0.2S");
         registry.add("baton.tasks.email.timeout", () -> "PT2S");
+        // the brokers this machine kind runs (.ci/run starts them when they are down)
+        registry.add("baton.events.amqp.uri", () -> System.getenv().getOrDefault("BATON_TEST_AMQP_URI",
+                "amqp://guest:guest@127.0.0.1:5672"));
+        registry.add("baton.events.nats.url", () -> System.getenv().getOrDefault("BATON_TEST_NATS_URL",
+                "nats://127.0.0.1:4222"));
+        registry.add("baton.events.subscription-refresh", () -> "PT0.2S");
         registry.add("baton.secrets.key-file", () -> CREDENTIALS_DIR.resolve("secret-keys").toString());
     }
 

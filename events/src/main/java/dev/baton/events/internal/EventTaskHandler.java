@@ -7,6 +7,7 @@ import dev.baton.engine.api.execution.Workflow;
 import dev.baton.engine.spi.DefinitionCheck;
 import dev.baton.engine.spi.TaskHandler;
 import dev.baton.engine.spi.WorkflowContext;
+import dev.baton.events.Broker;
 import dev.baton.events.EventHandlers;
 import dev.baton.events.EventPublisher;
 import java.util.LinkedHashMap;
@@ -111,6 +112,10 @@ public final class EventTaskHandler implements TaskHandler {
         String type = sink.substring(0, colon);
         if (!type.equals(EventHandlers.CONDUCTOR) && !brokerTypes.contains(type)) {
             return "no broker of type '" + type + "' is configured";
+        }
+        if (!type.equals(EventHandlers.CONDUCTOR) && !Broker.DESTINATION.matcher(sink.substring(colon + 1)).matches()) {
+            return "a broker's queue or subject is dot-separated words of letters, digits, '_' and '-', without "
+                    + "wildcards, at most 200 characters";
         }
         return null;
     }

@@ -6,6 +6,7 @@ import dev.baton.connections.ConnectionsConfiguration;
 import dev.baton.console.ConsoleConfiguration;
 import dev.baton.engine.EngineConfiguration;
 import dev.baton.events.EventsConfiguration;
+import dev.baton.schedules.SchedulesConfiguration;
 import dev.baton.tasks.ReusableTasksConfiguration;
 import dev.baton.tenancy.TenancyConfiguration;
 import org.springframework.boot.SpringApplication;
@@ -18,7 +19,7 @@ import org.springframework.context.annotation.Import;
 @ConfigurationPropertiesScan
 @Import({TenancyConfiguration.class, EngineConfiguration.class, AuthzConfiguration.class,
         CatalogConfiguration.class, ConnectionsConfiguration.class, ReusableTasksConfiguration.class,
-        EventsConfiguration.class, ConsoleConfiguration.class})
+        EventsConfiguration.class, SchedulesConfiguration.class, ConsoleConfiguration.class})
 public class BatonApplication {
 
     public static void main(String[] args) {

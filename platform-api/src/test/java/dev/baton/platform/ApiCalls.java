@@ -204,6 +204,19 @@ public final class ApiCalls {
         ENDPOINTS.put("GET /api/queue/", plain);
         ENDPOINTS.put("POST /api/queue/update/{workflowId}/{taskRefName}/{status}", new Call("", r -> Map.of()));
         ENDPOINTS.put("POST /api/queue/update/{workflowId}/task/{taskId}/{status}", new Call("", r -> Map.of()));
+        ENDPOINTS.put("POST /api/scheduler/schedules", new Call("?team=%team%", r -> Map.of("name", "sched-"
+                + java.util.UUID.randomUUID().toString().substring(0, 8), "cronExpression", "0 0 * * * *",
+                "startWorkflowRequest", Map.of("name", r.workflowDef()))));
+        ENDPOINTS.put("GET /api/scheduler/schedules", plain);
+        ENDPOINTS.put("GET /api/scheduler/schedules/search", plain);
+        ENDPOINTS.put("GET /api/scheduler/schedules/{name}", plain);
+        ENDPOINTS.put("DELETE /api/scheduler/schedules/{name}", plain);
+        ENDPOINTS.put("GET /api/scheduler/schedules/{name}/pause", plain);
+        ENDPOINTS.put("GET /api/scheduler/schedules/{name}/resume", plain);
+        ENDPOINTS.put("PUT /api/scheduler/bulk/pause", new Call("", r -> List.of(r.workflowDef())));
+        ENDPOINTS.put("PUT /api/scheduler/bulk/resume", new Call("", r -> List.of(r.workflowDef())));
+        ENDPOINTS.put("GET /api/scheduler/nextFewSchedules", new Call("?cronExpression=0+0+*+*+*+*", r -> null));
+        ENDPOINTS.put("GET /api/scheduler/search/executions", plain);
         ENDPOINTS.put("GET /api/secrets", plain);
         ENDPOINTS.put("PUT /api/secrets/{name}", new Call("", r -> Map.of("value", "an intruder's value")));
         ENDPOINTS.put("DELETE /api/secrets/{name}", plain);

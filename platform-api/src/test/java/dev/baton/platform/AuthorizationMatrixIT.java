@@ -180,6 +180,17 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("GET /api/queue/", ALL);
         ALLOWED.put("POST /api/queue/update/{workflowId}/{taskRefName}/{status}", OPERATORS);
         ALLOWED.put("POST /api/queue/update/{workflowId}/task/{taskId}/{status}", OPERATORS);
+        ALLOWED.put("POST /api/scheduler/schedules", AUTHORS);
+        ALLOWED.put("GET /api/scheduler/schedules", ALL);
+        ALLOWED.put("GET /api/scheduler/schedules/search", ALL);
+        ALLOWED.put("GET /api/scheduler/schedules/{name}", READERS);
+        ALLOWED.put("DELETE /api/scheduler/schedules/{name}", AUTHORS);
+        ALLOWED.put("GET /api/scheduler/schedules/{name}/pause", OPERATORS);
+        ALLOWED.put("GET /api/scheduler/schedules/{name}/resume", OPERATORS);
+        ALLOWED.put("PUT /api/scheduler/bulk/pause", OPERATORS);
+        ALLOWED.put("PUT /api/scheduler/bulk/resume", OPERATORS);
+        ALLOWED.put("GET /api/scheduler/nextFewSchedules", ALL);
+        ALLOWED.put("GET /api/scheduler/search/executions", ALL);
         ALLOWED.put("GET /api/secrets", ALL);
         ALLOWED.put("PUT /api/secrets/{name}", AUTHORS);
         ALLOWED.put("DELETE /api/secrets/{name}", AUTHORS);
@@ -207,6 +218,7 @@ class AuthorizationMatrixIT extends PlatformIT {
     @Autowired Vault vault;
     @Autowired ExternalIssuers externalIssuers;
     @Autowired dev.baton.events.EventHandlers eventHandlers;
+    @Autowired dev.baton.schedules.Schedules schedules;
 
     /** One tenant with an owning team, its resources, and a token for every kind of caller. */
     private record World(ApiCalls.Resources resources, Map<Who, String> tokens) {}
@@ -394,6 +406,10 @@ class AuthorizationMatrixIT extends PlatformIT {
                         new dev.baton.events.EventHandlerDef.StartWorkflow(workflowDef, null, null, null, null),
                         null, null, null, null, false)), true, null), "owners");
         policy.claim(t, ResourceType.EVENT_HANDLER, workflowDef, "owners");
+        schedules.save(t, new dev.baton.schedules.WorkflowSchedule(workflowDef, "0 0 0 1 1 *", null, null, null,
+                new StartWorkflowRequest(workflowDef, null, null, null, null, null, null, null, null, null), null,
+                null, null, null, null, null, null, null, null, null), "owners", "test");
+        policy.claim(t, ResourceType.SCHEDULE, workflowDef, "owners");
         TenantId victim = createTenant("v-" + UUID.randomUUID().toString().substring(0, 8));
         World world = new World(new ApiCalls.Resources(taskDef, workflowDef, workflowId.toString(),
                 w.getTasks().get(0).getTaskId().toString(), correlationId, "owners", member.toString(),

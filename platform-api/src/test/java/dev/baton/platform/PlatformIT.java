@@ -64,6 +64,8 @@ public abstract class PlatformIT {
         registry.add("baton.events.nats.url", () -> System.getenv().getOrDefault("BATON_TEST_NATS_URL",
                 "nats://127.0.0.1:4222"));
         registry.add("baton.events.subscription-refresh", () -> "PT0.2S");
+        registry.add("baton.scheduler.interval", () -> "PT0.1S");
+        registry.add("baton.scheduler.min-interval", () -> "PT1S");
         registry.add("baton.secrets.key-file", () -> CREDENTIALS_DIR.resolve("secret-keys").toString());
     }
 

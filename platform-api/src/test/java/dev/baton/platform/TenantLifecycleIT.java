@@ -173,6 +173,14 @@ class TenantLifecycleIT extends PlatformIT {
                 + "\"settings\":{\"baseUrl\":\"https://x.example\"}}").statusCode()).isEqualTo(204);
         assertThat(send("PUT", "/api/settings/http-allow-list", admin, "{\"hosts\":[\"x.example\"]}").statusCode())
                 .isEqualTo(200);
+        assertThat(send("POST", "/api/metadata/workflow?team=doomed", admin, "{\"name\":\"doomed\",\"tasks\":"
+                + "[{\"name\":\"n\",\"taskReferenceName\":\"n\",\"type\":\"NOOP\"}]}").statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/api/event?team=doomed", admin, "{\"name\":\"doomed\",\"event\":\"conductor:a:b\","
+                + "\"actions\":[{\"action\":\"start_workflow\",\"start_workflow\":{\"name\":\"doomed\"}}]}")
+                .statusCode()).isEqualTo(200);
+        assertThat(send("POST", "/api/scheduler/schedules?team=doomed", admin, "{\"name\":\"doomed\","
+                + "\"cronExpression\":\"0 0 0 1 1 *\",\"startWorkflowRequest\":{\"name\":\"doomed\"}}").statusCode())
+                .isEqualTo(200);
 
         assertThat(send("DELETE", "/api/admin/tenants/" + id, operator, null).statusCode()).isEqualTo(200);
         HttpResponse<String> after = send("GET", "/api/metadata/taskdefs", admin, null);
@@ -187,7 +195,8 @@ class TenantLifecycleIT extends PlatformIT {
             while (all.next()) {
                 tables.add(all.getString(1));
             }
-            assertThat(tables).contains("catalog_entries", "secrets", "connections", "tenant_http_hosts");
+            assertThat(tables).contains("catalog_entries", "secrets", "connections", "tenant_http_hosts",
+                    "event_handlers", "schedules");
             for (String table : tables) {
                 ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table
                         + " WHERE tenant_id = '" + id + "'");

@@ -31,7 +31,7 @@ final class SearchQueryParser {
     private SearchQueryParser() {}
 
     /** One clause of a query: a field, its operator and its values. */
-    private record Clause(String field, String op, List<String> values) {}
+    record Clause(String field, String op, List<String> values) {}
 
     /** A sort: the field (null for the default order) and its direction. */
     private record Sort(String field, boolean ascending) {}
@@ -108,7 +108,8 @@ final class SearchQueryParser {
         }
     }
 
-    private static List<Clause> clauses(String query) {
+    /** The clauses of a query in Conductor's language, each checked for form and bounded in values. */
+    static List<Clause> clauses(String query) {
         List<Clause> clauses = new ArrayList<>();
         if (query == null || query.isBlank()) {
             return clauses;
@@ -172,7 +173,7 @@ final class SearchQueryParser {
         return new Sort(parts[0], parts.length == 1 || parts[1].equalsIgnoreCase("ASC"));
     }
 
-    private static Instant millis(Clause c) {
+    static Instant millis(Clause c) {
         try {
             return Instant.ofEpochMilli(Long.parseLong(c.values().get(0)));
         } catch (NumberFormatException e) {

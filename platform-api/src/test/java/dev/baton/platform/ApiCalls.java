@@ -88,6 +88,9 @@ public final class ApiCalls {
         ENDPOINTS.put("POST /api/tasks/update-v2", new Call("", taskResult));
         ENDPOINTS.put("POST /api/tasks/{workflowId}/{taskRefName}/{status}", new Call("", r -> Map.of()));
         ENDPOINTS.put("POST /api/tasks/{workflowId}/{taskRefName}/{status}/sync", new Call("", r -> Map.of()));
+        ENDPOINTS.put("POST /api/tasks/{workflowId}/{status}/signal", new Call("", r -> Map.of()));
+        ENDPOINTS.put("POST /api/tasks/{workflowId}/{status}/signal/sync", new Call("?timeoutMillis=0",
+                r -> Map.of()));
         ENDPOINTS.put("GET /api/tasks/{taskId}", plain);
         ENDPOINTS.put("POST /api/tasks/{taskId}/log", new Call("", r -> "a line from an intruder"));
         ENDPOINTS.put("GET /api/tasks/{taskId}/log", plain);

@@ -82,6 +82,8 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("POST /api/tasks/update-v2", WORKERS);
         ALLOWED.put("POST /api/tasks/{workflowId}/{taskRefName}/{status}", OPERATORS);
         ALLOWED.put("POST /api/tasks/{workflowId}/{taskRefName}/{status}/sync", OPERATORS);
+        ALLOWED.put("POST /api/tasks/{workflowId}/{status}/signal", OPERATORS);
+        ALLOWED.put("POST /api/tasks/{workflowId}/{status}/signal/sync", OPERATORS);
         ALLOWED.put("GET /api/tasks/{taskId}", READERS);
         ALLOWED.put("POST /api/tasks/{taskId}/log", WORKERS);
         ALLOWED.put("GET /api/tasks/{taskId}/log", READERS);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.baton.engine.api.execution.StartWorkflowRequest;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskResult;
+import dev.baton.engine.api.execution.Workflow;
 import dev.baton.engine.api.execution.WorkflowStatus;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -201,17 +202,65 @@ class WorkflowOperationsConductorIT extends PlatformIT {
         registerWorkflow("""
                 {"name":"%s","version":1,"tasks":[{"name":"h","taskReferenceName":"h","type":"HUMAN"}]}"""
                 .formatted(waiting));
-        long started = System.nanoTime();
-        JsonNode reached = JSON.readTree(call("POST", "/api/workflow/execute/" + waiting + "/1?waitUntilTaskRef=h",
-                adminToken(), "{}").body());
-        assertThat(reached.get("status").asString()).isEqualTo("RUNNING");
+        JsonNode reached = JSON.readTree(call("POST", "/api/workflow/execute/" + waiting + "/1", adminToken(), "{}")
+                .body());
+        assertThat(reached.get("status").asString()).as("a WAIT for a signal blocks it").isEqualTo("RUNNING");
+        assertThat(reached.get("responseType").asString()).isEqualTo("TARGET_WORKFLOW");
+        assertThat(reached.get("signalTimeout").asBoolean()).isFalse();
         assertThat(reached.get("tasks").get(0).get("referenceTaskName").asString()).isEqualTo("h");
-        JsonNode timedOut = JSON.readTree(call("POST", "/api/workflow/execute/" + waiting + "/1?waitForSeconds=1",
+        JsonNode task = JSON.readTree(call("POST", "/api/workflow/execute/" + waiting + "/1?returnStrategy="
+                + "BLOCKING_TASK", adminToken(), "{}").body());
+        assertThat(task.get("responseType").asString()).isEqualTo("BLOCKING_TASK");
+        assertThat(task.get("referenceTaskName").asString()).isEqualTo("h");
+        assertThat(task.get("status").asString()).isEqualTo("IN_PROGRESS");
+
+        String worker = unique("nobody_polls");
+        String slow = oneTaskWorkflow(worker, "\"retryCount\":0");
+        long started = System.nanoTime();
+        JsonNode timedOut = JSON.readTree(call("POST", "/api/workflow/execute/" + slow + "/1?waitForSeconds=1",
                 adminToken(), "{}").body());
         assertThat(timedOut.get("status").asString()).isEqualTo("RUNNING");
+        assertThat(timedOut.get("signalTimeout").asBoolean()).isTrue();
         assertThat((System.nanoTime() - started) / 1_000_000).as("one wait of a second, not Conductor's 5 s")
                 .isBetween(1_000L, 4_000L);
         assertThat(call("POST", "/api/workflow/execute/" + waiting + "/1?waitForSeconds=61", adminToken(), "{}")
+                .statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aSignalCompletesTheTaskTheWorkflowWaitsOnEvenInASubWorkflowAndAnswersWhereItBlocksNext() throws Exception {
+        String child = unique("signal_child");
+        registerWorkflow("""
+                {"name":"%s","version":1,"tasks":[{"name":"inner","taskReferenceName":"inner","type":"WAIT"}],
+                 "outputParameters":{"said":"${inner.output.said}"}}""".formatted(child));
+        String parent = unique("signal_parent");
+        registerWorkflow("""
+                {"name":"%s","version":1,"tasks":[
+                  {"name":"first","taskReferenceName":"first","type":"HUMAN"},
+                  {"name":"sub","taskReferenceName":"sub","type":"SUB_WORKFLOW",
+                   "subWorkflowParam":{"name":"%s","version":1}}],
+                 "outputParameters":{"approved":"${first.output.approved}","said":"${sub.output.said}"}}"""
+                .formatted(parent, child));
+        UUID id = start(parent, Map.of());
+        String token = adminToken();
+
+        HttpResponse<String> sync = call("POST", "/api/tasks/" + id + "/COMPLETED/signal/sync?returnStrategy="
+                + "BLOCKING_WORKFLOW", token, "{\"approved\":true}");
+        assertThat(sync.statusCode()).as(sync.body()).isEqualTo(200);
+        JsonNode blocked = JSON.readTree(sync.body());
+        assertThat(blocked.get("responseType").asString()).isEqualTo("BLOCKING_WORKFLOW");
+        assertThat(blocked.get("targetWorkflowId").asString()).isEqualTo(id.toString());
+        assertThat(blocked.get("workflowId").asString()).as("now blocked in the sub-workflow")
+                .isNotEqualTo(id.toString());
+        assertThat(blocked.get("tasks").get(0).get("referenceTaskName").asString()).isEqualTo("inner");
+
+        assertThat(call("POST", "/api/tasks/" + id + "/COMPLETED/signal", token, "{\"said\":\"hello\"}")
+                .statusCode()).isEqualTo(200);
+        Workflow done = awaitStatus(id, WorkflowStatus.COMPLETED, Duration.ofSeconds(5));
+        assertThat(done.getOutput()).containsEntry("approved", true).containsEntry("said", "hello");
+        HttpResponse<String> nothing = call("POST", "/api/tasks/" + id + "/COMPLETED/signal", token, "{}");
+        assertThat(nothing.statusCode()).isEqualTo(404);
+        assertThat(call("POST", "/api/tasks/" + id + "/COMPLETED/signal/sync?returnStrategy=SIDEWAYS", token, "{}")
                 .statusCode()).isEqualTo(400);
     }
 

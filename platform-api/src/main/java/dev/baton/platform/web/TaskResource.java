@@ -43,7 +43,11 @@ public class TaskResource {
     private final CurrentTenant tenant;
     private final Guard guard;
 
-    public TaskResource(TaskService tasks, WorkflowService workflows, CurrentTenant tenant, Guard guard) {
+    private final SignalResponder responder;
+
+    public TaskResource(TaskService tasks, WorkflowService workflows, CurrentTenant tenant, Guard guard,
+            SignalResponder responder) {
+        this.responder = responder;
         this.tasks = tasks;
         this.workflows = workflows;
         this.tenant = tenant;
@@ -91,6 +95,44 @@ public class TaskResource {
             @RequestBody(required = false) Map<String, Object> output) {
         byReferenceName(workflowId, taskRefName, status, workerid, output);
         return workflows.get(tenant.get(), workflowId, true);
+    }
+
+    /**
+     * Conductor's signal: updates the task the workflow waits on (its first WAIT task waiting for a signal, or a
+     * running sub-workflow's) with {@code status} and the body as output.
+     */
+    @PostMapping("/{workflowId}/{status}/signal")
+    void signal(@PathVariable UUID workflowId, @PathVariable TaskStatus status,
+            @RequestBody(required = false) Map<String, Object> output) {
+        signalWaiting(workflowId, status, output);
+    }
+
+    /** The same signal, answered once the workflow ends or blocks again, as {@code returnStrategy} asks. */
+    @PostMapping("/{workflowId}/{status}/signal/sync")
+    Map<String, Object> signalSync(@PathVariable UUID workflowId, @PathVariable TaskStatus status,
+            @RequestParam(required = false) String returnStrategy,
+            @RequestParam(defaultValue = "5000") long timeoutMillis,
+            @RequestBody(required = false) Map<String, Object> output) {
+        SignalResponder.ReturnStrategy strategy = SignalResponder.strategy(returnStrategy);
+        if (timeoutMillis < 0 || timeoutMillis > WorkflowResource.MAX_EXECUTE_WAIT_SECONDS * 1000L) {
+            throw EngineException.invalid("timeoutMillis", "must be between 0 and "
+                    + WorkflowResource.MAX_EXECUTE_WAIT_SECONDS * 1000L);
+        }
+        Task signalled = signalWaiting(workflowId, status, output);
+        // the signalled task is ended now; what the workflow blocks on next is another task
+        return responder.await(tenant.get(), workflowId, List.of(), strategy, null,
+                Duration.ofMillis(timeoutMillis));
+    }
+
+    private Task signalWaiting(UUID workflowId, TaskStatus status, Map<String, Object> output) {
+        Workflow w = workflows.get(tenant.get(), workflowId, true);
+        guard.require(Permission.OPERATE_EXECUTIONS, ResourceType.WORKFLOW_DEF, w.getWorkflowName());
+        SignalResponder.Blocking waiting = responder.waiting(tenant.get(), w).orElseThrow(() ->
+                EngineException.notFound("Found no pending task of workflow " + workflowId + " to signal"));
+        guard.require(Permission.OPERATE_EXECUTIONS, ResourceType.WORKFLOW_DEF,
+                waiting.workflow().getWorkflowName());
+        return tasks.updateByReferenceName(tenant.get(), waiting.workflow().getWorkflowId(),
+                waiting.task().getReferenceTaskName(), status, output, null);
     }
 
     private Task byReferenceName(UUID workflowId, String taskRefName, TaskStatus status, String workerId,

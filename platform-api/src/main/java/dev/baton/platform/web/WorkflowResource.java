@@ -57,9 +57,11 @@ public class WorkflowResource {
 
     private final Tenants tenants;
     private final CompositionCheck composition;
+    private final SignalResponder responder;
 
     public WorkflowResource(WorkflowService workflows, MetadataService metadata, CurrentTenant tenant, Guard guard,
-            Tenants tenants, CompositionCheck composition) {
+            Tenants tenants, CompositionCheck composition, SignalResponder responder) {
+        this.responder = responder;
         this.composition = composition;
         this.workflows = workflows;
         this.metadata = metadata;
@@ -95,60 +97,31 @@ public class WorkflowResource {
     }
 
     /**
-     * Conductor's synchronous execution: starts {@code name} at {@code version} and waits until the workflow ends or a
-     * task {@code waitUntilTaskRef} is scheduled, at most {@code waitForSeconds} (5 unless given, as Conductor waits;
-     * at most 60), then answers the run as it stands.
+     * Conductor's synchronous execution: starts {@code name} at {@code version} and waits until the workflow ends or
+     * blocks (a WAIT task waiting for a signal, or one of the comma-separated tasks {@code waitUntilTaskRef} ended),
+     * at most {@code waitForSeconds} (5 unless given, as Conductor waits; at most 60), then answers as
+     * {@code returnStrategy} asks (the workflow, by default).
      */
     @PostMapping("/execute/{name}/{version}")
     Map<String, Object> execute(@PathVariable String name, @PathVariable int version,
             @RequestParam(required = false) String requestId, @RequestParam(required = false) String waitUntilTaskRef,
             @RequestParam(defaultValue = "5") int waitForSeconds,
+            @RequestParam(required = false) String returnStrategy,
             @RequestBody(required = false) StartWorkflowRequest request) {
         if (waitForSeconds < 0 || waitForSeconds > MAX_EXECUTE_WAIT_SECONDS) {
             throw EngineException.invalid("waitForSeconds", "must be between 0 and " + MAX_EXECUTE_WAIT_SECONDS);
         }
+        SignalResponder.ReturnStrategy strategy = SignalResponder.strategy(returnStrategy);
         requireToStart(name);
         withinRunningQuota();
         StartWorkflowRequest given = request != null ? request : StartWorkflowRequest.of(name, version, Map.of());
         UUID id = workflows.start(tenant.get(), new StartWorkflowRequest(name, version, given.correlationId(),
                 given.input(), given.taskToDomain(), null, given.priority(), null, given.idempotencyKey(),
                 given.idempotencyStrategy()));
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(waitForSeconds);
-        long pause = 5;
-        Workflow w = workflows.get(tenant.get(), id, true);
-        while (!reached(w, waitUntilTaskRef) && System.nanoTime() < deadline) {
-            // a short first pause for workflows of server tasks, then at most ten looks a second
-            sleepQuietly(Math.min(pause, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
-            pause = Math.min(pause * 2, 100);
-            w = workflows.get(tenant.get(), id, true);
-        }
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("workflowId", w.getWorkflowId().toString());
-        run.put("requestId", requestId);
-        run.put("correlationId", w.getCorrelationId());
-        run.put("input", w.getInput());
-        run.put("output", w.getOutput());
-        run.put("createdBy", w.getCreatedBy());
-        run.put("priority", w.getPriority());
-        run.put("variables", w.getVariables());
-        run.put("status", w.getStatus());
-        run.put("tasks", w.getTasks());
-        run.put("createTime", w.getCreateTime());
-        run.put("updateTime", w.getUpdateTime());
-        return run;
-    }
-
-    private static boolean reached(Workflow w, String waitUntilTaskRef) {
-        return w.getStatus().isTerminal() || (waitUntilTaskRef != null && w.getTasks().stream()
-                .anyMatch(t -> waitUntilTaskRef.equalsIgnoreCase(t.getReferenceTaskName())));
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        List<String> refs = waitUntilTaskRef == null || waitUntilTaskRef.isBlank() ? List.of()
+                : List.of(waitUntilTaskRef.split(","));
+        return responder.await(tenant.get(), id, refs, strategy, requestId, java.time.Duration.ofSeconds(
+                waitForSeconds));
     }
 
     @GetMapping("/{workflowId}")

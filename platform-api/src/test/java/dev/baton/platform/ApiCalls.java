@@ -137,6 +137,7 @@ public final class ApiCalls {
         ENDPOINTS.put("GET /api/workflow/search-by-tasks-v2", new Call("?query=taskType%3D%taskDef%", r -> null));
         ENDPOINTS.put("GET /api/admin/config", plain);
         ENDPOINTS.put("GET /api/admin/task/{taskType}", plain);
+        ENDPOINTS.put("GET /api/admin/queues", plain);
         ENDPOINTS.put("POST /api/admin/sweep/requeue/{workflowId}", plain);
         ENDPOINTS.put("POST /api/admin/consistency/verifyAndRepair/{workflowId}", plain);
         ENDPOINTS.put("GET /api/version", plain);

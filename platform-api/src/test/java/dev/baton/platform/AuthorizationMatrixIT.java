@@ -129,6 +129,7 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("GET /api/workflow/search-by-tasks-v2", ALL);
         ALLOWED.put("GET /api/admin/config", ADMIN);
         ALLOWED.put("GET /api/admin/task/{taskType}", ALL);
+        ALLOWED.put("GET /api/admin/queues", ALL);
         ALLOWED.put("POST /api/admin/sweep/requeue/{workflowId}", OPERATORS);
         ALLOWED.put("POST /api/admin/consistency/verifyAndRepair/{workflowId}", OPERATORS);
         ALLOWED.put("GET /api/version", ALL);

@@ -42,9 +42,11 @@ public class AdminResource {
     private final Tenants tenants;
     private final EngineLimits limits;
     private final String version;
+    private final EventResource events;
 
     public AdminResource(TaskService tasks, WorkflowService workflows, CurrentTenant tenant, Guard guard,
-            Tenants tenants, EngineLimits limits, HealthResource server) {
+            Tenants tenants, EngineLimits limits, HealthResource server, EventResource events) {
+        this.events = events;
         this.tasks = tasks;
         this.workflows = workflows;
         this.tenant = tenant;
@@ -69,6 +71,12 @@ public class AdminResource {
         config.put("quotas", tenants.find(tenant.get()).map(t -> (Object) t.quotas()).orElse(Map.of()));
         config.put("limits", limits);
         return config;
+    }
+
+    /** Conductor's registered event queues: the events of the caller's readable handlers (waiting messages, verbose). */
+    @GetMapping("/queues")
+    Map<String, Object> eventQueues(@RequestParam(defaultValue = "false") boolean verbose) {
+        return events.queues(verbose);
     }
 
     /** Conductor's pending tasks of a task type: scheduled or in progress, oldest activity first, paged. */

@@ -100,7 +100,7 @@ public class EventResource {
 
     /** The events the caller's readable handlers listen to; with {@code verbose}, the messages waiting for each. */
     @GetMapping("/queues")
-    Map<String, Object> queues(@RequestParam(defaultValue = "false") boolean verbose) {
+    public Map<String, Object> queues(@RequestParam(defaultValue = "false") boolean verbose) {
         Map<String, Long> waiting = handlers.waiting(tenant.get());
         Map<String, Object> queues = new java.util.TreeMap<>();
         for (EventHandlerDef h : list()) {

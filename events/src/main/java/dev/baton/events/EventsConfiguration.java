@@ -10,6 +10,8 @@ import dev.baton.events.internal.EventProcessor;
 import dev.baton.events.internal.EventTaskHandler;
 import dev.baton.events.internal.HandlerStore;
 import dev.baton.events.internal.MessageStore;
+import dev.baton.events.internal.WaitForEventsHandler;
+import dev.baton.events.internal.WaitStore;
 import dev.baton.events.internal.broker.AmqpBroker;
 import dev.baton.events.internal.broker.NatsBroker;
 import dev.baton.tenancy.TenantTransactions;
@@ -65,13 +67,24 @@ public class EventsConfiguration {
     }
 
     @Bean
+    WaitStore eventWaitStore(JdbcClient jdbc) {
+        return new WaitStore(jdbc, JSON);
+    }
+
+    @Bean
+    WaitForEventsHandler waitForEventsHandler(WaitStore waits, List<Broker> brokers) {
+        return new WaitForEventsHandler(waits, sourceTypes(brokers));
+    }
+
+    @Bean
     EventTaskHandler eventTaskHandler(EventPublisher publisher, List<Broker> brokers) {
         return new EventTaskHandler(publisher, Set.copyOf(brokers.stream().map(Broker::type).toList()));
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
     EventProcessor eventProcessor(JdbcClient jdbc, TenantTransactions tx, HandlerStore handlers,
-            MessageStore messages, WorkflowService workflows, TaskService tasks, Expressions expressions,
+            MessageStore messages, WaitStore waits, WorkflowService workflows, TaskService tasks,
+            Expressions expressions,
             ObjectProvider<CompositionPolicy> composition, Tenants tenants, List<Broker> brokers,
             @Value("${baton.events.sweep-interval:PT0.5S}") Duration sweepInterval,
             @Value("${baton.events.batch:50}") int batch,
@@ -80,7 +93,7 @@ public class EventsConfiguration {
             @Value("${baton.events.keep:PT24H}") Duration keep) {
         ActionRunner runner = new ActionRunner(workflows, tasks, expressions,
                 composition.getIfAvailable(() -> CompositionPolicy.OPEN), tenants, JSON);
-        return new EventProcessor(jdbc, tx, handlers, messages, runner, expressions, brokers,
+        return new EventProcessor(jdbc, tx, handlers, messages, runner, waits, tasks, expressions, brokers,
                 new EventProcessor.Settings(sweepInterval, batch, tenantsAtOnce, maxAttempts, keep));
     }
 

@@ -35,11 +35,16 @@ public final class EventProcessor implements AutoCloseable {
     /** How long a claim lasts, and so how soon a message whose handling failed for a passing reason is tried. */
     private static final Duration LEASE = Duration.ofSeconds(30);
 
+    /** Most waiting tasks one message reaches. */
+    static final int MAX_WAITS_PER_MESSAGE = 1000;
+
     private final JdbcClient jdbc;
     private final TenantTransactions tx;
     private final HandlerStore handlers;
     private final MessageStore messages;
     private final ActionRunner actions;
+    private final WaitStore waits;
+    private final dev.baton.engine.api.TaskService tasks;
     private final Expressions expressions;
     private final Map<String, Broker> brokers;
     private final Settings settings;
@@ -55,7 +60,10 @@ public final class EventProcessor implements AutoCloseable {
     public record Settings(Duration sweepInterval, int batch, int tenantsAtOnce, int maxAttempts, Duration keep) {}
 
     public EventProcessor(JdbcClient jdbc, TenantTransactions tx, HandlerStore handlers, MessageStore messages,
-            ActionRunner actions, Expressions expressions, List<Broker> brokers, Settings settings) {
+            ActionRunner actions, WaitStore waits, dev.baton.engine.api.TaskService tasks, Expressions expressions,
+            List<Broker> brokers, Settings settings) {
+        this.waits = waits;
+        this.tasks = tasks;
         this.jdbc = jdbc;
         this.tx = tx;
         this.handlers = handlers;
@@ -132,6 +140,7 @@ public final class EventProcessor implements AutoCloseable {
             lastPurge = now;
             jdbc.sql("SELECT purge_event_history(?::interval, 1000)").param(settings.keep().toSeconds() + " seconds")
                     .query(Integer.class).single();
+            jdbc.sql("SELECT purge_event_waits(1000)").query(Integer.class).single();
         }
     }
 
@@ -201,7 +210,36 @@ public final class EventProcessor implements AutoCloseable {
                 again |= !act(tenant, m, h, i);
             }
         }
-        return again ? null : active.isEmpty() ? "no active handler" : "handled";
+        again |= !deliverToWaits(tenant, m);
+        return again ? null : "handled";
+    }
+
+    /** Hands the message to the WAIT_FOR_EVENTS tasks waiting for it; false when that failed for a passing reason. */
+    private boolean deliverToWaits(TenantId tenant, MessageStore.Message m) {
+        List<WaitStore.Waiting> waiting = tx.read(tenant, () -> waits.waitingFor(m.event(), m.payload(),
+                MAX_WAITS_PER_MESSAGE));
+        boolean delivered = true;
+        for (WaitStore.Waiting w : waiting) {
+            try {
+                tx.run(tenant, () -> {
+                    Map<String, Object> received = waits.receive(w.taskId(), m.event(), m.payload());
+                    if (received != null) {
+                        tasks.updateByReferenceName(tenant, w.workflowId(), w.taskRef(),
+                                dev.baton.engine.api.execution.TaskStatus.COMPLETED, Map.of("events", received),
+                                "event:" + m.event());
+                        waits.release(w.taskId());
+                    }
+                });
+            } catch (EngineException ended) {
+                // the task ended some other way (timed out, terminated): its wait goes
+                tx.run(tenant, () -> waits.release(w.taskId()));
+            } catch (RuntimeException e) {
+                log.info("message {} could not reach task {}; it is tried again: {}", m.id(), w.taskId(),
+                        e.toString());
+                delivered = false;
+            }
+        }
+        return delivered;
     }
 
     /** Runs one action unless it already ran; false when it failed for a reason that may pass. */

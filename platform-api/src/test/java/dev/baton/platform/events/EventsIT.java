@@ -340,6 +340,64 @@ class EventsIT extends PlatformIT {
     }
 
     @Test
+    void aTaskWaitsForAllOrAnyOfSeveralEventsMatchingItsFieldsAndGetsTheirPayloads() throws Exception {
+        String paid = unique("paid");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"e","taskReferenceName":"e","type":"EVENT",
+                  "inputParameters":{"sink":"conductor:paid","orderId":"${workflow.input.orderId}",
+                    "amount":"${workflow.input.amount}"}}]}""".formatted(paid));
+        String shipped = unique("shipped");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"e","taskReferenceName":"e","type":"EVENT",
+                  "inputParameters":{"sink":"conductor:shipped","orderId":"${workflow.input.orderId}"}}]}"""
+                .formatted(shipped));
+        String paidEvent = "conductor:" + paid + ":paid";
+        String shippedEvent = "conductor:" + shipped + ":shipped";
+        String waiter = unique("waits_for_events");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"w","taskReferenceName":"w","type":"WAIT_FOR_EVENTS",
+                  "inputParameters":{"events":["%s","%s"],"mode":"${workflow.input.mode}",
+                    "match":{"orderId":"${workflow.input.orderId}"}}}],
+                 "outputParameters":{"events":"${w.output.events}"}}""".formatted(waiter, paidEvent, shippedEvent));
+        UUID all = start(waiter, Map.of("orderId", "o-1", "mode", "ALL"));
+        UUID any = start(waiter, Map.of("orderId", "o-1", "mode", "ANY"));
+        UUID other = start(waiter, Map.of("orderId", "o-2", "mode", "ANY"));
+        awaitTask(all, "w", TaskStatus.IN_PROGRESS);
+
+        start(paid, Map.of("orderId", "o-1", "amount", 30));
+        Workflow first = awaitStatus(any, WorkflowStatus.COMPLETED, SHORT);
+        List<Object> anyKeys = new ArrayList<>(((Map<?, ?>) first.getOutput().get("events")).keySet());
+        assertThat(anyKeys).as("any: the first is enough").containsExactly(paidEvent);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> paidPayload = (Map<String, Object>) ((Map<String, Object>) first.getOutput().get("events"))
+                .get(paidEvent);
+        assertThat(paidPayload).containsEntry("orderId", "o-1").containsEntry("amount", 30);
+        assertThat(workflow(all).getStatus()).as("still waiting to be shipped").isEqualTo(WorkflowStatus.RUNNING);
+
+        start(shipped, Map.of("orderId", "o-3"));
+        sleep(300);
+        assertThat(workflow(all).getStatus()).as("another order's shipping").isEqualTo(WorkflowStatus.RUNNING);
+        start(shipped, Map.of("orderId", "o-1"));
+        Workflow both = awaitStatus(all, WorkflowStatus.COMPLETED, SHORT);
+        List<Object> allKeys = new ArrayList<>(((Map<?, ?>) both.getOutput().get("events")).keySet());
+        assertThat(allKeys).containsExactlyInAnyOrder(paidEvent, shippedEvent);
+        assertThat(workflow(other).getStatus()).isEqualTo(WorkflowStatus.RUNNING);
+        workflows.terminate(TENANT, other, "no longer needed");
+
+        HttpResponse<String> bad = call("POST", "/api/metadata/workflow", adminToken(), """
+                {"name":"%s","tasks":[{"name":"w","taskReferenceName":"w","type":"WAIT_FOR_EVENTS",
+                  "inputParameters":{"events":["sqs:x"],"mode":"SOME"}}]}""".formatted(unique("bad_wait")));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).get("field").asString()).isEqualTo("tasks[0].inputParameters.events[0]");
+        assertThat(bad.body()).contains("no event source of type 'sqs'");
+        HttpResponse<String> mode = call("POST", "/api/metadata/workflow", adminToken(), """
+                {"name":"%s","tasks":[{"name":"w","taskReferenceName":"w","type":"WAIT_FOR_EVENTS",
+                  "inputParameters":{"events":["conductor:a:b"],"mode":"SOME"}}]}""".formatted(unique("bad_mode")));
+        assertThat(mode.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(mode.body()).get("field").asString()).isEqualTo("tasks[0].inputParameters.mode");
+    }
+
+    @Test
     void theQueueAdminApiCompletesOrFailsAWaitingTaskByReferenceOrId() throws Exception {
         String held = waiter();
         UUID byRef = start(held, Map.of());

@@ -76,6 +76,14 @@ public interface TaskHandler {
         return List.of();
     }
 
+    /**
+     * Whether a failed task of this type is retried by the task definition registered with its name, as a worker
+     * task is (Conductor retries a SUB_WORKFLOW so).
+     */
+    default boolean retriedByTaskDefinition() {
+        return false;
+    }
+
     /** Whether a caller of the task API may complete or fail a task of this type (a WAIT or HUMAN task). */
     default boolean takesExternalUpdates() {
         return false;

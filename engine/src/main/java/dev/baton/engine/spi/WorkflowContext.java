@@ -49,6 +49,9 @@ public interface WorkflowContext {
     /** Marks the workflow's own fields (variables) changed, so they are written. */
     void workflowChanged();
 
+    /** Resolves the {@code ${...}} expressions in {@code template} against this workflow, as task inputs are. */
+    Object resolve(Object template);
+
     /** Converts a JSON-shaped value to {@code type}, or throws IllegalArgumentException naming the problem. */
     <T> T convert(Object value, Class<T> type);
 

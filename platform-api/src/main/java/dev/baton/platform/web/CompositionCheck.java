@@ -35,8 +35,10 @@ public class CompositionCheck {
         if (team == null) {
             return;
         }
-        refuse(def.failureWorkflow() == null || def.failureWorkflow().isBlank() ? Optional.empty()
-                : policy.refuseStart(tenant, team, def.failureWorkflow(), false), "failureWorkflow");
+        // a failure workflow named by an expression is checked when it starts, like any computed name
+        refuse(def.failureWorkflow() == null || def.failureWorkflow().isBlank() || def.failureWorkflow().startsWith("$")
+                ? Optional.empty() : policy.refuseStart(tenant, team, def.failureWorkflow(), false),
+                "failureWorkflow");
         def.visitTasks(task -> check(tenant, team, task));
     }
 

@@ -281,7 +281,8 @@ public final class DefinitionValidator {
         } catch (IllegalArgumentException e) {
             throw EngineException.invalid(field, e.getMessage());
         }
-        if (root.equals("workflow") || before.contains(root) || (loopRefs != null && loopRefs.contains(root))) {
+        if (root.equals("workflow") || root.equals(ParameterResolver.TASK_ID) || before.contains(root)
+                || (loopRefs != null && loopRefs.contains(root))) {
             return;
         }
         throw EngineException.invalid(field, "${" + expr + "} refers to '" + root

@@ -127,6 +127,11 @@ final class RunContext implements WorkflowContext {
     }
 
     @Override
+    public Object resolve(Object template) {
+        return decider.resolver().resolve(java.util.Map.of("value", template), run.workflow, null).get("value");
+    }
+
+    @Override
     public WorkflowDef definition(String name, Integer version) {
         return launcher.definition(name, version);
     }

@@ -7,6 +7,7 @@ import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.WorkflowTask;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskStatus;
+import dev.baton.engine.internal.Ids;
 import dev.baton.engine.internal.expression.ParameterResolver;
 import dev.baton.engine.internal.json.JsonCodec;
 import dev.baton.engine.internal.tasks.TaskHandlers;
@@ -41,10 +42,21 @@ final class TaskScheduler {
 
     /** Schedules {@code wt} in loop iteration {@code iteration} (0 outside loops), with what must start along. */
     void schedule(WorkflowRun run, WorkflowTask wt, int iteration) {
+        // the task's own id is known to its input (${CPEWF_TASK_ID}), so it is chosen first
+        run.nextTaskId = Ids.next();
+        try {
+            scheduleResolved(run, wt, iteration);
+        } finally {
+            run.nextTaskId = null;
+        }
+    }
+
+    private void scheduleResolved(WorkflowRun run, WorkflowTask wt, int iteration) {
         String type = wt.typeOrSimple();
         Map<String, Object> input;
         try {
-            input = resolver.resolve(wt.inputParameters(), run.workflow, null);
+            input = resolver.resolve(wt.inputParameters(), run.workflow,
+                    Map.of(ParameterResolver.TASK_ID, run.nextTaskId.toString()));
         } catch (EngineException e) {
             Task failed = newTask(run, wt, type, iteration, new LinkedHashMap<>());
             fail(run, failed, TaskStatus.FAILED_WITH_TERMINAL_ERROR, e.getMessage());
@@ -83,11 +95,13 @@ final class TaskScheduler {
      */
     Task add(WorkflowRun run, WorkflowTask wt, String type, Map<String, Object> input, int iteration) {
         AsyncTaskHandler<?> async = handlers.async(type);
-        if (async == null) {
-            return newTask(run, wt, type, iteration, input);
-        }
         WorkflowTask snapshot = wt.taskDefinition() != null ? wt : run.taskDef(wt.name())
                 .map(def -> wt.with(wt.taskReferenceName(), wt.inputParameters(), wt.joinOn(), def)).orElse(wt);
+        if (async == null) {
+            TaskHandler handler = handlers.find(type);
+            boolean byDefinition = handler != null && handler.retriedByTaskDefinition();
+            return newTask(run, byDefinition ? snapshot : wt, type, iteration, input);
+        }
         Task t = newTask(run, snapshot, type, iteration, input);
         t.setQueue(TaskHandlers.serverQueue(type));
         // the worker stops an attempt at maxDuration; past that (and a margin) the node that held it is gone

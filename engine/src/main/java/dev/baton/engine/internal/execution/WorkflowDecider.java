@@ -1,6 +1,7 @@
 package dev.baton.engine.internal.execution;
 
 import dev.baton.engine.api.CompositionPolicy;
+import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.EngineLimits;
 import dev.baton.engine.api.TaskContracts;
 import dev.baton.engine.api.definition.TaskDef;
@@ -216,7 +217,8 @@ public final class WorkflowDecider {
             run.workflow.getFailedTaskNames().add(failed.getTaskDefName());
         }
         endWorkflow(run, status, reason, computeOutput(run));
-        String failureWorkflow = run.workflow.getWorkflowDefinition().failureWorkflow();
+        String named = run.workflow.getWorkflowDefinition().failureWorkflow();
+        String failureWorkflow = named == null || named.isBlank() ? null : resolvedName(run, named);
         if (failureWorkflow != null && !failureWorkflow.isBlank()) {
             Map<String, Object> input = new LinkedHashMap<>();
             input.put("workflowId", run.workflow.getWorkflowId().toString());
@@ -237,6 +239,19 @@ public final class WorkflowDecider {
                 run.workflow.setReasonForIncompletion(reason + "; failure workflow '" + failureWorkflow
                         + "' could not start: " + e.getMessage());
             }
+        }
+    }
+
+    ParameterResolver resolver() {
+        return resolver;
+    }
+
+    /** A failure workflow's name, which may be computed from the workflow; as written when it cannot be. */
+    private String resolvedName(WorkflowRun run, String named) {
+        try {
+            return resolver.resolveName(named, run.workflow);
+        } catch (EngineException e) {
+            return named;
         }
     }
 
@@ -279,6 +294,13 @@ public final class WorkflowDecider {
         out.put("subWorkflowId", child.getWorkflowId().toString());
         if (child.getStatus().isSuccessful()) {
             TaskScheduler.complete(run, task, out);
+        } else if (child.getStatus() == WorkflowStatus.TERMINATED && !run.workflow.getStatus().isTerminal()) {
+            // as Conductor's: a child terminated from outside cancels its task and terminates the parent
+            task.getOutputData().putAll(out);
+            String reason = "sub workflow " + child.getWorkflowId() + " was terminated"
+                    + (child.getReasonForIncompletion() == null ? "" : ": " + child.getReasonForIncompletion());
+            TaskScheduler.fail(run, task, TaskStatus.CANCELED, reason);
+            endWorkflow(run, WorkflowStatus.TERMINATED, reason, computeOutput(run));
         } else {
             task.getOutputData().putAll(out);
             TaskScheduler.fail(run, task, TaskStatus.FAILED, "sub workflow " + child.getWorkflowId() + " ended "

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -67,8 +68,12 @@ public final class WorkflowRun {
     }
 
     /** Adds a new task attempt at the end of the workflow's sequence. */
+    /** The id the next task added takes, chosen before its input was resolved (Conductor's CPEWF_TASK_ID). */
+    UUID nextTaskId;
+
     Task add(Task task) {
-        task.setTaskId(Ids.next());
+        task.setTaskId(nextTaskId != null ? nextTaskId : Ids.next());
+        nextTaskId = null;
         task.setWorkflowInstanceId(workflow.getWorkflowId());
         task.setWorkflowType(workflow.getWorkflowName());
         task.setWorkflowPriority(workflow.getPriority());

@@ -26,6 +26,9 @@ public final class ParameterResolver {
 
     private static final Pattern REFERENCE = Pattern.compile("(?<!\\$)\\$\\{([^}]+)}");
 
+    /** Conductor's built-in parameter for the id of the task whose input it is in. */
+    public static final String TASK_ID = "CPEWF_TASK_ID";
+
     /** The root of secret references: they stay as written, and only the attempt that calls out replaces them. */
     public static final String SECRETS = "secrets";
     private static final Configuration JSON_PATH = Configuration.defaultConfiguration()
@@ -37,6 +40,19 @@ public final class ParameterResolver {
         Map<String, Object> out = new LinkedHashMap<>();
         parameters.forEach((k, v) -> out.put(k, resolveValue(v, context)));
         return out;
+    }
+
+    /**
+     * A workflow name as Conductor reads it where it may be computed (a failure workflow): {@code ${path}}
+     * expressions, and its older form {@code $workflow.input.x} without braces.
+     */
+    public String resolveName(String name, Workflow workflow) {
+        String template = name.startsWith("$") && !name.startsWith("${") ? "${" + name.substring(1) + "}" : name;
+        if (!template.contains("${")) {
+            return name;
+        }
+        Object value = resolve(Map.of("name", template), workflow, null).get("name");
+        return value == null ? null : String.valueOf(value);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.baton.engine.internal.tasks;
 import dev.baton.engine.api.definition.TaskType;
 import dev.baton.engine.api.definition.WorkflowTask;
 import dev.baton.engine.api.execution.Task;
+import dev.baton.engine.api.execution.TaskStatus;
 import dev.baton.engine.spi.DefinitionCheck;
 import dev.baton.engine.spi.TaskHandler;
 import dev.baton.engine.spi.WorkflowContext;
@@ -64,6 +65,7 @@ public final class JoinHandler implements TaskHandler {
     public boolean decide(WorkflowContext run, Task task) {
         List<String> joinOn = (List<String>) task.getInputData().getOrDefault("joinOn", List.of());
         Map<String, Object> out = new LinkedHashMap<>();
+        boolean withErrors = false;
         for (String ref : joinOn) {
             Optional<Task> joined = run.workflow().latestTask(ref)
                     .filter(t -> t.getIteration() == task.getIteration() || t.getIteration() == 0);
@@ -71,9 +73,14 @@ public final class JoinHandler implements TaskHandler {
                     || !joined.get().getStatus().isSuccessful()) {
                 return false;
             }
+            withErrors |= joined.get().getStatus() == TaskStatus.COMPLETED_WITH_ERRORS;
             out.put(ref, joined.get().getOutputData());
         }
         run.complete(task, out);
+        if (withErrors) {
+            // as Conductor's: a branch whose optional task failed is joined, and the join says so
+            task.setStatus(TaskStatus.COMPLETED_WITH_ERRORS);
+        }
         return true;
     }
 }

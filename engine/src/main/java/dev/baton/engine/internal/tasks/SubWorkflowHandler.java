@@ -43,6 +43,11 @@ public final class SubWorkflowHandler implements TaskHandler {
     }
 
     @Override
+    public boolean retriedByTaskDefinition() {
+        return true;
+    }
+
+    @Override
     public boolean decide(WorkflowContext run, Task task) {
         if (task.getStatus() != TaskStatus.SCHEDULED) {
             return false;
@@ -51,7 +56,7 @@ public final class SubWorkflowHandler implements TaskHandler {
         WorkflowDef def;
         try {
             def = params.workflowDefinition() != null ? params.workflowDefinition()
-                    : run.definition(params.name(), params.version());
+                    : run.definition(name(run, params), version(run, params));
         } catch (EngineException e) {
             run.fail(task, TaskStatus.FAILED, e.getMessage());
             return true;
@@ -62,6 +67,38 @@ public final class SubWorkflowHandler implements TaskHandler {
             run.fail(task, TaskStatus.FAILED, "cannot start the sub workflow: " + e.getMessage());
         }
         return true;
+    }
+
+    /** The name, resolved when it is an expression. */
+    private static String name(WorkflowContext run, SubWorkflowParams params) {
+        if (params.name() == null || !params.name().contains("${")) {
+            return params.name();
+        }
+        Object name = run.resolve(params.name());
+        if (!(name instanceof String s) || s.isBlank()) {
+            throw EngineException.invalid("subWorkflowParam.name", params.name() + " gives no workflow name");
+        }
+        return s;
+    }
+
+    /** The version, resolved when it is an expression; null (the latest) when none is given. */
+    private static Integer version(WorkflowContext run, SubWorkflowParams params) {
+        if (params.version() == null || params.versionNumber() != null) {
+            return params.versionNumber();
+        }
+        Object v = run.resolve(params.version());
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return Integer.valueOf(String.valueOf(v).trim());
+        } catch (NumberFormatException e) {
+            throw EngineException.invalid("subWorkflowParam.version", params.version() + " gives '" + v
+                    + "', not a version number");
+        }
     }
 
     @Override

@@ -131,6 +131,12 @@ final class FakeRun implements WorkflowContext {
     public void workflowChanged() {
     }
 
+    /** No expressions here: a handler under test sees its template as given. */
+    @Override
+    public Object resolve(Object template) {
+        return template;
+    }
+
     @Override
     public <T> T convert(Object value, Class<T> type) {
         return JSON.convert(value, type);

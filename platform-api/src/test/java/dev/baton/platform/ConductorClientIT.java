@@ -168,4 +168,99 @@ class ConductorClientIT extends PlatformIT {
             }
         }
     }
+
+    @Test
+    void theOfficialClientsEventSchedulerBulkSearchQueueAndSignalCallsWorkUnchanged() throws Exception {
+        Identities.NewKey key = adminKey(TENANT);
+        ConductorClient client = new ApiClient("http://localhost:" + port + "/api", key.id(), key.secret());
+        MetadataClient metadataClient = new MetadataClient(client);
+        WorkflowClient workflowClient = new WorkflowClient(client);
+        TaskClient taskClient = new TaskClient(client);
+        com.netflix.conductor.client.http.EventClient eventClient =
+                new com.netflix.conductor.client.http.EventClient(client);
+        io.orkes.conductor.client.http.OrkesSchedulerClient schedulerClient =
+                new io.orkes.conductor.client.http.OrkesSchedulerClient(client);
+
+        WorkflowTask hold = new WorkflowTask();
+        hold.setName("hold");
+        hold.setTaskReferenceName("hold");
+        hold.setType("WAIT");
+        WorkflowDef def = new WorkflowDef();
+        def.setName(unique("client_waits"));
+        def.setVersion(1);
+        def.setOwnerEmail("dev@example.com");
+        def.setTasks(List.of(hold));
+        def.setOutputParameters(Map.of("said", "${hold.output.said}"));
+        metadataClient.registerWorkflowDef(def);
+
+        // events: a handler registered, read, changed and removed through the client
+        com.netflix.conductor.common.metadata.events.EventHandler handler =
+                new com.netflix.conductor.common.metadata.events.EventHandler();
+        handler.setName(unique("client_handler"));
+        handler.setEvent("conductor:" + def.getName() + ":done");
+        handler.setActive(true);
+        com.netflix.conductor.common.metadata.events.EventHandler.Action action =
+                new com.netflix.conductor.common.metadata.events.EventHandler.Action();
+        action.setAction(com.netflix.conductor.common.metadata.events.EventHandler.Action.Type.start_workflow);
+        com.netflix.conductor.common.metadata.events.EventHandler.StartWorkflow startIt =
+                new com.netflix.conductor.common.metadata.events.EventHandler.StartWorkflow();
+        startIt.setName(def.getName());
+        action.setStart_workflow(startIt);
+        handler.setActions(List.of(action));
+        eventClient.registerEventHandler(handler);
+        assertThat(eventClient.getEventHandlers(handler.getEvent(), true)).singleElement()
+                .satisfies(h -> assertThat(h.getActions().get(0).getStart_workflow().getName())
+                        .isEqualTo(def.getName()));
+        handler.setActive(false);
+        eventClient.updateEventHandler(handler);
+        assertThat(eventClient.getEventHandlers(handler.getEvent(), true)).isEmpty();
+        eventClient.unregisterEventHandler(handler.getName());
+        assertThat(eventClient.getEventHandlers(handler.getEvent(), false)).isEmpty();
+
+        // schedules: saved, read, previewed, paused and resumed one by one and in bulk, removed
+        io.orkes.conductor.client.model.SaveScheduleRequest schedule =
+                new io.orkes.conductor.client.model.SaveScheduleRequest();
+        schedule.setName(unique("client_schedule"));
+        schedule.setCronExpression("0 0 0 1 1 *");
+        StartWorkflowRequest scheduled = new StartWorkflowRequest();
+        scheduled.setName(def.getName());
+        scheduled.setVersion(1);
+        schedule.setStartWorkflowRequest(scheduled);
+        schedulerClient.saveSchedule(schedule);
+        assertThat(schedulerClient.getSchedule(schedule.getName()).getCronExpression()).isEqualTo("0 0 0 1 1 *");
+        assertThat(schedulerClient.getAllSchedules(def.getName())).hasSize(1);
+        assertThat(schedulerClient.getNextFewSchedules("0 0 12 * * *", null, null, 3)).hasSize(3);
+        schedulerClient.pauseSchedule(schedule.getName());
+        assertThat(schedulerClient.getSchedule(schedule.getName()).getPaused()).isTrue();
+        schedulerClient.resumeSchedule(schedule.getName());
+        assertThat(schedulerClient.pauseSchedulers(List.of(schedule.getName())).getBulkSuccessfulResults())
+                .containsExactly(schedule.getName());
+        assertThat(schedulerClient.resumeSchedulers(List.of(schedule.getName())).getBulkSuccessfulResults())
+                .containsExactly(schedule.getName());
+        assertThat(schedulerClient.search(0, 10, null, "*", "scheduleName = " + schedule.getName())
+                .getTotalHits()).isZero();
+        schedulerClient.deleteSchedule(schedule.getName());
+
+        // workflows in bulk, searches, queue sizes and a signal
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            StartWorkflowRequest start = new StartWorkflowRequest();
+            start.setName(def.getName());
+            start.setVersion(1);
+            ids.add(workflowClient.startWorkflow(start));
+        }
+        assertThat(workflowClient.pauseWorkflows(ids).getBulkSuccessfulResults()).containsExactlyInAnyOrderElementsOf(
+                ids);
+        workflowClient.resumeWorkflows(ids);
+        assertThat(workflowClient.search("workflowType IN (" + def.getName() + ")").getTotalHits()).isEqualTo(3);
+        assertThat(taskClient.search("taskType = WAIT AND workflowType = " + def.getName()).getTotalHits())
+                .isEqualTo(3);
+        assertThat(taskClient.getQueueSizeForTask("hold")).isZero();
+        org.conductoross.conductor.common.model.SignalResponse signalled = taskClient.signal(ids.get(0),
+                Task.Status.COMPLETED, Map.of("said", "hi"));
+        assertThat(signalled.getTargetWorkflowId()).isEqualTo(ids.get(0));
+        assertThat(workflowClient.getWorkflow(ids.get(0), false).getOutput()).containsEntry("said", "hi");
+        assertThat(workflowClient.terminateWorkflows(ids.subList(1, 3), "done").getBulkSuccessfulResults())
+                .containsExactlyInAnyOrderElementsOf(ids.subList(1, 3));
+    }
 }

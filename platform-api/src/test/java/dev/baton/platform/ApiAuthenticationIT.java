@@ -158,6 +158,9 @@ class ApiAuthenticationIT extends PlatformIT {
                         .isEqualTo(401);
                 assertThat(r.headers().firstValue("WWW-Authenticate")).as(endpoint).get().asString()
                         .startsWith("Bearer error=\"invalid_token\"");
+                // what the official clients read to sign in again and retry
+                assertThat(JSON.readTree(r.body()).get("error").asString()).as(endpoint)
+                        .isEqualTo(token.getKey().equals("expired") ? "EXPIRED_TOKEN" : "INVALID_TOKEN");
             }
         }
         // the same claims, properly signed, are accepted: the refusals above are for the flaw named, not the claims

@@ -31,10 +31,22 @@ public final class ProblemResponses {
                     || request.getHeader("X-Authorization") != null ? "invalid_token" : null;
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE,
                     error == null ? "Bearer" : "Bearer error=\"" + error + "\"");
+            // the official clients sign in again by themselves when a refusal says EXPIRED_TOKEN or INVALID_TOKEN
+            Map<String, Object> extra = error == null ? Map.of() : Map.of("error", expired(e)
+                    ? "EXPIRED_TOKEN" : "INVALID_TOKEN");
             write(response, 401, "unauthenticated", error == null
                     ? "this call needs a bearer token (Authorization: Bearer or X-Authorization)"
-                    : "the token was refused: " + e.getMessage(), request.getRequestURI());
+                    : "the token was refused: " + e.getMessage(), request.getRequestURI(), extra);
         };
+    }
+
+    private static boolean expired(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains("expired")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** 403 naming what is missing. */

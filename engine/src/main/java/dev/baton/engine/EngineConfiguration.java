@@ -7,6 +7,7 @@ import dev.baton.engine.api.SecretValues;
 import dev.baton.engine.api.TaskContracts;
 import dev.baton.engine.internal.definition.DefinitionRegistry;
 import dev.baton.engine.internal.definition.DefinitionStore;
+import dev.baton.engine.internal.definition.EnvironmentStore;
 import dev.baton.engine.internal.definition.DefinitionValidator;
 import dev.baton.engine.api.statistics.ExecutionStatistics;
 import dev.baton.engine.internal.execution.ExecutionMetrics;
@@ -139,10 +140,18 @@ public class EngineConfiguration {
     WorkflowExecutor workflowService(TenantTransactions tx, ExecutionStore store, JdbcClient jdbc,
             DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
             TaskHandlers handlers, RunningAttempts attempts, Clock clock,
-            ObjectProvider<CompositionPolicy> composition, ObjectProvider<TaskContracts> contracts) {
+            ObjectProvider<CompositionPolicy> composition, ObjectProvider<TaskContracts> contracts,
+            EnvironmentStore environment) {
         return new WorkflowExecutor(tx, store, new ExecutionSearch(jdbc), definitions, validator, json, signals,
                 handlers, attempts, clock, composition.getIfAvailable(() -> CompositionPolicy.OPEN),
-                contracts.getIfAvailable(() -> TaskContracts.NONE));
+                contracts.getIfAvailable(() -> TaskContracts.NONE), environment::current);
+    }
+
+    @Bean
+    EnvironmentStore environmentVariables(TenantTransactions tx, JdbcClient jdbc,
+            @Value("${baton.engine.limits.environment-variables:1000}") int maxVariables,
+            @Value("${baton.engine.limits.environment-value-length:65536}") int maxValueLength) {
+        return new EnvironmentStore(tx, jdbc, maxVariables, maxValueLength);
     }
 
     @Bean

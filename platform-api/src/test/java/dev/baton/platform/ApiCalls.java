@@ -54,6 +54,7 @@ public final class ApiCalls {
             v.put("tenantId", tenantId);
             v.put("providerId", providerId);
             v.put("event", "conductor:" + workflowDef + ":step");
+            v.put("key", "ENV_" + taskDef.replaceAll("[^A-Za-z0-9_]", "_"));
             return v;
         }
     }
@@ -221,6 +222,10 @@ public final class ApiCalls {
         ENDPOINTS.put("PUT /api/scheduler/bulk/resume", new Call("", r -> List.of(r.workflowDef())));
         ENDPOINTS.put("GET /api/scheduler/nextFewSchedules", new Call("?cronExpression=0+0+*+*+*+*", r -> null));
         ENDPOINTS.put("GET /api/scheduler/search/executions", plain);
+        ENDPOINTS.put("GET /api/environment", plain);
+        ENDPOINTS.put("GET /api/environment/{key}", plain);
+        ENDPOINTS.put("PUT /api/environment/{key}", new Call("", r -> "a value"));
+        ENDPOINTS.put("DELETE /api/environment/{key}", plain);
         ENDPOINTS.put("GET /api/secrets", plain);
         ENDPOINTS.put("PUT /api/secrets/{name}", new Call("", r -> Map.of("value", "an intruder's value")));
         ENDPOINTS.put("DELETE /api/secrets/{name}", plain);

@@ -194,6 +194,10 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("PUT /api/scheduler/bulk/resume", OPERATORS);
         ALLOWED.put("GET /api/scheduler/nextFewSchedules", ALL);
         ALLOWED.put("GET /api/scheduler/search/executions", ALL);
+        ALLOWED.put("GET /api/environment", ALL);
+        ALLOWED.put("GET /api/environment/{key}", ALL);
+        ALLOWED.put("PUT /api/environment/{key}", ADMIN);
+        ALLOWED.put("DELETE /api/environment/{key}", ADMIN);
         ALLOWED.put("GET /api/secrets", ALL);
         ALLOWED.put("PUT /api/secrets/{name}", AUTHORS);
         ALLOWED.put("DELETE /api/secrets/{name}", AUTHORS);

@@ -215,4 +215,26 @@ class ConductorSemanticsIT extends PlatformIT {
         assertThat(taskByRef(done, "opt").getStatus()).isEqualTo(TaskStatus.COMPLETED_WITH_ERRORS);
         assertThat(taskByRef(done, "join").getStatus()).isEqualTo(TaskStatus.COMPLETED_WITH_ERRORS);
     }
+
+    @Test
+    void environmentVariablesAreKeptThroughTheApiAndReadByWorkflowsAsEnv() throws Exception {
+        String admin = adminToken();
+        String name = "REGION_" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        assertThat(call("PUT", "/api/environment/" + name, admin, "\"eu-west\"").statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/api/environment/" + name, admin, null).body()).isEqualTo("eu-west");
+        assertThat(call("GET", "/api/environment", admin, null).body()).contains("{\"name\":\"" + name
+                + "\",\"value\":\"eu-west\"}");
+        String flow = unique("reads_env");
+        registerWorkflow("""
+                {"name":"%s","tasks":[{"name":"v","taskReferenceName":"v","type":"SET_VARIABLE",
+                  "inputParameters":{"region":"${env.%s}"}}],"outputParameters":{"region":"${env.%s}"}}"""
+                .formatted(flow, name, name));
+        Workflow done = awaitStatus(start(flow, Map.of()), WorkflowStatus.COMPLETED, SHORT);
+        assertThat(done.getOutput()).containsEntry("region", "eu-west");
+        assertThat(call("DELETE", "/api/environment/" + name, admin, null).body()).isEqualTo("eu-west");
+        assertThat(call("GET", "/api/environment/" + name, admin, null).statusCode()).isEqualTo(404);
+        HttpResponse<String> bad = call("PUT", "/api/environment/not-a-name!", admin, "x");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(bad.body()).get("field").asString()).isEqualTo("name");
+    }
 }

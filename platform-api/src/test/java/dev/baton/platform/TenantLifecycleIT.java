@@ -178,6 +178,7 @@ class TenantLifecycleIT extends PlatformIT {
         assertThat(send("POST", "/api/event?team=doomed", admin, "{\"name\":\"doomed\",\"event\":\"conductor:a:b\","
                 + "\"actions\":[{\"action\":\"start_workflow\",\"start_workflow\":{\"name\":\"doomed\"}}]}")
                 .statusCode()).isEqualTo(200);
+        assertThat(send("PUT", "/api/environment/DOOMED", admin, "gone soon").statusCode()).isEqualTo(200);
         assertThat(send("POST", "/api/scheduler/schedules?team=doomed", admin, "{\"name\":\"doomed\","
                 + "\"cronExpression\":\"0 0 0 1 1 *\",\"startWorkflowRequest\":{\"name\":\"doomed\"}}").statusCode())
                 .isEqualTo(200);
@@ -196,7 +197,7 @@ class TenantLifecycleIT extends PlatformIT {
                 tables.add(all.getString(1));
             }
             assertThat(tables).contains("catalog_entries", "secrets", "connections", "tenant_http_hosts",
-                    "event_handlers", "schedules");
+                    "event_handlers", "schedules", "environment_variables");
             for (String table : tables) {
                 ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table
                         + " WHERE tenant_id = '" + id + "'");

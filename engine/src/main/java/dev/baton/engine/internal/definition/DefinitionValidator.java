@@ -281,7 +281,8 @@ public final class DefinitionValidator {
         } catch (IllegalArgumentException e) {
             throw EngineException.invalid(field, e.getMessage());
         }
-        if (root.equals("workflow") || root.equals(ParameterResolver.TASK_ID) || before.contains(root)
+        if (root.equals("workflow") || root.equals(ParameterResolver.TASK_ID)
+                || root.equals(ParameterResolver.ENVIRONMENT) || before.contains(root)
                 || (loopRefs != null && loopRefs.contains(root))) {
             return;
         }

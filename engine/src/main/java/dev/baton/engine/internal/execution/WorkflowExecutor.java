@@ -78,7 +78,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     public WorkflowExecutor(TenantTransactions tx, ExecutionStore store, ExecutionSearch search,
             DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
             TaskHandlers handlers, RunningAttempts attempts, Clock clock, CompositionPolicy composition,
-            TaskContracts contracts) {
+            TaskContracts contracts, java.util.function.Supplier<Map<String, Object>> environment) {
         this.tx = tx;
         this.composition = composition;
         this.store = store;
@@ -90,7 +90,8 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         this.clock = clock;
         this.handlers = handlers;
         this.contracts = contracts;
-        this.decider = new WorkflowDecider(new ParameterResolver(), json, handlers, this, validator.limits(),
+        this.decider = new WorkflowDecider(new ParameterResolver(environment), json, handlers, this,
+                validator.limits(),
                 composition, contracts, attempts);
     }
 

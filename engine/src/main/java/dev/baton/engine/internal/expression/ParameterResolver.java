@@ -26,6 +26,21 @@ public final class ParameterResolver {
 
     private static final Pattern REFERENCE = Pattern.compile("(?<!\\$)\\$\\{([^}]+)}");
 
+    /** The root of environment variables: {@code ${env.name}}. */
+    public static final String ENVIRONMENT = "env";
+
+    private final java.util.function.Supplier<Map<String, Object>> environment;
+
+    /** A resolver without environment variables ({@code ${env.x}} is null). */
+    public ParameterResolver() {
+        this(Map::of);
+    }
+
+    /** A resolver reading {@code ${env.name}} from {@code environment}, asked only when an expression names it. */
+    public ParameterResolver(java.util.function.Supplier<Map<String, Object>> environment) {
+        this.environment = environment;
+    }
+
     /** Conductor's built-in parameter for the id of the task whose input it is in. */
     public static final String TASK_ID = "CPEWF_TASK_ID";
 
@@ -36,7 +51,7 @@ public final class ParameterResolver {
 
     /** Resolves every value of {@code parameters}, nested maps and lists included. */
     public Map<String, Object> resolve(Map<String, Object> parameters, Workflow workflow, Map<String, Object> extra) {
-        Context context = new Context(workflow, extra);
+        Context context = new Context(workflow, extra, environment);
         Map<String, Object> out = new LinkedHashMap<>();
         parameters.forEach((k, v) -> out.put(k, resolveValue(v, context)));
         return out;
@@ -149,11 +164,14 @@ public final class ParameterResolver {
         private final Map<String, Object> extra;
         private final Map<String, Object> document = new LinkedHashMap<>();
         private final Object whole;
+        private final java.util.function.Supplier<Map<String, Object>> environment;
 
-        Context(Workflow workflow, Map<String, Object> extra) {
+        Context(Workflow workflow, Map<String, Object> extra,
+                java.util.function.Supplier<Map<String, Object>> environment) {
             this.workflow = workflow;
             this.extra = extra;
             this.whole = null;
+            this.environment = environment;
         }
 
         /** A context over one whole document, not a workflow's roots. */
@@ -161,6 +179,7 @@ public final class ParameterResolver {
             this.workflow = null;
             this.extra = null;
             this.whole = whole;
+            this.environment = Map::of;
         }
 
         Object lookup(String expression) {
@@ -194,6 +213,9 @@ public final class ParameterResolver {
             }
             if ("workflow".equals(root)) {
                 return workflowDocument(workflow);
+            }
+            if (ENVIRONMENT.equals(root)) {
+                return environment.get();
             }
             return workflow.latestTask(root).map(ParameterResolver::taskDocument).orElse(null);
         }

@@ -54,7 +54,7 @@ public final class ApiCalls {
             v.put("tenantId", tenantId);
             v.put("providerId", providerId);
             v.put("event", "conductor:" + workflowDef + ":step");
-            v.put("key", "ENV_" + taskDef.replaceAll("[^A-Za-z0-9_]", "_"));
+            v.put("key", "ENV_" + taskDef);
             return v;
         }
     }

@@ -208,7 +208,7 @@ class ConductorEndpointsIT extends PlatformIT {
                 StartWorkflowRequest.of(workflowDef, null, null), null, null, null, null, null, null, null, null,
                 null, null), "owners", "test");
         policy.claim(t, dev.baton.authz.access.ResourceType.SCHEDULE, workflowDef, "owners");
-        environment.put(t, "ENV_" + taskDef.replaceAll("[^A-Za-z0-9_]", "_"), "a value", "test");
+        environment.put(t, "ENV_" + taskDef, "a value", "test");
         return new World(new ApiCalls.Resources(taskDef, workflowDef, workflowId.toString(), stepId, correlationId,
                 "owners", UUID.randomUUID().toString(), unique("login"), UUID.randomUUID().toString(), "bk_none",
                 t.value(), UUID.randomUUID().toString(), unique("entry").toLowerCase(), unique("secret").toLowerCase(),

@@ -30,4 +30,25 @@ class MetadataListingsIT extends PlatformIT {
         assertThat(versions.get(0).has("tasks")).as("no definition bodies").isFalse();
         assertThat(listed.get(b).size()).isEqualTo(1);
     }
+
+    @Test
+    void registeringAnExistingVersionConflictsUnlessOverwriteAndPutAnswersABulkResponse() throws Exception {
+        String admin = adminToken();
+        String name = unique("overwritten");
+        String first = """
+                {"name":"%s","version":1,"description":"first","tasks":[{"name":"n","taskReferenceName":"n",
+                  "type":"NOOP"}]}""".formatted(name);
+        assertThat(call("POST", "/api/metadata/workflow", admin, first).statusCode()).isEqualTo(200);
+        assertThat(call("POST", "/api/metadata/workflow", admin, first).statusCode()).isEqualTo(409);
+        String second = first.replace("\"first\"", "\"second\"");
+        assertThat(call("POST", "/api/metadata/workflow?overwrite=true", admin, second).statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(call("GET", "/api/metadata/workflow/" + name + "?version=1", admin, null).body())
+                .get("description").asString()).isEqualTo("second");
+
+        var put = call("PUT", "/api/metadata/workflow", admin, "[" + first + "]");
+        assertThat(put.statusCode()).isEqualTo(200);
+        var bulk = JSON.readTree(put.body());
+        assertThat(bulk.get("bulkSuccessfulResults").get(0).asString()).isEqualTo(name);
+        assertThat(bulk.get("bulkErrorResults").size()).isZero();
+    }
 }

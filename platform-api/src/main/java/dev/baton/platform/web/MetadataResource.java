@@ -3,6 +3,7 @@ package dev.baton.platform.web;
 import dev.baton.authz.access.Permission;
 import dev.baton.authz.access.ResourceType;
 import dev.baton.engine.api.EngineException;
+import dev.baton.engine.api.execution.BulkResponse;
 import dev.baton.engine.api.MetadataService;
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.WorkflowDef;
@@ -93,20 +94,33 @@ public class MetadataResource {
         });
     }
 
+    /**
+     * Registers a new definition version; one that exists is a conflict (409), unless {@code overwrite} (Orkes'
+     * parameter) asks to replace it.
+     */
     @PostMapping("/workflow")
-    void registerWorkflowDef(@RequestBody WorkflowDef def, @RequestParam(required = false) String team) {
+    void registerWorkflowDef(@RequestBody WorkflowDef def, @RequestParam(required = false) String team,
+            @RequestParam(defaultValue = "false") boolean overwrite) {
         TenantId t = tenant.get();
         Optional<String> claim = def == null || def.name() == null ? Optional.empty()
                 : guard.beforeWriting(ResourceType.WORKFLOW_DEF, def.name(), workflowExists(def.name()), team);
         requireComposition(t, def, claim);
         tx.run(t, () -> {
-            metadata.registerWorkflowDef(t, def);
+            if (overwrite) {
+                metadata.updateWorkflowDefs(t, java.util.Collections.singletonList(def));
+            } else {
+                metadata.registerWorkflowDef(t, def);
+            }
             claim.ifPresent(owner -> guard.claim(ResourceType.WORKFLOW_DEF, def.name(), owner));
         });
     }
 
+    /**
+     * Creates or replaces definitions, all or none; answers newer Conductor's BulkResponse naming each definition
+     * (the errors are empty: a refused definition refuses the call, naming the field).
+     */
     @PutMapping("/workflow")
-    void updateWorkflowDefs(@RequestBody List<WorkflowDef> defs, @RequestParam(required = false) String team) {
+    BulkResponse updateWorkflowDefs(@RequestBody List<WorkflowDef> defs, @RequestParam(required = false) String team) {
         TenantId t = tenant.get();
         Map<String, String> claims = new LinkedHashMap<>();
         for (WorkflowDef def : defs) {
@@ -121,6 +135,7 @@ public class MetadataResource {
             metadata.updateWorkflowDefs(t, defs);
             claims.forEach((name, owner) -> guard.claim(ResourceType.WORKFLOW_DEF, name, owner));
         });
+        return new BulkResponse(Map.of(), defs.stream().map(WorkflowDef::name).toList());
     }
 
     @PostMapping("/workflow/validate")

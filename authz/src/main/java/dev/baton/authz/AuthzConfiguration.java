@@ -295,6 +295,9 @@ public class AuthzConfiguration {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(HttpMethod.POST, "/api/token").permitAll()
                         .requestMatchers(HttpMethod.GET, "/api/health").permitAll()
+                        // external payload places: the URI itself is the capability, as Conductor's clients expect
+                        .requestMatchers(HttpMethod.GET, "/api/payloads/*").permitAll()
+                        .requestMatchers(HttpMethod.PUT, "/api/payloads/*").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         // metrics and the like are for whoever runs the installation
                         .requestMatchers("/actuator/**").hasAuthority(CallerAuthentication.PLATFORM_OPERATOR)

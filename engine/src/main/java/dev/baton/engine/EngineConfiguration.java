@@ -20,6 +20,7 @@ import dev.baton.engine.internal.execution.SystemTaskWorker;
 import dev.baton.engine.internal.execution.TaskExecutor;
 import dev.baton.engine.internal.execution.WorkflowExecutor;
 import dev.baton.engine.internal.json.JsonCodec;
+import dev.baton.engine.internal.payload.ExternalPayloadStore;
 import dev.baton.engine.internal.queue.QueueSignals;
 import dev.baton.engine.internal.script.JqEvaluator;
 import dev.baton.engine.internal.script.SandboxPool;
@@ -127,8 +128,9 @@ public class EngineConfiguration {
     }
 
     @Bean
-    ExecutionStore executionStore(JdbcClient jdbc, JdbcTemplate template, JsonCodec json) {
-        return new ExecutionStore(jdbc, template, json);
+    ExecutionStore executionStore(JdbcClient jdbc, JdbcTemplate template, JsonCodec json,
+            @Value("${baton.engine.payloads.offload-bytes:65536}") int offloadBytes) {
+        return new ExecutionStore(jdbc, template, json, offloadBytes);
     }
 
     @Bean
@@ -141,10 +143,21 @@ public class EngineConfiguration {
             DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
             TaskHandlers handlers, RunningAttempts attempts, Clock clock,
             ObjectProvider<CompositionPolicy> composition, ObjectProvider<TaskContracts> contracts,
-            EnvironmentStore environment) {
+            EnvironmentStore environment, ExternalPayloadStore external) {
         return new WorkflowExecutor(tx, store, new ExecutionSearch(jdbc), definitions, validator, json, signals,
                 handlers, attempts, clock, composition.getIfAvailable(() -> CompositionPolicy.OPEN),
-                contracts.getIfAvailable(() -> TaskContracts.NONE), environment::current);
+                contracts.getIfAvailable(() -> TaskContracts.NONE), environment::current, external);
+    }
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    ExternalPayloadStore externalPayloads(TenantTransactions tx, JdbcClient jdbc, JsonCodec json, Clock clock,
+            @Value("${baton.engine.payloads.max-upload-bytes:16777216}") long maxUploadBytes,
+            @Value("${baton.engine.payloads.max-tenant-bytes:268435456}") long maxTenantBytes,
+            @Value("${baton.engine.payloads.max-open-places:1000}") int maxOpenPlaces,
+            @Value("${baton.engine.payloads.capability-lifetime:PT15M}") Duration capabilityLifetime,
+            @Value("${baton.engine.payloads.upload-lifetime:PT24H}") Duration uploadLifetime) {
+        return new ExternalPayloadStore(tx, jdbc, json, clock, new ExternalPayloadStore.Settings(maxUploadBytes,
+                maxTenantBytes, maxOpenPlaces, capabilityLifetime, uploadLifetime));
     }
 
     @Bean

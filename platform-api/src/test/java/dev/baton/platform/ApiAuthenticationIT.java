@@ -53,7 +53,9 @@ class ApiAuthenticationIT extends PlatformIT {
             "POST /api/identity-providers", "GET /api/identity-providers",
             "POST /api/teams", "POST /api/users", "POST /api/applications",
             // the caller's own tenant and its own figures (each fresh tenant's differ in their times and names)
-            "GET /api/tenant", "GET /api/metrics/executions", "GET /api/admin/config");
+            "GET /api/tenant", "GET /api/metrics/executions", "GET /api/admin/config",
+            // a fresh place of the caller's own for a payload (each with its own path and capability)
+            "GET /api/workflow/externalstoragelocation", "GET /api/tasks/externalstoragelocation");
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping")

@@ -243,10 +243,18 @@ public final class ApiCalls {
         ENDPOINTS.put("GET /api/audit/verify", plain);
         ENDPOINTS.put("GET /api/metrics/executions", plain);
         ENDPOINTS.put("GET /api/tenant", plain);
+        ENDPOINTS.put("GET /api/workflow/externalstoragelocation",
+                new Call("?operation=WRITE&payloadType=WORKFLOW_INPUT", r -> null));
+        ENDPOINTS.put("GET /api/tasks/externalstoragelocation",
+                new Call("?operation=WRITE&payloadType=TASK_OUTPUT", r -> null));
     }
 
-    /** Endpoints anyone may call: how a caller gets a token, and Conductor's health check. */
-    static final Set<String> PUBLIC = Set.of("POST /api/token", "GET /api/health");
+    /**
+     * Endpoints anyone may call: how a caller gets a token, Conductor's health check, and external payload places,
+     * whose URI is the capability.
+     */
+    static final Set<String> PUBLIC = Set.of("POST /api/token", "GET /api/health", "PUT /api/payloads/{token}",
+            "GET /api/payloads/{token}");
 
     public static HttpResponse<String> send(int port, String endpoint, Resources r, String token) throws Exception {
         return send(port, endpoint, r, token, "", body -> body);

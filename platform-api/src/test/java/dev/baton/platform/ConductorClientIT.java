@@ -3,6 +3,7 @@ package dev.baton.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.netflix.conductor.client.automator.TaskRunnerConfigurer;
+import com.netflix.conductor.client.config.ConductorClientConfiguration;
 import com.netflix.conductor.client.http.ConductorClient;
 import com.netflix.conductor.client.http.MetadataClient;
 import com.netflix.conductor.client.http.TaskClient;
@@ -96,6 +97,104 @@ class ConductorClientIT extends PlatformIT {
                     .isEqualTo("double");
         } finally {
             runner.shutdown();
+        }
+    }
+
+    /** The client's own thresholds, set low so that its external payload storage carries ordinary payloads. */
+    private static final ConductorClientConfiguration OFFLOADING = new ConductorClientConfiguration() {
+        @Override
+        public int getWorkflowInputPayloadThresholdKB() {
+            return 1;
+        }
+
+        @Override
+        public int getWorkflowInputMaxPayloadThresholdKB() {
+            return 1024;
+        }
+
+        @Override
+        public int getTaskOutputPayloadThresholdKB() {
+            return 1;
+        }
+
+        @Override
+        public int getTaskOutputMaxPayloadThresholdKB() {
+            return 1024;
+        }
+
+        @Override
+        public boolean isExternalPayloadStorageEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isEnforceThresholds() {
+            return true;
+        }
+    };
+
+    @Test
+    void theOfficialClientsExternalPayloadStorageCarriesAWorkflowInputAndATaskOutput() throws Exception {
+        Identities.NewKey key = adminKey(TENANT);
+        ConductorClient client = new ApiClient("http://localhost:" + port + "/api", key.id(), key.secret());
+        MetadataClient metadataClient = new MetadataClient(client);
+        String taskName = unique("offloading_task");
+        metadataClient.registerTaskDefs(List.of(new TaskDef(taskName, "doubles", "dev@example.com", 0, 60, 30)));
+        WorkflowTask step = new WorkflowTask();
+        step.setName(taskName);
+        step.setTaskReferenceName("double");
+        step.setInputParameters(Map.of("text", "${workflow.input.text}"));
+        WorkflowDef def = new WorkflowDef();
+        def.setName(unique("offloading_flow"));
+        def.setVersion(1);
+        def.setOwnerEmail("dev@example.com");
+        def.setTasks(List.of(step));
+        def.setOutputParameters(Map.of("doubled", "${double.output.doubled}"));
+        metadataClient.registerWorkflowDef(def);
+        String text = "payload ".repeat(1000);
+        StartWorkflowRequest start = new StartWorkflowRequest();
+        start.setName(def.getName());
+        start.setVersion(1);
+        start.setInput(Map.of("text", text));
+        try (WorkflowClient workflowClient = new WorkflowClient(client, OFFLOADING)) {
+            String id = workflowClient.startWorkflow(start);
+            assertThat(start.getExternalInputPayloadStoragePath()).as("the client uploaded the input")
+                    .startsWith("workflow/input/");
+            Worker doubler = new Worker() {
+                @Override
+                public String getTaskDefName() {
+                    return taskName;
+                }
+
+                @Override
+                public TaskResult execute(Task task) {
+                    TaskResult result = new TaskResult(task);
+                    result.setStatus(TaskResult.Status.COMPLETED);
+                    result.getOutputData().put("doubled", task.getInputData().get("text") + "" + task.getInputData()
+                            .get("text"));
+                    return result;
+                }
+            };
+            TaskRunnerConfigurer runner = new TaskRunnerConfigurer.Builder(new TaskClient(client, OFFLOADING),
+                    List.of(doubler)).withThreadCount(1).build();
+            try {
+                runner.init();
+                Workflow done = workflowClient.getWorkflow(id, true);
+                long deadline = System.nanoTime() + 20_000_000_000L;
+                while (done.getStatus() != Workflow.WorkflowStatus.COMPLETED && System.nanoTime() < deadline) {
+                    sleep(50);
+                    done = workflowClient.getWorkflow(id, true);
+                }
+                assertThat(done.getStatus()).isEqualTo(Workflow.WorkflowStatus.COMPLETED);
+                assertThat(done.getInput()).isEqualTo(Map.of("text", text));
+                assertThat(done.getOutput()).isEqualTo(Map.of("doubled", text + text));
+                assertThat(done.getTasks().get(0).getOutputData()).isEqualTo(Map.of("doubled", text + text));
+                int outputBytes = JSON.writeValueAsBytes(Map.of("doubled", text + text)).length;
+                assertThat(ownerQuery("SELECT count(*)::text FROM payload_uploads WHERE payload_type = 'TASK_OUTPUT' "
+                        + "AND bytes = ?", outputBytes)).as("the worker's client uploaded the output").isEqualTo("1");
+            } finally {
+                runner.shutdown();
+            }
         }
     }
 

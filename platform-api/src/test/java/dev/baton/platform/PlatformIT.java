@@ -120,6 +120,21 @@ public abstract class PlatformIT {
         return TenantId.of(id);
     }
 
+    /** One value read as the database owner, past row-level security, to see what the rows hold. */
+    protected static String ownerQuery(String sql, Object... params) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(TestDatabase.url(), TestDatabase.adminUser(),
+                TestDatabase.adminPassword()); java.sql.PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("could not run " + sql, e);
+        }
+    }
+
     /** A token of an administrator of the default tenant. */
     protected String adminToken() {
         return token(adminKey(TENANT));

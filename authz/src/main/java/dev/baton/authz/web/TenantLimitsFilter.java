@@ -20,8 +20,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Applies the caller's tenant's standing to every API call: a suspended tenant's calls are refused (403), a deleted
- * tenant's tokens no longer work (401), and calls over the tenant's request rate or payload size get 429 naming
- * the limit.
+ * tenant's tokens no longer work (401), calls over the tenant's request rate get 429 and bodies over its payload
+ * size 413, each naming the limit.
  *
  * <p>The request rate is counted per node; with several nodes behind a balancer each allows the full rate.
  */
@@ -68,15 +68,15 @@ public final class TenantLimitsFilter extends OncePerRequestFilter {
         if (maxBytes != null) {
             long declared = request.getContentLengthLong();
             if (declared > maxBytes) {
-                tooMany(response, request, "maxPayloadBytes", maxBytes, "the request body is " + declared
+                tooLarge(response, request, maxBytes, "the request body is " + declared
                         + " bytes; the tenant's limit is " + maxBytes);
                 return;
             }
             if (declared < 0) {
                 byte[] body = request.getInputStream().readNBytes(maxBytes + 1);
                 if (body.length > maxBytes) {
-                    tooMany(response, request, "maxPayloadBytes", maxBytes, "the request body is over the "
-                            + "tenant's limit of " + maxBytes + " bytes");
+                    tooLarge(response, request, maxBytes, "the request body is over the tenant's limit of "
+                            + maxBytes + " bytes");
                     return;
                 }
                 request = new BufferedBody(request, body);
@@ -89,6 +89,13 @@ public final class TenantLimitsFilter extends OncePerRequestFilter {
         return limiters.compute(tenant.id().value(), (id, old) -> old != null && old.perSecond() == perSecond ? old
                 : new Limiter(perSecond, Bucket.builder().addLimit(Bandwidth.builder().capacity(perSecond)
                         .refillGreedy(perSecond, Duration.ofSeconds(1)).build()).build()));
+    }
+
+    /** Over the tenant's payload quota: 413, as for any body too large, naming the quota and its value. */
+    private static void tooLarge(HttpServletResponse response, HttpServletRequest request, long value, String detail)
+            throws IOException {
+        ProblemResponses.write(response, 413, "payload-too-large", detail, request.getRequestURI(),
+                Map.of("field", "body", "limit", "maxPayloadBytes", "value", value));
     }
 
     private static void tooMany(HttpServletResponse response, HttpServletRequest request, String limit, long value,

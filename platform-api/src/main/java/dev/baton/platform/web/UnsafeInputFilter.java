@@ -34,11 +34,19 @@ import tools.jackson.databind.json.JsonMapper;
 public final class UnsafeInputFilter extends OncePerRequestFilter {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String PAYLOAD_PLACES = "/api/payloads/";
 
     private final long maxBodyBytes;
+    private final long maxUploadBytes;
 
-    public UnsafeInputFilter(@Value("${baton.api.max-body-bytes:2097152}") long maxBodyBytes) {
+    /**
+     * @param maxUploadBytes the cap for uploads to external payload places ({@code /api/payloads/}), which exist
+     *     to carry what is too large for an ordinary call
+     */
+    public UnsafeInputFilter(@Value("${baton.api.max-body-bytes:2097152}") long maxBodyBytes,
+            @Value("${baton.engine.payloads.max-upload-bytes:16777216}") long maxUploadBytes) {
         this.maxBodyBytes = maxBodyBytes;
+        this.maxUploadBytes = maxUploadBytes;
     }
 
     @Override
@@ -57,15 +65,17 @@ public final class UnsafeInputFilter extends OncePerRequestFilter {
             }
         }
         boolean form = isForm(request.getContentType());
-        if (!form && request.getContentLengthLong() > maxBodyBytes) {
-            tooLarge(request, response);
+        boolean upload = raw.startsWith(PAYLOAD_PLACES);
+        long max = upload ? maxUploadBytes : maxBodyBytes;
+        if (!form && request.getContentLengthLong() > max) {
+            tooLarge(request, response, max, upload);
             return;
         }
         HttpServletRequest checked = request;
         if (!form && hasBody(request)) {
-            byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
-            if (body.length > maxBodyBytes) {
-                tooLarge(request, response);
+            byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (body.length > max) {
+                tooLarge(request, response, max, upload);
                 return;
             }
             String field = nulInBody(body);
@@ -156,9 +166,10 @@ public final class UnsafeInputFilter extends OncePerRequestFilter {
                 request.getRequestURI().replace("\0", ""), Map.of("field", field));
     }
 
-    private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        ProblemResponses.write(response, 413, "payload-too-large", "the request body is larger than " + maxBodyBytes
-                + " bytes (baton.api.max-body-bytes)", request.getRequestURI(), Map.of("field", "body",
-                        "limit", maxBodyBytes));
+    private static void tooLarge(HttpServletRequest request, HttpServletResponse response, long max, boolean upload)
+            throws IOException {
+        ProblemResponses.write(response, 413, "payload-too-large", "the request body is larger than " + max
+                + " bytes (" + (upload ? "baton.engine.payloads.max-upload-bytes" : "baton.api.max-body-bytes") + ")",
+                request.getRequestURI(), Map.of("field", "body", "limit", max));
     }
 }

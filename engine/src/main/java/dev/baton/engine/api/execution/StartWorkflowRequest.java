@@ -16,7 +16,16 @@ public record StartWorkflowRequest(
         Integer priority,
         String createdBy,
         String idempotencyKey,
-        String idempotencyStrategy) {
+        String idempotencyStrategy,
+        String externalInputPayloadStoragePath) {
+
+    /** A request whose input comes with it. */
+    public StartWorkflowRequest(String name, Integer version, String correlationId, Map<String, Object> input,
+            Map<String, String> taskToDomain, WorkflowDef workflowDef, Integer priority, String createdBy,
+            String idempotencyKey, String idempotencyStrategy) {
+        this(name, version, correlationId, input, taskToDomain, workflowDef, priority, createdBy, idempotencyKey,
+                idempotencyStrategy, null);
+    }
 
     public static StartWorkflowRequest of(String name, Integer version, Map<String, Object> input) {
         return new StartWorkflowRequest(name, version, null, input, null, null, null, null, null, null);

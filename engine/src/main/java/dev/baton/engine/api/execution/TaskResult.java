@@ -16,7 +16,16 @@ public record TaskResult(
         Map<String, Object> outputData,
         List<TaskExecLog> logs,
         String subWorkflowId,
-        Boolean extendLease) {
+        Boolean extendLease,
+        String externalOutputPayloadStoragePath) {
+
+    /** A report whose output comes with it. */
+    public TaskResult(String workflowInstanceId, String taskId, String reasonForIncompletion,
+            Long callbackAfterSeconds, String workerId, Status status, Map<String, Object> outputData,
+            List<TaskExecLog> logs, String subWorkflowId, Boolean extendLease) {
+        this(workflowInstanceId, taskId, reasonForIncompletion, callbackAfterSeconds, workerId, status, outputData,
+                logs, subWorkflowId, extendLease, null);
+    }
 
     /** The states a worker may report. */
     public enum Status { IN_PROGRESS, FAILED, FAILED_WITH_TERMINAL_ERROR, COMPLETED }

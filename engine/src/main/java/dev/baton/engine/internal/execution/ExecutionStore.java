@@ -17,9 +17,11 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -32,40 +34,52 @@ public final class ExecutionStore {
             poll_count, retried, executed, input, output, workflow_task, reason, worker_id, domain,
             callback_after_seconds, response_timeout_seconds, workflow_type, wait_until, priority, queue,
             retried_task_id, sub_workflow_id, parent_task_id, scheduled_at, visible_at, started_at, first_started_at,
-            ended_at, updated_at, due_at, catalog_entry""";
+            ended_at, updated_at, due_at, catalog_entry, offloaded""";
 
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
     private final JsonCodec json;
     private final SnapshotCache definitions;
+    private final OffloadedPayloads payloads;
 
-    public ExecutionStore(JdbcClient jdbc, JdbcTemplate template, JsonCodec json) {
+    /**
+     * @param offloadBytes inputs, outputs and variables whose JSON is longer than this many bytes are kept out of
+     *     the execution rows
+     */
+    public ExecutionStore(JdbcClient jdbc, JdbcTemplate template, JsonCodec json, int offloadBytes) {
         this.jdbc = jdbc;
         this.template = template;
         this.json = json;
         this.definitions = new SnapshotCache(json);
+        this.payloads = new OffloadedPayloads(jdbc, json, offloadBytes);
     }
 
     /** Inserts a new workflow row; returns false when its idempotency key is already taken. */
     public boolean insertWorkflow(Workflow w) {
-        return jdbc.sql("""
+        OffloadedPayloads.Row row = payloads.row(w.getWorkflowId());
+        boolean inserted = jdbc.sql("""
                 INSERT INTO workflows (tenant_id, id, name, version, status, correlation_id, priority, idempotency_key,
                   parent_workflow_id, parent_task_id, definition, input, output, variables, task_to_domain, reason,
                   failed_task_names, failed_ref_names, rerun_from_id, created_by, event, created_at, updated_at,
-                  ended_at, last_retried_at, timeout_at, owner_team)
+                  ended_at, last_retried_at, timeout_at, owner_team, offloaded)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?,
-                  ?, ?, ?, ?, ?, ?)
+                  ?, ?, ?, ?, ?, ?, ?::jsonb)
                 ON CONFLICT DO NOTHING""")
                 .params(w.getTenantId(), w.getWorkflowId(), w.getWorkflowName(), w.getWorkflowVersion(),
                         w.getStatus().name(), w.getCorrelationId(), w.getPriority(), w.getIdempotencyKey(),
                         w.getParentWorkflowId(), w.getParentWorkflowTaskId(), json.write(w.getWorkflowDefinition()),
-                        json.write(w.getInput()), json.write(w.getOutput()), json.write(w.getVariables()),
+                        row.column("input", w.getInput()), row.column("output", w.getOutput()),
+                        row.column("variables", w.getVariables()),
                         json.write(w.getTaskToDomain()), w.getReasonForIncompletion(),
                         textArray(w.getFailedTaskNames()), textArray(w.getFailedReferenceTaskNames()),
                         w.getReRunFromWorkflowId(), w.getCreatedBy(), w.getEvent(), ts(w.getCreated()),
                         ts(w.getUpdated()), ts(w.getEnded()), ts(w.getLastRetried()), ts(w.getTimeoutAt()),
-                        w.getOwnerTeam())
+                        w.getOwnerTeam(), row.offloaded())
                 .update() > 0;
+        if (inserted) {
+            row.flush();
+        }
+        return inserted;
     }
 
     /**
@@ -74,20 +88,28 @@ public final class ExecutionStore {
      * value each update wrote.
      */
     public void updateWorkflow(Workflow w, boolean withDefinition) {
+        boolean[] added = {false};
         jdbc.sql("UPDATE workflows SET status = ?, correlation_id = ?, input = ?::jsonb, output = ?::jsonb, "
                         + "variables = ?::jsonb, reason = ?, failed_task_names = ?, failed_ref_names = ?, updated_at = ?, "
-                        + "ended_at = ?, last_retried_at = ?, timeout_at = ?, version = ?"
+                        + "ended_at = ?, last_retried_at = ?, timeout_at = ?, version = ?, offloaded = ?::jsonb"
                         + (withDefinition ? ", definition = ?::jsonb" : "") + " WHERE id = ?")
-                .params(updateParams(w, withDefinition))
+                .params(updateParams(w, withDefinition, added))
                 .update();
+        if (added[0]) {
+            payloads.collect(w.getWorkflowId());
+        }
     }
 
-    private List<Object> updateParams(Workflow w, boolean withDefinition) {
+    private List<Object> updateParams(Workflow w, boolean withDefinition, boolean[] added) {
+        OffloadedPayloads.Row row = payloads.row(w.getWorkflowId());
         List<Object> params = new ArrayList<>(Arrays.asList(w.getStatus().name(), w.getCorrelationId(),
-                json.write(w.getInput()), json.write(w.getOutput()), json.write(w.getVariables()),
+                row.column("input", w.getInput()), row.column("output", w.getOutput()),
+                row.column("variables", w.getVariables()),
                 w.getReasonForIncompletion(), textArray(w.getFailedTaskNames()),
                 textArray(w.getFailedReferenceTaskNames()), ts(w.getUpdated()), ts(w.getEnded()),
-                ts(w.getLastRetried()), ts(w.getTimeoutAt()), w.getWorkflowVersion()));
+                ts(w.getLastRetried()), ts(w.getTimeoutAt()), w.getWorkflowVersion(), row.offloaded()));
+        // the workflow's row exists: the values may be stored before the statement that names them
+        added[0] = row.flush();
         if (withDefinition) {
             params.add(json.write(w.getWorkflowDefinition()));
         }
@@ -234,7 +256,7 @@ public final class ExecutionStore {
             return;
         }
         String sql = "INSERT INTO tasks (" + TASK_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                + "?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + "?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
         template.batchUpdate(sql, tasks.stream().map(t -> taskRow(tenant, t)).toList());
     }
 
@@ -247,15 +269,25 @@ public final class ExecutionStore {
                   input = ?::jsonb, output = ?::jsonb, reason = ?, worker_id = ?, callback_after_seconds = ?,
                   wait_until = ?, queue = ?, sub_workflow_id = ?, visible_at = ?, started_at = ?,
                   first_started_at = ?, ended_at = ?, updated_at = ?, due_at = ?, workflow_task = ?::jsonb,
-                  iteration = ?
+                  iteration = ?, offloaded = ?::jsonb
                 WHERE id = ?""";
-        template.batchUpdate(sql, tasks.stream().map(t -> new Object[] {
+        Set<UUID> added = new HashSet<>();
+        template.batchUpdate(sql, tasks.stream().map(t -> {
+            OffloadedPayloads.Row row = payloads.row(t.getWorkflowInstanceId());
+            Object[] values = {
                 t.getStatus().name(), t.getRetryCount(), t.getPollCount(), t.isRetried(), t.isExecuted(),
-                json.write(t.getInputData()), json.write(t.getOutputData()), t.getReasonForIncompletion(),
-                t.getWorkerId(), t.getCallbackAfterSeconds(), ts(t.getWaitUntil()), t.getQueue(), t.getSubWorkflowId(),
-                ts(t.getVisibleAt()), ts(t.getStarted()), ts(t.getFirstStarted()), ts(t.getEnded()),
-                ts(t.getUpdated()), ts(t.getDueAt()), json.write(t.getWorkflowTask()), t.getIteration(), t.getTaskId()
+                row.column("input", t.getInputData()), row.column("output", t.getOutputData()),
+                t.getReasonForIncompletion(), t.getWorkerId(), t.getCallbackAfterSeconds(), ts(t.getWaitUntil()),
+                t.getQueue(), t.getSubWorkflowId(), ts(t.getVisibleAt()), ts(t.getStarted()),
+                ts(t.getFirstStarted()), ts(t.getEnded()), ts(t.getUpdated()), ts(t.getDueAt()),
+                json.write(t.getWorkflowTask()), t.getIteration(), row.offloaded(), t.getTaskId()
+            };
+            if (row.flush()) {
+                added.add(t.getWorkflowInstanceId());
+            }
+            return values;
         }).toList());
+        added.forEach(payloads::collect);
     }
 
     public void deleteTasks(List<UUID> ids) {
@@ -357,18 +389,23 @@ public final class ExecutionStore {
     }
 
     private Object[] taskRow(String tenant, Task t) {
-        return new Object[] {
+        // tasks are written after their workflow's row, so their offloaded values may be stored first
+        OffloadedPayloads.Row row = payloads.row(t.getWorkflowInstanceId());
+        Object[] values = {
                 tenant, t.getTaskId(), t.getWorkflowInstanceId(), t.getSeq(), t.getReferenceTaskName(),
                 t.getTaskType(), t.getTaskDefName(), t.getStatus().name(), t.getIteration(), t.getRetryCount(),
-                t.getPollCount(), t.isRetried(), t.isExecuted(), json.write(t.getInputData()),
-                json.write(t.getOutputData()), json.write(t.getWorkflowTask()), t.getReasonForIncompletion(),
+                t.getPollCount(), t.isRetried(), t.isExecuted(), row.column("input", t.getInputData()),
+                row.column("output", t.getOutputData()), json.write(t.getWorkflowTask()), t.getReasonForIncompletion(),
                 t.getWorkerId(), t.getDomain(), t.getCallbackAfterSeconds(), t.getResponseTimeoutSeconds(),
                 t.getWorkflowType(), ts(t.getWaitUntil()), t.getWorkflowPriority(), t.getQueue(), t.getRetriedTaskId(),
                 t.getSubWorkflowId(), t.getParentTaskId(), ts(t.getScheduled()), ts(t.getVisibleAt()),
                 ts(t.getStarted()), ts(t.getFirstStarted()), ts(t.getEnded()), ts(t.getUpdated()), ts(t.getDueAt()),
                 t.getWorkflowTask() == null || t.getWorkflowTask().catalog() == null ? null
-                        : t.getWorkflowTask().catalog().name()
+                        : t.getWorkflowTask().catalog().name(),
+                row.offloaded()
         };
+        row.flush();
+        return values;
     }
 
     private Workflow mapWorkflow(ResultSet rs, int row) throws SQLException {
@@ -382,9 +419,10 @@ public final class ExecutionStore {
         w.setParentWorkflowId(rs.getObject("parent_workflow_id", UUID.class));
         w.setParentWorkflowTaskId(rs.getObject("parent_task_id", UUID.class));
         w.setWorkflowDefinition(definitions.parse(rs.getString("definition")));
-        w.setInput(json.readMap(rs.getString("input")));
-        w.setOutput(json.readMap(rs.getString("output")));
-        w.setVariables(json.readMap(rs.getString("variables")));
+        String offloaded = rs.getString("offloaded");
+        w.setInput(payloads.read(w.getWorkflowId(), offloaded, "input", rs.getString("input")));
+        w.setOutput(payloads.read(w.getWorkflowId(), offloaded, "output", rs.getString("output")));
+        w.setVariables(payloads.read(w.getWorkflowId(), offloaded, "variables", rs.getString("variables")));
         Map<String, String> domains = new java.util.LinkedHashMap<>();
         json.readMap(rs.getString("task_to_domain")).forEach((k, v) -> domains.put(k, String.valueOf(v)));
         w.setTaskToDomain(domains);
@@ -418,8 +456,9 @@ public final class ExecutionStore {
         t.setPollCount(rs.getInt("poll_count"));
         t.setRetried(rs.getBoolean("retried"));
         t.setExecuted(rs.getBoolean("executed"));
-        t.setInputData(json.readMap(rs.getString("input")));
-        t.setOutputData(json.readMap(rs.getString("output")));
+        String offloaded = rs.getString("offloaded");
+        t.setInputData(payloads.read(t.getWorkflowInstanceId(), offloaded, "input", rs.getString("input")));
+        t.setOutputData(payloads.read(t.getWorkflowInstanceId(), offloaded, "output", rs.getString("output")));
         t.setWorkflowTask(json.read(rs.getString("workflow_task"), WorkflowTask.class));
         t.setReasonForIncompletion(rs.getString("reason"));
         t.setWorkerId(rs.getString("worker_id"));

@@ -176,7 +176,15 @@ public final class TaskExecutor implements TaskService {
     }
 
     private void apply(WorkflowRun run, Task task, TaskResult result) {
-        if (result.outputData() != null) {
+        if (result.externalOutputPayloadStoragePath() != null) {
+            // Conductor's client sends the path instead of the output; anything sent inline as well is added
+            Map<String, Object> output = new LinkedHashMap<>(executor.uploaded("externalOutputPayloadStoragePath",
+                    result.externalOutputPayloadStoragePath()));
+            if (result.outputData() != null) {
+                output.putAll(result.outputData());
+            }
+            task.setOutputData(output);
+        } else if (result.outputData() != null) {
             task.setOutputData(new LinkedHashMap<>(result.outputData()));
         }
         if (result.reasonForIncompletion() != null) {

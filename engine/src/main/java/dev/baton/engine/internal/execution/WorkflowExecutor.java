@@ -25,6 +25,7 @@ import dev.baton.engine.internal.definition.TaskDefCache;
 import dev.baton.engine.internal.definition.DefinitionValidator;
 import dev.baton.engine.internal.expression.ParameterResolver;
 import dev.baton.engine.internal.json.JsonCodec;
+import dev.baton.engine.internal.payload.ExternalPayloadStore;
 import dev.baton.engine.internal.queue.QueueSignals;
 import dev.baton.engine.internal.tasks.TaskHandlers;
 import dev.baton.engine.spi.TaskHandler;
@@ -53,6 +54,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     private static final int ATTEMPTS = 5;
 
     private final TenantTransactions tx;
+    private final ExternalPayloadStore external;
     private final ExecutionStore store;
     private final ExecutionSearch search;
     private final DefinitionStore definitions;
@@ -75,11 +77,18 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     /** Starts nested on this thread's stack, whatever the stored parent links say. */
     private static final ThreadLocal<int[]> NESTING = ThreadLocal.withInitial(() -> new int[1]);
 
+    /** The JSON object the current transaction's tenant uploaded to {@code path}, named by a request's {@code field}. */
+    Map<String, Object> uploaded(String field, String path) {
+        return external.uploaded(field, path);
+    }
+
     public WorkflowExecutor(TenantTransactions tx, ExecutionStore store, ExecutionSearch search,
             DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
             TaskHandlers handlers, RunningAttempts attempts, Clock clock, CompositionPolicy composition,
-            TaskContracts contracts, java.util.function.Supplier<Map<String, Object>> environment) {
+            TaskContracts contracts, java.util.function.Supplier<Map<String, Object>> environment,
+            ExternalPayloadStore external) {
         this.tx = tx;
+        this.external = external;
         this.composition = composition;
         this.store = store;
         this.search = search;
@@ -407,6 +416,9 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         w.setIdempotencyKey(request.idempotencyKey() == null || request.idempotencyKey().isBlank()
                 ? null : request.idempotencyKey());
         Map<String, Object> input = new LinkedHashMap<>(def.inputTemplate());
+        if (request.externalInputPayloadStoragePath() != null) {
+            input.putAll(uploaded("externalInputPayloadStoragePath", request.externalInputPayloadStoragePath()));
+        }
         if (request.input() != null) {
             input.putAll(request.input());
         }

@@ -20,6 +20,7 @@ import dev.baton.engine.internal.execution.SystemTaskWorker;
 import dev.baton.engine.internal.execution.TaskExecutor;
 import dev.baton.engine.internal.execution.WorkflowExecutor;
 import dev.baton.engine.internal.json.JsonCodec;
+import dev.baton.engine.internal.messages.WorkflowMessages;
 import dev.baton.engine.internal.payload.ExternalPayloadStore;
 import dev.baton.engine.internal.queue.QueueSignals;
 import dev.baton.engine.internal.script.JqEvaluator;
@@ -143,10 +144,19 @@ public class EngineConfiguration {
             DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
             TaskHandlers handlers, RunningAttempts attempts, Clock clock,
             ObjectProvider<CompositionPolicy> composition, ObjectProvider<TaskContracts> contracts,
-            EnvironmentStore environment, ExternalPayloadStore external) {
+            EnvironmentStore environment, ExternalPayloadStore external, WorkflowMessages messages) {
         return new WorkflowExecutor(tx, store, new ExecutionSearch(jdbc), definitions, validator, json, signals,
                 handlers, attempts, clock, composition.getIfAvailable(() -> CompositionPolicy.OPEN),
-                contracts.getIfAvailable(() -> TaskContracts.NONE), environment::current, external);
+                contracts.getIfAvailable(() -> TaskContracts.NONE), environment::current, external, messages);
+    }
+
+    @Bean
+    WorkflowMessages workflowMessages(JdbcClient jdbc, JsonCodec json,
+            @Value("${baton.engine.messages.max-queue-size:1000}") int maxQueueSize,
+            @Value("${baton.engine.messages.time-to-live:PT24H}") Duration timeToLive,
+            @Value("${baton.engine.messages.max-batch-size:100}") int maxBatchSize) {
+        return new WorkflowMessages(jdbc, json, new WorkflowMessages.Settings(maxQueueSize, timeToLive,
+                maxBatchSize));
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

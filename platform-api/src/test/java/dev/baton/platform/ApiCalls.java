@@ -243,6 +243,7 @@ public final class ApiCalls {
         ENDPOINTS.put("GET /api/audit/verify", plain);
         ENDPOINTS.put("GET /api/metrics/executions", plain);
         ENDPOINTS.put("GET /api/tenant", plain);
+        ENDPOINTS.put("POST /api/workflow/{workflowId}/messages", new Call("", r -> Map.of("text", "hello")));
         ENDPOINTS.put("GET /api/workflow/externalstoragelocation",
                 new Call("?operation=WRITE&payloadType=WORKFLOW_INPUT", r -> null));
         ENDPOINTS.put("GET /api/tasks/externalstoragelocation",

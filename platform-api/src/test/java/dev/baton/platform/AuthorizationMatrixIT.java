@@ -198,6 +198,7 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("GET /api/environment/{key}", ALL);
         ALLOWED.put("PUT /api/environment/{key}", ADMIN);
         ALLOWED.put("DELETE /api/environment/{key}", ADMIN);
+        ALLOWED.put("POST /api/workflow/{workflowId}/messages", OPERATORS);
         // a place to upload to, for whoever starts workflows or works tasks in any team
         ALLOWED.put("GET /api/workflow/externalstoragelocation", EnumSet.of(Who.ADMIN, Who.TEAM_ADMIN, Who.OPERATOR,
                 Who.OUTSIDER));

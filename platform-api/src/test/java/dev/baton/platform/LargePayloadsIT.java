@@ -27,7 +27,8 @@ import tools.jackson.databind.JsonNode;
  * external payload storage protocol as its official clients speak it, bounded and confined to the caller's tenant.
  */
 @TestPropertySource(properties = {"baton.engine.payloads.offload-bytes=4096",
-        "baton.engine.payloads.max-upload-bytes=200000"})
+        "baton.engine.payloads.max-upload-bytes=200000", "baton.engine.messages.max-queue-size=3",
+        "baton.engine.messages.max-batch-size=2"}) // as WorkflowMessagesIT's, so the two share one application
 class LargePayloadsIT extends PlatformIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

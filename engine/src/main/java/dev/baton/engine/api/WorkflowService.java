@@ -61,6 +61,12 @@ public interface WorkflowService {
     /** Re-evaluates a workflow now. */
     void decide(TenantId tenant, UUID workflowId);
 
+    /**
+     * Conductor's workflow message queue: queues {@code payload} for a RUNNING workflow (409 otherwise) and decides
+     * it, so a waiting PULL_WORKFLOW_MESSAGES task takes it; returns the message's id.
+     */
+    UUID pushMessage(TenantId tenant, UUID workflowId, Map<String, Object> payload);
+
     List<UUID> running(TenantId tenant, String name, Integer version);
 
     /**

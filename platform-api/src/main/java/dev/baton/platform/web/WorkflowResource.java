@@ -240,6 +240,13 @@ public class WorkflowResource {
         workflows.decide(tenant.get(), workflowId);
     }
 
+    /** Conductor's workflow message queue: answers the new message's id as text. */
+    @PostMapping(path = "/{workflowId}/messages", produces = MediaType.TEXT_PLAIN_VALUE)
+    String pushMessage(@PathVariable UUID workflowId, @RequestBody(required = false) Map<String, Object> message) {
+        operable(workflowId);
+        return workflows.pushMessage(tenant.get(), workflowId, message).toString();
+    }
+
     /**
      * Conductor's running list: the running executions of {@code name} at {@code version} (1 unless given, as in
      * Conductor); with both {@code startTime} and {@code endTime} (epoch millis), the executions of that version

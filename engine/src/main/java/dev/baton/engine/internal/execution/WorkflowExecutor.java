@@ -25,6 +25,7 @@ import dev.baton.engine.internal.definition.TaskDefCache;
 import dev.baton.engine.internal.definition.DefinitionValidator;
 import dev.baton.engine.internal.expression.ParameterResolver;
 import dev.baton.engine.internal.json.JsonCodec;
+import dev.baton.engine.internal.messages.WorkflowMessages;
 import dev.baton.engine.internal.payload.ExternalPayloadStore;
 import dev.baton.engine.internal.queue.QueueSignals;
 import dev.baton.engine.internal.tasks.TaskHandlers;
@@ -55,6 +56,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
 
     private final TenantTransactions tx;
     private final ExternalPayloadStore external;
+    private final WorkflowMessages messages;
     private final ExecutionStore store;
     private final ExecutionSearch search;
     private final DefinitionStore definitions;
@@ -86,9 +88,10 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
             DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
             TaskHandlers handlers, RunningAttempts attempts, Clock clock, CompositionPolicy composition,
             TaskContracts contracts, java.util.function.Supplier<Map<String, Object>> environment,
-            ExternalPayloadStore external) {
+            ExternalPayloadStore external, WorkflowMessages messages) {
         this.tx = tx;
         this.external = external;
+        this.messages = messages;
         this.composition = composition;
         this.store = store;
         this.search = search;
@@ -550,6 +553,21 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     @Override
     public void decide(TenantId tenant, UUID workflowId) {
         change(tenant, workflowId, run -> null);
+    }
+
+    @Override
+    public UUID pushMessage(TenantId tenant, UUID workflowId, Map<String, Object> payload) {
+        if (payload == null) {
+            throw EngineException.invalid("body", "a message is a JSON object");
+        }
+        // deciding in the push's own transaction lets a waiting PULL_WORKFLOW_MESSAGES task take it at once
+        return change(tenant, workflowId, run -> {
+            if (run.workflow.getStatus() != WorkflowStatus.RUNNING) {
+                throw EngineException.conflict("workflow " + workflowId + " is " + run.workflow.getStatus()
+                        + "; messages are taken only by RUNNING workflows");
+            }
+            return messages.push(workflowId, payload, run.now);
+        });
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.baton.engine.internal.tasks;
 
+import dev.baton.engine.internal.messages.WorkflowMessages;
 import dev.baton.engine.internal.script.JqEvaluator;
 import dev.baton.engine.internal.script.ScriptEvaluator;
 import org.springframework.context.annotation.Bean;
@@ -8,6 +9,11 @@ import org.springframework.context.annotation.Configuration;
 /** The task types the engine brings: control flow, scripts, waits and workflows that start workflows. */
 @Configuration(proxyBeanMethods = false)
 public class BuiltInTaskHandlers {
+
+    @Bean
+    PullWorkflowMessagesHandler pullWorkflowMessagesHandler(WorkflowMessages messages) {
+        return new PullWorkflowMessagesHandler(messages);
+    }
 
     @Bean
     SwitchHandler switchHandler(ScriptEvaluator scripts) {

@@ -109,13 +109,13 @@ public final class ApiCalls {
         ENDPOINTS.put("POST /api/workflow/bulk/restart", new Call("", ids));
         ENDPOINTS.put("POST /api/workflow/bulk/retry", new Call("", ids));
         ENDPOINTS.put("POST /api/workflow/bulk/terminate", new Call("", ids));
-        ENDPOINTS.put("DELETE /api/workflow/bulk/remove", new Call("", ids));
+        ENDPOINTS.put("DELETE /api/workflow/bulk/remove", new Call("?archiveWorkflow=false", ids));
         ENDPOINTS.put("DELETE /api/workflow/bulk/terminate-remove", new Call("", ids));
         ENDPOINTS.put("POST /api/workflow", new Call("", r -> Map.of("name", r.workflowDef(), "version", 1)));
         ENDPOINTS.put("POST /api/workflow/{name}", new Call("", r -> Map.of()));
         ENDPOINTS.put("GET /api/workflow/{workflowId}", plain);
         ENDPOINTS.put("DELETE /api/workflow/{workflowId}", new Call("?reason=intruder", r -> null));
-        ENDPOINTS.put("DELETE /api/workflow/{workflowId}/remove", plain);
+        ENDPOINTS.put("DELETE /api/workflow/{workflowId}/remove", new Call("?archiveWorkflow=false", r -> null));
         ENDPOINTS.put("DELETE /api/workflow/{workflowId}/terminate-remove", plain);
         ENDPOINTS.put("PUT /api/workflow/{workflowId}/pause", plain);
         ENDPOINTS.put("POST /api/workflow/{workflowId}/resetcallbacks", plain);

@@ -237,4 +237,42 @@ class ConductorSemanticsIT extends PlatformIT {
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(bad.body()).get("field").asString()).isEqualTo("name");
     }
+
+    @Test
+    void removingKeepsAnEndedWorkflowArchivedAndReadableUnlessArchiveWorkflowIsFalse() throws Exception {
+        String admin = adminToken();
+        String flow = unique("archived");
+        registerWorkflow("""
+                {"name":"%s","version":1,"tasks":[{"name":"h","taskReferenceName":"h","type":"HUMAN"}]}"""
+                .formatted(flow));
+        UUID kept = start(flow, Map.of("n", 1));
+        UUID dropped = start(flow, Map.of("n", 2));
+
+        HttpResponse<String> running = call("DELETE", "/api/workflow/" + kept + "/remove", admin, null);
+        assertThat(running.statusCode()).as("archiving is the default, and a running workflow cannot be archived")
+                .isEqualTo(409);
+        assertThat(workflow(kept).getStatus()).as("nothing was removed").isEqualTo(WorkflowStatus.RUNNING);
+
+        assertThat(call("DELETE", "/api/workflow/" + kept + "/terminate-remove?reason=done", admin, null)
+                .statusCode()).isEqualTo(200);
+        assertThat(ownerQuery("SELECT count(*)::text FROM workflows WHERE id = ?", kept)).isEqualTo("0");
+        HttpResponse<String> archived = call("GET", "/api/workflow/" + kept, admin, null);
+        assertThat(archived.statusCode()).isEqualTo(200);
+        var body = JSON.readTree(archived.body());
+        assertThat(body.get("status").asString()).isEqualTo("TERMINATED");
+        assertThat(body.get("reasonForIncompletion").asString()).isEqualTo("done");
+        assertThat(body.get("input").get("n").asInt()).isEqualTo(1);
+        assertThat(body.get("tasks").get(0).get("status").asString()).isEqualTo("CANCELED");
+        assertThat(JSON.readTree(call("GET", "/api/workflow/" + kept + "?includeTasks=false", admin, null).body())
+                .get("tasks").size()).isZero();
+        assertThat(workflows.running(TENANT, flow, null)).containsExactly(dropped);
+
+        assertThat(call("DELETE", "/api/workflow/" + kept + "/remove?archiveWorkflow=false", admin, null)
+                .statusCode()).as("removing an archived one without archiving removes it for good").isEqualTo(200);
+        assertThat(call("GET", "/api/workflow/" + kept, admin, null).statusCode()).isEqualTo(404);
+
+        assertThat(call("DELETE", "/api/workflow/" + dropped + "/remove?archiveWorkflow=false", admin, null)
+                .statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/api/workflow/" + dropped, admin, null).statusCode()).isEqualTo(404);
+    }
 }

@@ -49,14 +49,27 @@ public interface WorkflowService {
     /** Skips a task of a running workflow, whether it is waiting to run or not yet scheduled. */
     void skipTask(TenantId tenant, UUID workflowId, String taskReferenceName, SkipTaskRequest request);
 
-    /** Deletes an execution and its tasks. */
-    void remove(TenantId tenant, UUID workflowId);
+    /** Deletes an execution and its tasks, without keeping it archived. */
+    default void remove(TenantId tenant, UUID workflowId) {
+        remove(tenant, workflowId, false);
+    }
+
+    /**
+     * Deletes an execution and its tasks. With {@code archive} (Conductor's default), an ended execution is kept
+     * archived, still read by its id; archiving one that has not ended is refused and removes nothing.
+     */
+    void remove(TenantId tenant, UUID workflowId, boolean archive);
+
+    /** Like {@link #terminateAndRemove(TenantId, UUID, String, boolean)}, without keeping it archived. */
+    default void terminateAndRemove(TenantId tenant, UUID workflowId, String reason) {
+        terminateAndRemove(tenant, workflowId, reason, false);
+    }
 
     /**
      * Terminates the workflow unless it has ended, then deletes it, in one transaction (Conductor's
-     * terminate-remove).
+     * terminate-remove), keeping it archived when {@code archive}.
      */
-    void terminateAndRemove(TenantId tenant, UUID workflowId, String reason);
+    void terminateAndRemove(TenantId tenant, UUID workflowId, String reason, boolean archive);
 
     /** Re-evaluates a workflow now. */
     void decide(TenantId tenant, UUID workflowId);

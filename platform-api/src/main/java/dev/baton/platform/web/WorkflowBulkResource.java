@@ -66,13 +66,14 @@ public class WorkflowBulkResource {
     }
 
     @DeleteMapping("/remove")
-    BulkResponse remove(@RequestBody List<String> ids) {
-        return each(ids, workflows::remove);
+    BulkResponse remove(@RequestBody List<String> ids, @RequestParam(defaultValue = "true") boolean archiveWorkflow) {
+        return each(ids, (t, id) -> workflows.remove(t, id, archiveWorkflow));
     }
 
     @DeleteMapping("/terminate-remove")
-    BulkResponse terminateRemove(@RequestBody List<String> ids, @RequestParam(required = false) String reason) {
-        return each(ids, (t, id) -> workflows.terminateAndRemove(t, id, reason));
+    BulkResponse terminateRemove(@RequestBody List<String> ids, @RequestParam(required = false) String reason,
+            @RequestParam(defaultValue = "true") boolean archiveWorkflow) {
+        return each(ids, (t, id) -> workflows.terminateAndRemove(t, id, reason, archiveWorkflow));
     }
 
     private BulkResponse each(List<String> ids, BiConsumer<TenantId, UUID> operation) {

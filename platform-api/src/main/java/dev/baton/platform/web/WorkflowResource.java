@@ -172,17 +172,19 @@ public class WorkflowResource {
         workflows.terminate(tenant.get(), workflowId, reason);
     }
 
+    /** Conductor's remove: an ended workflow stays archived (readable by id) unless {@code archiveWorkflow=false}. */
     @DeleteMapping("/{workflowId}/remove")
-    void remove(@PathVariable UUID workflowId) {
+    void remove(@PathVariable UUID workflowId, @RequestParam(defaultValue = "true") boolean archiveWorkflow) {
         operable(workflowId);
-        workflows.remove(tenant.get(), workflowId);
+        workflows.remove(tenant.get(), workflowId, archiveWorkflow);
     }
 
-    /** Conductor's terminate-remove: ends the workflow unless it has ended, then deletes it. */
+    /** Conductor's terminate-remove: ends the workflow unless it has ended, then deletes it (archived, by default). */
     @DeleteMapping("/{workflowId}/terminate-remove")
-    void terminateRemove(@PathVariable UUID workflowId, @RequestParam(required = false) String reason) {
+    void terminateRemove(@PathVariable UUID workflowId, @RequestParam(required = false) String reason,
+            @RequestParam(defaultValue = "true") boolean archiveWorkflow) {
         operable(workflowId);
-        workflows.terminateAndRemove(tenant.get(), workflowId, reason);
+        workflows.terminateAndRemove(tenant.get(), workflowId, reason, archiveWorkflow);
     }
 
     /** Conductor's {@code resetcallbacks}: 204, as Conductor answers it for its 2.x clients. */

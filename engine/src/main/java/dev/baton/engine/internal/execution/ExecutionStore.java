@@ -296,6 +296,37 @@ public final class ExecutionStore {
         }
     }
 
+    /** Keeps an ended workflow, with its tasks, as one document that {@link #findArchived} reads back. */
+    public void archive(Workflow w, Instant now) {
+        jdbc.sql("""
+                INSERT INTO archived_workflows (tenant_id, id, name, version, status, correlation_id, created_at,
+                  ended_at, archived_at, document)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET status = excluded.status, ended_at = excluded.ended_at,
+                  archived_at = excluded.archived_at, document = excluded.document""")
+                .params(w.getTenantId(), w.getWorkflowId(), w.getWorkflowName(), w.getWorkflowVersion(),
+                        w.getStatus().name(), w.getCorrelationId(), ts(w.getCreated()), ts(w.getEnded()), ts(now),
+                        json.write(w).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .update();
+    }
+
+    /** An archived workflow, its tasks left out unless {@code includeTasks}. */
+    public Optional<Workflow> findArchived(UUID workflowId, boolean includeTasks) {
+        return jdbc.sql("SELECT document FROM archived_workflows WHERE id = ?").param(workflowId)
+                .query(byte[].class).optional()
+                .map(doc -> {
+                    Workflow w = json.read(new String(doc, java.nio.charset.StandardCharsets.UTF_8), Workflow.class);
+                    if (!includeTasks) {
+                        w.setTasks(new ArrayList<>());
+                    }
+                    return w;
+                });
+    }
+
+    public boolean deleteArchived(UUID workflowId) {
+        return jdbc.sql("DELETE FROM archived_workflows WHERE id = ?").param(workflowId).update() > 0;
+    }
+
     public boolean deleteWorkflow(UUID workflowId) {
         return jdbc.sql("DELETE FROM workflows WHERE id = ?").param(workflowId).update() > 0;
     }

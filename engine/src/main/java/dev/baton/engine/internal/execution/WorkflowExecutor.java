@@ -482,7 +482,9 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
 
     @Override
     public Workflow get(TenantId tenant, UUID workflowId, boolean includeTasks) {
-        return tx.read(tenant, () -> store.find(workflowId, includeTasks))
+        // an archived workflow is still read by its id, as Conductor reads it from its index
+        return tx.read(tenant, () -> store.find(workflowId, includeTasks)
+                        .or(() -> store.findArchived(workflowId, includeTasks)))
                 .orElseThrow(() -> EngineException.notFound("workflow " + workflowId + " not found"));
     }
 
@@ -830,23 +832,41 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     }
 
     @Override
-    public void remove(TenantId tenant, UUID workflowId) {
+    public void remove(TenantId tenant, UUID workflowId, boolean archive) {
         inTransaction(tenant, () -> {
-            if (!store.deleteWorkflow(workflowId)) {
-                throw EngineException.notFound("workflow " + workflowId + " not found");
+            Optional<Workflow> live = store.lock(workflowId);
+            if (live.isEmpty()) {
+                // removing an archived one again keeps it archived, or, without archiving, removes it for good
+                boolean archived = archive ? store.findArchived(workflowId, false).isPresent()
+                        : store.deleteArchived(workflowId);
+                if (!archived) {
+                    throw EngineException.notFound("workflow " + workflowId + " not found");
+                }
+                return null;
             }
+            if (archive) {
+                if (!live.get().getStatus().isTerminal()) {
+                    throw EngineException.conflict("cannot archive workflow " + workflowId + ": it is "
+                            + live.get().getStatus() + "; terminate it first, or remove it with archiveWorkflow=false");
+                }
+                store.archive(live.get(), clock.instant());
+            }
+            store.deleteWorkflow(workflowId);
             return null;
         });
     }
 
     @Override
-    public void terminateAndRemove(TenantId tenant, UUID workflowId, String reason) {
+    public void terminateAndRemove(TenantId tenant, UUID workflowId, String reason, boolean archive) {
         inTransaction(tenant, () -> {
             WorkflowRun run = lock(tenant, workflowId);
             if (!run.workflow.getStatus().isTerminal()) {
                 decider.endWorkflow(run, WorkflowStatus.TERMINATED, reason, run.workflow.getOutput());
                 decider.decide(run);
                 persist(run);
+            }
+            if (archive) {
+                store.archive(store.find(workflowId, true).orElseThrow(), clock.instant());
             }
             store.deleteWorkflow(workflowId);
             return null;

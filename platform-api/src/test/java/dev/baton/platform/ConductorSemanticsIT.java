@@ -275,4 +275,66 @@ class ConductorSemanticsIT extends PlatformIT {
                 .statusCode()).isEqualTo(200);
         assertThat(call("GET", "/api/workflow/" + dropped, admin, null).statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void aFailedPermissiveTaskLetsTheFlowRunOnAndFailsTheWorkflowAtItsEnd() {
+        String first = unique("permissive_first");
+        String second = unique("permissive_second");
+        registerTask(first, "\"retryCount\":0");
+        registerTask(second, "\"retryCount\":0");
+        String flow = unique("permissive_flow");
+        registerWorkflow("""
+                {"name":"%s","version":1,"tasks":[{"name":"%s","taskReferenceName":"a","permissive":true},
+                  {"name":"%s","taskReferenceName":"b"}]}""".formatted(flow, first, second));
+        UUID id = start(flow, Map.of());
+        fail(poll(first), "bad input");
+        Workflow running = workflow(id);
+        assertThat(running.getStatus()).as("the flow runs on").isEqualTo(WorkflowStatus.RUNNING);
+        assertThat(taskByRef(running, "a").getStatus()).isEqualTo(TaskStatus.FAILED);
+        complete(poll(second), Map.of());
+        Workflow ended = awaitStatus(id, WorkflowStatus.FAILED, Duration.ofSeconds(5));
+        assertThat(ended.getReasonForIncompletion()).contains("permissive task 'a'").contains("bad input");
+        assertThat(taskByRef(ended, "b").getStatus()).isEqualTo(TaskStatus.COMPLETED);
+    }
+
+    @Test
+    void aFailedPermissiveOptionalTaskFailsNothing() {
+        String worker = unique("permissive_optional");
+        registerTask(worker, "\"retryCount\":0");
+        String flow = unique("permissive_optional_flow");
+        registerWorkflow("""
+                {"name":"%s","version":1,"tasks":[{"name":"%s","taskReferenceName":"a","permissive":true,
+                  "optional":true}]}""".formatted(flow, worker));
+        UUID id = start(flow, Map.of());
+        fail(poll(worker), "ignored");
+        Workflow ended = awaitStatus(id, WorkflowStatus.COMPLETED, Duration.ofSeconds(5));
+        assertThat(taskByRef(ended, "a").getStatus()).isEqualTo(TaskStatus.COMPLETED_WITH_ERRORS);
+    }
+
+    @Test
+    void aForkedPermissiveTaskLetsTheOtherBranchesFinishThenFailsTheJoin() {
+        String left = unique("permissive_left");
+        String right = unique("permissive_right");
+        registerTask(left, "\"retryCount\":0");
+        registerTask(right, "\"retryCount\":0");
+        String flow = unique("permissive_fork");
+        registerWorkflow("""
+                {"name":"%s","version":1,"tasks":[
+                  {"name":"fork","taskReferenceName":"fork","type":"FORK_JOIN","forkTasks":[
+                    [{"name":"%s","taskReferenceName":"l","permissive":true}],
+                    [{"name":"%s","taskReferenceName":"r"}]]},
+                  {"name":"join","taskReferenceName":"join","type":"JOIN","joinOn":["l","r"]}]}"""
+                .formatted(flow, left, right));
+        UUID id = start(flow, Map.of());
+        fail(poll(left), "left broke");
+        Workflow waiting = workflow(id);
+        assertThat(waiting.getStatus()).isEqualTo(WorkflowStatus.RUNNING);
+        assertThat(taskByRef(waiting, "join").getStatus().isTerminal()).as("the join waits for every branch")
+                .isFalse();
+        complete(poll(right), Map.of("done", true));
+        Workflow ended = awaitStatus(id, WorkflowStatus.FAILED, Duration.ofSeconds(5));
+        assertThat(taskByRef(ended, "join").getStatus()).isEqualTo(TaskStatus.FAILED);
+        assertThat(taskByRef(ended, "join").getReasonForIncompletion()).contains("[l]");
+        assertThat(taskByRef(ended, "r").getStatus()).isEqualTo(TaskStatus.COMPLETED);
+    }
 }

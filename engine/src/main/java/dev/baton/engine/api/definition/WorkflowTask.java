@@ -41,7 +41,8 @@ public record WorkflowTask(
         Integer retryCount,
         String evaluatorType,
         String expression,
-        CatalogRef catalog) {
+        CatalogRef catalog,
+        Boolean permissive) {
 
     public WorkflowTask {
         inputParameters = inputParameters == null ? new LinkedHashMap<>() : inputParameters;
@@ -61,6 +62,14 @@ public record WorkflowTask(
 
     public boolean optionalOrFalse() {
         return Boolean.TRUE.equals(optional);
+    }
+
+    /**
+     * Conductor's permissive task: its failure does not end the workflow at once; the tasks after it (and the other
+     * branches of its fork) run on, and the join, or the workflow's end, fails for it unless it is also optional.
+     */
+    public boolean permissiveOrFalse() {
+        return Boolean.TRUE.equals(permissive);
     }
 
     /** Every task nested directly inside this one (branches, cases, loop body), in definition order. */
@@ -94,7 +103,7 @@ public record WorkflowTask(
                 caseExpression, scriptExpression, decisionCases, dynamicForkTasksParam, dynamicForkTasksInputParamName,
                 defaultCase, forkTasks, startDelay, subWorkflowParam, newJoinOn, sink, optional, def, rateLimited,
                 defaultExclusiveJoinTask, asyncComplete, loopCondition, loopOver, retryCount, evaluatorType, expression,
-                catalog);
+                catalog, permissive);
     }
 
     /** A copy that refers to {@code ref} in the task catalog. */
@@ -103,12 +112,12 @@ public record WorkflowTask(
                 caseValueParam, caseExpression, scriptExpression, decisionCases, dynamicForkTasksParam,
                 dynamicForkTasksInputParamName, defaultCase, forkTasks, startDelay, subWorkflowParam, joinOn, sink,
                 optional, taskDefinition, rateLimited, defaultExclusiveJoinTask, asyncComplete, loopCondition, loopOver,
-                retryCount, evaluatorType, expression, ref);
+                retryCount, evaluatorType, expression, ref, permissive);
     }
 
     /** A plain task of {@code type} named {@code name}, as built for dynamic forks. */
     public static WorkflowTask of(String name, String refName, String type, Map<String, Object> input) {
         return new WorkflowTask(name, refName, null, input, type, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

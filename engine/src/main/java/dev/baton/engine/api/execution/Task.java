@@ -193,6 +193,12 @@ public class Task {
         return workflowTask != null && workflowTask.optionalOrFalse();
     }
 
+    /** Whether this task's failure lets the workflow run on, to fail at its join or end (Conductor's permissive). */
+    @JsonIgnore
+    public boolean isPermissive() {
+        return workflowTask != null && workflowTask.permissiveOrFalse();
+    }
+
     private static long millis(Instant t) {
         return t == null ? 0 : t.toEpochMilli();
     }

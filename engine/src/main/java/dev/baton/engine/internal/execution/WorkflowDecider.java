@@ -90,7 +90,15 @@ public final class WorkflowDecider {
             }
             if (!changed) {
                 if (nothingLeft(run)) {
-                    completeWorkflow(run, null);
+                    Task permissiveFailure = failedPermissive(run);
+                    if (permissiveFailure != null) {
+                        failWorkflow(run, permissiveFailure, WorkflowStatus.FAILED, "permissive task '"
+                                + permissiveFailure.getReferenceTaskName() + "' " + permissiveFailure.getStatus()
+                                + (permissiveFailure.getReasonForIncompletion() == null ? ""
+                                        : ": " + permissiveFailure.getReasonForIncompletion()));
+                    } else {
+                        completeWorkflow(run, null);
+                    }
                 }
                 return;
             }
@@ -116,6 +124,9 @@ public final class WorkflowDecider {
                 scheduler.retry(run, t);
             } else if (t.isOptional()) {
                 t.setStatus(TaskStatus.COMPLETED_WITH_ERRORS);
+                scheduleNext(run, t);
+            } else if (t.isPermissive()) {
+                // the flow runs on; a join on it, or the workflow's end, fails for it
                 scheduleNext(run, t);
             } else {
                 WorkflowStatus status = t.getStatus() == TaskStatus.TIMED_OUT ? WorkflowStatus.TIMED_OUT : WorkflowStatus.FAILED;
@@ -175,6 +186,17 @@ public final class WorkflowDecider {
         return run.workflow.getTasks().stream().anyMatch(t -> t.getStatus() == TaskStatus.SKIPPED
                 && wt.taskReferenceName().equals(t.definitionRef()) && t.getIteration() == iteration
                 && t.getOutputData().containsKey("skippedBeforeScheduling"));
+    }
+
+    /** The first permissive task whose last attempt failed, which keeps the workflow from completing; or null. */
+    private static Task failedPermissive(WorkflowRun run) {
+        for (Task t : run.workflow.getTasks()) {
+            if (t.isPermissive() && !t.isRetried() && t.getStatus().isTerminal() && !t.getStatus().isSuccessful()
+                    && t.getStatus() != TaskStatus.CANCELED && t.getStatus() != TaskStatus.SKIPPED) {
+                return t;
+            }
+        }
+        return null;
     }
 
     private static boolean nothingLeft(WorkflowRun run) {

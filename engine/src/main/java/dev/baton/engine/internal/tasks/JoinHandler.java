@@ -66,15 +66,28 @@ public final class JoinHandler implements TaskHandler {
         List<String> joinOn = (List<String>) task.getInputData().getOrDefault("joinOn", List.of());
         Map<String, Object> out = new LinkedHashMap<>();
         boolean withErrors = false;
+        List<String> failed = new ArrayList<>();
         for (String ref : joinOn) {
             Optional<Task> joined = run.workflow().latestTask(ref)
                     .filter(t -> t.getIteration() == task.getIteration() || t.getIteration() == 0);
-            if (joined.isEmpty() || !joined.get().getStatus().isTerminal()
-                    || !joined.get().getStatus().isSuccessful()) {
+            if (joined.isEmpty() || !joined.get().getStatus().isTerminal()) {
                 return false;
+            }
+            if (!joined.get().getStatus().isSuccessful()) {
+                // only a permissive task fails without ending the workflow; its join waits for every branch
+                if (!joined.get().isPermissive() || !joined.get().isExecuted()) {
+                    return false;
+                }
+                failed.add(ref);
             }
             withErrors |= joined.get().getStatus() == TaskStatus.COMPLETED_WITH_ERRORS;
             out.put(ref, joined.get().getOutputData());
+        }
+        if (!failed.isEmpty()) {
+            task.setOutputData(out);
+            run.fail(task, TaskStatus.FAILED, "permissive task" + (failed.size() == 1 ? " " : "s ") + failed
+                    + " failed");
+            return true;
         }
         run.complete(task, out);
         if (withErrors) {

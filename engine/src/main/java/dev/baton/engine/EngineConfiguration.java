@@ -30,6 +30,7 @@ import dev.baton.engine.internal.tasks.BuiltInTaskHandlers;
 import dev.baton.engine.internal.tasks.TaskHandlers;
 import dev.baton.engine.internal.timer.TimerSweeper;
 import dev.baton.engine.spi.TaskHandler;
+import dev.baton.engine.spi.TaskLimiter;
 import dev.baton.tenancy.TenantTransactions;
 import java.time.Clock;
 import java.time.Duration;
@@ -130,8 +131,9 @@ public class EngineConfiguration {
 
     @Bean
     ExecutionStore executionStore(JdbcClient jdbc, JdbcTemplate template, JsonCodec json,
-            @Value("${baton.engine.payloads.offload-bytes:65536}") int offloadBytes) {
-        return new ExecutionStore(jdbc, template, json, offloadBytes);
+            @Value("${baton.engine.payloads.offload-bytes:65536}") int offloadBytes,
+            ObjectProvider<TaskLimiter> limiter) {
+        return new ExecutionStore(jdbc, template, json, offloadBytes, limiter.getIfAvailable());
     }
 
     @Bean

@@ -3,6 +3,7 @@ package dev.baton.platform;
 import dev.baton.authz.AuthzConfiguration;
 import dev.baton.catalog.CatalogConfiguration;
 import dev.baton.connections.ConnectionsConfiguration;
+import dev.baton.coordination.CoordinationConfiguration;
 import dev.baton.console.ConsoleConfiguration;
 import dev.baton.engine.EngineConfiguration;
 import dev.baton.events.EventsConfiguration;
@@ -19,7 +20,8 @@ import org.springframework.context.annotation.Import;
 @ConfigurationPropertiesScan
 @Import({TenancyConfiguration.class, EngineConfiguration.class, AuthzConfiguration.class,
         CatalogConfiguration.class, ConnectionsConfiguration.class, ReusableTasksConfiguration.class,
-        EventsConfiguration.class, SchedulesConfiguration.class, ConsoleConfiguration.class})
+        EventsConfiguration.class, SchedulesConfiguration.class, ConsoleConfiguration.class,
+        CoordinationConfiguration.class})
 public class BatonApplication {
 
     public static void main(String[] args) {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
@@ -26,9 +27,12 @@ import tools.jackson.databind.JsonNode;
  * Large payloads: values over the offload size kept out of the execution rows and brought back whole, and Conductor's
  * external payload storage protocol as its official clients speak it, bounded and confined to the caller's tenant.
  */
+// a second application in the test JVM would take timers and queued tasks from the shared one's waiting
+// pollers, so it closes after its class
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @TestPropertySource(properties = {"baton.engine.payloads.offload-bytes=4096",
         "baton.engine.payloads.max-upload-bytes=200000", "baton.engine.messages.max-queue-size=3",
-        "baton.engine.messages.max-batch-size=2"}) // as WorkflowMessagesIT's, so the two share one application
+        "baton.engine.messages.max-batch-size=2"})
 class LargePayloadsIT extends PlatformIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -41,8 +41,37 @@ class TaskLimitsNodesIT {
 
     @Test
     void twoNodesTogetherHoldTheConcurrencyAndRateLimitsAndHandEachTaskOutOnce() throws Exception {
+        holdLimitsOnTwoNodes();
+    }
+
+    /** The same with Redis holding the limits (Redisson's semaphore and rate limiter) instead of PostgreSQL. */
+    @Test
+    void twoNodesHoldTheLimitsThroughRedisAndGiveEveryPermitBack() throws Exception {
+        String redis = System.getenv().getOrDefault("BATON_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+        String prefix = "baton-test-" + suffix + ":";
+        holdLimitsOnTwoNodes("--baton.redis.url=" + redis, "--baton.redis.key-prefix=" + prefix);
+        org.redisson.config.Config config = new org.redisson.config.Config();
+        config.useSingleServer().setAddress(redis);
+        org.redisson.api.RedissonClient client = org.redisson.Redisson.create(config);
+        try {
+            List<String> keys = new ArrayList<>();
+            client.getKeys().getKeysByPattern(prefix + "*").forEach(keys::add);
+            assertThat(keys).as("the limits were held in Redis").anyMatch(k -> k.contains(":running:2"))
+                    .anyMatch(k -> k.contains(":rate:3/60"));
+            String running = keys.stream().filter(k -> k.endsWith(":running:2")).findFirst().orElseThrow();
+            assertThat(client.getPermitExpirableSemaphore(running).availablePermits())
+                    .as("every finished task gave its permit back").isEqualTo(2);
+            client.getKeys().deleteByPattern(prefix + "*");
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private void holdLimitsOnTwoNodes(String... more) throws Exception {
         Path credentials = Files.createTempDirectory("baton-limits-").resolve("initial-credentials");
-        String[] args = {"--baton.auth.initial-credentials-file=" + credentials};
+        List<String> all = new ArrayList<>(List.of("--baton.auth.initial-credentials-file=" + credentials));
+        all.addAll(List.of(more));
+        String[] args = all.toArray(String[]::new);
         try (ServerProcess a = ServerProcess.onDatabase(TestDatabase.url(), TestDatabase.adminUser(),
                 TestDatabase.adminPassword(), args);
                 ServerProcess b = ServerProcess.onDatabase(TestDatabase.url(), TestDatabase.adminUser(),

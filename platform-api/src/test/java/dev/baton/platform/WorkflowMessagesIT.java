@@ -12,13 +12,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /** Conductor's workflow message queue: POST /api/workflow/{id}/messages and the PULL_WORKFLOW_MESSAGES task. */
+// a second application in the test JVM would take timers and queued tasks from the shared one's waiting
+// pollers, so it closes after its class
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @TestPropertySource(properties = {"baton.engine.payloads.offload-bytes=4096",
         "baton.engine.payloads.max-upload-bytes=200000", "baton.engine.messages.max-queue-size=3",
-        "baton.engine.messages.max-batch-size=2"}) // as LargePayloadsIT's, so the two share one application
+        "baton.engine.messages.max-batch-size=2"})
 class WorkflowMessagesIT extends PlatformIT {
 
     @Test

@@ -305,11 +305,11 @@ class WorkflowOperationsConductorIT extends PlatformIT {
         UUID three = start(name, Map.of());
         workflows.terminate(TENANT, three, "ended before");
         String token = adminToken();
-        assertThat(call("DELETE", "/api/workflow/" + one + "/terminate-remove?reason=gone", token, null).statusCode())
-                .isEqualTo(200);
-        JsonNode bulk = JSON.readTree(call("DELETE", "/api/workflow/bulk/terminate-remove", token,
-                JSON.writeValueAsString(List.of(two.toString(), three.toString(), UUID.randomUUID().toString())))
-                .body());
+        assertThat(call("DELETE", "/api/workflow/" + one + "/terminate-remove?reason=gone&archiveWorkflow=false",
+                token, null).statusCode()).isEqualTo(200);
+        JsonNode bulk = JSON.readTree(call("DELETE", "/api/workflow/bulk/terminate-remove?archiveWorkflow=false",
+                token, JSON.writeValueAsString(List.of(two.toString(), three.toString(),
+                        UUID.randomUUID().toString()))).body());
         assertThat(bulk.get("bulkSuccessfulResults").size()).isEqualTo(2);
         assertThat(bulk.get("bulkErrorResults").size()).as("the unknown id").isEqualTo(1);
         for (UUID id : List.of(one, two, three)) {

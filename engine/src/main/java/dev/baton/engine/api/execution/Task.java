@@ -17,6 +17,7 @@ import java.util.UUID;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class Task {
+    private String limitPermit;
     private UUID taskId;
     private UUID workflowInstanceId;
     private String workflowType;
@@ -131,6 +132,10 @@ public class Task {
     public void setSubWorkflowId(UUID id) { this.subWorkflowId = id; }
     public UUID getParentTaskId() { return parentTaskId; }
     public void setParentTaskId(UUID id) { this.parentTaskId = id; }
+
+    /** The concurrency permit this task holds while it runs, when a shared store holds its type's limits. */
+    @JsonIgnore public String getLimitPermit() { return limitPermit; }
+    public void setLimitPermit(String permit) { this.limitPermit = permit; }
 
     /** The queue a worker polls for this task, or null for tasks that run inside the server. */
     @JsonIgnore public String getQueue() { return queue; }

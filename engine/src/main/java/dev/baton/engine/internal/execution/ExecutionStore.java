@@ -9,6 +9,7 @@ import dev.baton.engine.api.execution.Workflow;
 import dev.baton.engine.api.execution.WorkflowStatus;
 import dev.baton.engine.internal.definition.TaskDefCache;
 import dev.baton.engine.internal.json.JsonCodec;
+import dev.baton.engine.spi.TaskLimiter;
 import dev.baton.tenancy.TenantTransactions;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -41,17 +42,21 @@ public final class ExecutionStore {
     private final JsonCodec json;
     private final SnapshotCache definitions;
     private final OffloadedPayloads payloads;
+    private final LimitedPolls limited;
 
     /**
      * @param offloadBytes inputs, outputs and variables whose JSON is longer than this many bytes are kept out of
      *     the execution rows
+     * @param limiter where task limits are held when not in PostgreSQL, or null
      */
-    public ExecutionStore(JdbcClient jdbc, JdbcTemplate template, JsonCodec json, int offloadBytes) {
+    public ExecutionStore(JdbcClient jdbc, JdbcTemplate template, JsonCodec json, int offloadBytes,
+            TaskLimiter limiter) {
         this.jdbc = jdbc;
         this.template = template;
         this.json = json;
         this.definitions = new SnapshotCache(json);
         this.payloads = new OffloadedPayloads(jdbc, json, offloadBytes);
+        this.limited = limiter == null ? null : new LimitedPolls(jdbc, json, limiter, this::mapTask);
     }
 
     /** Inserts a new workflow row; returns false when its idempotency key is already taken. */
@@ -269,7 +274,7 @@ public final class ExecutionStore {
                   input = ?::jsonb, output = ?::jsonb, reason = ?, worker_id = ?, callback_after_seconds = ?,
                   wait_until = ?, queue = ?, sub_workflow_id = ?, visible_at = ?, started_at = ?,
                   first_started_at = ?, ended_at = ?, updated_at = ?, due_at = ?, workflow_task = ?::jsonb,
-                  iteration = ?, offloaded = ?::jsonb
+                  iteration = ?, offloaded = ?::jsonb, limit_permit = ?
                 WHERE id = ?""";
         Set<UUID> added = new HashSet<>();
         template.batchUpdate(sql, tasks.stream().map(t -> {
@@ -280,7 +285,7 @@ public final class ExecutionStore {
                 t.getReasonForIncompletion(), t.getWorkerId(), t.getCallbackAfterSeconds(), ts(t.getWaitUntil()),
                 t.getQueue(), t.getSubWorkflowId(), ts(t.getVisibleAt()), ts(t.getStarted()),
                 ts(t.getFirstStarted()), ts(t.getEnded()), ts(t.getUpdated()), ts(t.getDueAt()),
-                json.write(t.getWorkflowTask()), t.getIteration(), row.offloaded(), t.getTaskId()
+                json.write(t.getWorkflowTask()), t.getIteration(), row.offloaded(), permitKept(t), t.getTaskId()
             };
             if (row.flush()) {
                 added.add(t.getWorkflowInstanceId());
@@ -288,6 +293,24 @@ public final class ExecutionStore {
             return values;
         }).toList());
         added.forEach(payloads::collect);
+    }
+
+    /**
+     * The permit a task keeps as it is written: a task that no longer runs gives its permit back once this
+     * transaction commits; one that still runs has its permit kept for another response timeout.
+     */
+    private String permitKept(Task t) {
+        String permit = t.getLimitPermit();
+        if (permit == null || limited == null) {
+            return permit;
+        }
+        if (t.getStatus() == TaskStatus.IN_PROGRESS) {
+            limited.extendAfterCommit(permit, t.getResponseTimeoutSeconds());
+            return permit;
+        }
+        limited.releaseAfterCommit(permit);
+        t.setLimitPermit(null);
+        return null;
     }
 
     public void deleteTasks(List<UUID> ids) {
@@ -336,6 +359,12 @@ public final class ExecutionStore {
      * and get their response deadline. SKIP LOCKED lets concurrent pollers take different tasks without waiting.
      */
     public List<Task> poll(String tenant, String queue, int count, String workerId) {
+        if (limited != null) {
+            Optional<List<Task>> held = limited.poll(tenant, queue, count, workerId);
+            if (held.isPresent()) {
+                return held.get();
+            }
+        }
         // poll_tasks binds the tenant before it polls, so it may open a transaction (V18)
         String binding = TenantTransactions.claimBinding();
         if (binding != null && !binding.equals(tenant)) {
@@ -510,6 +539,7 @@ public final class ExecutionStore {
         t.setEnded(instant(rs, "ended_at"));
         t.setUpdated(instant(rs, "updated_at"));
         t.setDueAt(instant(rs, "due_at"));
+        t.setLimitPermit(rs.getString("limit_permit"));
         return t;
     }
 

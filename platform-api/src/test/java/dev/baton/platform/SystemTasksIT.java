@@ -116,7 +116,8 @@ class SystemTasksIT extends PlatformIT {
                  "outputParameters":{"left":"${join.output.left.v}","right":"${join.output.right.result}"}}""".formatted(name, worker));
         UUID id = start(name, Map.of());
         assertThat(workflow(id).getStatus()).isEqualTo(WorkflowStatus.RUNNING);
-        assertThat(taskByRef(workflow(id), "join").getStatus()).isEqualTo(TaskStatus.SCHEDULED);
+        assertThat(taskByRef(workflow(id), "join").getStatus()).as("waiting, as Conductor's join")
+                .isEqualTo(TaskStatus.IN_PROGRESS);
         complete(poll(worker), Map.of("v", "L"));
         Workflow w = awaitStatus(id, WorkflowStatus.COMPLETED, SHORT);
         assertThat(w.getOutput()).isEqualTo(Map.of("left", "L", "right", 42));

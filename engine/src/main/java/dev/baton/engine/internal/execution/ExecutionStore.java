@@ -351,6 +351,11 @@ public final class ExecutionStore {
     }
 
     public boolean deleteWorkflow(UUID workflowId) {
+        if (limited != null) {
+            // a workflow removed while its tasks run gives their permits back
+            jdbc.sql("SELECT limit_permit FROM tasks WHERE workflow_id = ? AND limit_permit IS NOT NULL")
+                    .param(workflowId).query(String.class).list().forEach(limited::releaseAfterCommit);
+        }
         return jdbc.sql("DELETE FROM workflows WHERE id = ?").param(workflowId).update() > 0;
     }
 

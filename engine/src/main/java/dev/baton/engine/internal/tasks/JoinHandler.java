@@ -63,6 +63,14 @@ public final class JoinHandler implements TaskHandler {
     @Override
     @SuppressWarnings("unchecked")
     public boolean decide(WorkflowContext run, Task task) {
+        // as Conductor's join: IN_PROGRESS while it waits for its branches
+        boolean started = task.getStatus() == TaskStatus.SCHEDULED;
+        if (started) {
+            task.setStatus(TaskStatus.IN_PROGRESS);
+            task.setStarted(run.now());
+            task.setFirstStarted(run.now());
+            run.changed(task);
+        }
         List<String> joinOn = (List<String>) task.getInputData().getOrDefault("joinOn", List.of());
         Map<String, Object> out = new LinkedHashMap<>();
         boolean withErrors = false;
@@ -71,12 +79,12 @@ public final class JoinHandler implements TaskHandler {
             Optional<Task> joined = run.workflow().latestTask(ref)
                     .filter(t -> t.getIteration() == task.getIteration() || t.getIteration() == 0);
             if (joined.isEmpty() || !joined.get().getStatus().isTerminal()) {
-                return false;
+                return started;
             }
             if (!joined.get().getStatus().isSuccessful()) {
                 // only a permissive task fails without ending the workflow; its join waits for every branch
                 if (!joined.get().isPermissive() || !joined.get().isExecuted()) {
-                    return false;
+                    return started;
                 }
                 failed.add(ref);
             }

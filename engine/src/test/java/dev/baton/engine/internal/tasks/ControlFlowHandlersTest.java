@@ -62,7 +62,9 @@ class ControlFlowHandlersTest {
         Task join = run.add(task("{\"name\":\"j\",\"taskReferenceName\":\"j\",\"type\":\"JOIN\"}"), "JOIN",
                 new java.util.LinkedHashMap<>(Map.of("joinOn", List.of("a2", "b1"))), 0);
         JoinHandler handler = new JoinHandler();
-        assertThat(handler.decide(run, join)).isFalse();
+        assertThat(handler.decide(run, join)).as("it starts waiting").isTrue();
+        assertThat(join.getStatus()).isEqualTo(TaskStatus.IN_PROGRESS);
+        assertThat(handler.decide(run, join)).as("and waits").isFalse();
         b1.setStatus(TaskStatus.COMPLETED);
         b1.setOutputData(new java.util.LinkedHashMap<>(Map.of("y", 2)));
         assertThat(handler.decide(run, join)).isTrue();

@@ -29,6 +29,7 @@ import dev.baton.engine.internal.script.ScriptEvaluator;
 import dev.baton.engine.internal.tasks.BuiltInTaskHandlers;
 import dev.baton.engine.internal.tasks.TaskHandlers;
 import dev.baton.engine.internal.timer.TimerSweeper;
+import dev.baton.engine.spi.PayloadObjects;
 import dev.baton.engine.spi.TaskHandler;
 import dev.baton.engine.spi.TaskLimiter;
 import dev.baton.tenancy.TenantTransactions;
@@ -132,8 +133,9 @@ public class EngineConfiguration {
     @Bean
     ExecutionStore executionStore(JdbcClient jdbc, JdbcTemplate template, JsonCodec json,
             @Value("${baton.engine.payloads.offload-bytes:65536}") int offloadBytes,
-            ObjectProvider<TaskLimiter> limiter) {
-        return new ExecutionStore(jdbc, template, json, offloadBytes, limiter.getIfAvailable());
+            ObjectProvider<TaskLimiter> limiter, ObjectProvider<PayloadObjects> objects) {
+        return new ExecutionStore(jdbc, template, json, offloadBytes, limiter.getIfAvailable(),
+                objects.getIfAvailable());
     }
 
     @Bean

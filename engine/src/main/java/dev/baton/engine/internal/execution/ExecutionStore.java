@@ -9,6 +9,7 @@ import dev.baton.engine.api.execution.Workflow;
 import dev.baton.engine.api.execution.WorkflowStatus;
 import dev.baton.engine.internal.definition.TaskDefCache;
 import dev.baton.engine.internal.json.JsonCodec;
+import dev.baton.engine.spi.PayloadObjects;
 import dev.baton.engine.spi.TaskLimiter;
 import dev.baton.tenancy.TenantTransactions;
 import java.sql.Array;
@@ -48,14 +49,15 @@ public final class ExecutionStore {
      * @param offloadBytes inputs, outputs and variables whose JSON is longer than this many bytes are kept out of
      *     the execution rows
      * @param limiter where task limits are held when not in PostgreSQL, or null
+     * @param objects where offloaded values are kept when not in PostgreSQL, or null
      */
     public ExecutionStore(JdbcClient jdbc, JdbcTemplate template, JsonCodec json, int offloadBytes,
-            TaskLimiter limiter) {
+            TaskLimiter limiter, PayloadObjects objects) {
         this.jdbc = jdbc;
         this.template = template;
         this.json = json;
         this.definitions = new SnapshotCache(json);
-        this.payloads = new OffloadedPayloads(jdbc, json, offloadBytes);
+        this.payloads = new OffloadedPayloads(jdbc, json, offloadBytes, objects);
         this.limited = limiter == null ? null : new LimitedPolls(jdbc, json, limiter, this::mapTask);
     }
 
@@ -351,6 +353,7 @@ public final class ExecutionStore {
     }
 
     public boolean deleteWorkflow(UUID workflowId) {
+        payloads.forget(workflowId);
         if (limited != null) {
             // a workflow removed while its tasks run gives their permits back
             jdbc.sql("SELECT limit_permit FROM tasks WHERE workflow_id = ? AND limit_permit IS NOT NULL")

@@ -83,6 +83,8 @@ import org.springframework.security.oauth2.server.resource.web.authentication.Be
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Sign-in for the whole platform: the built-in OAuth2 authorization server, the API's token validation, and the
@@ -156,8 +158,9 @@ public class AuthzConfiguration {
     }
 
     @Bean
-    SigningKeys signingKeys(JdbcClient jdbc, AuthProperties props) {
-        SigningKeys keys = new SigningKeys(jdbc, Clock.systemUTC(), props.keyRotation(), props.tokenLifetime());
+    SigningKeys signingKeys(JdbcClient jdbc, PlatformTransactionManager transactions, AuthProperties props) {
+        SigningKeys keys = new SigningKeys(jdbc, new TransactionTemplate(transactions), Clock.systemUTC(),
+                props.keyRotation(), props.tokenLifetime());
         keys.rotate();
         return keys;
     }

@@ -21,6 +21,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The RSA keys that sign this installation's tokens, kept in PostgreSQL so every node signs and verifies with the
@@ -35,14 +36,17 @@ public final class SigningKeys implements JWKSource<SecurityContext> {
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
 
     private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
     private final Clock clock;
     private final Duration rotation;
     private final Duration retention;
     private volatile List<RSAKey> keys = List.of();
     private volatile Instant lastReload = Instant.EPOCH;
 
-    public SigningKeys(JdbcClient jdbc, Clock clock, Duration rotation, Duration tokenLifetime) {
+    public SigningKeys(JdbcClient jdbc, TransactionTemplate tx, Clock clock, Duration rotation,
+            Duration tokenLifetime) {
         this.jdbc = jdbc;
+        this.tx = tx;
         this.clock = clock;
         this.rotation = rotation;
         this.retention = rotation.plus(tokenLifetime).plus(Duration.ofMinutes(5));
@@ -51,17 +55,22 @@ public final class SigningKeys implements JWKSource<SecurityContext> {
     /** Makes sure a signing key younger than the rotation period exists and drops keys no token can need. */
     public synchronized void rotate() {
         Instant now = clock.instant();
-        jdbc.sql("DELETE FROM signing_keys WHERE created_at < ?").param(java.sql.Timestamp.from(now.minus(retention)))
-                .update();
+        tx.executeWithoutResult(status -> {
+            // one node at a time decides whether a key is due: nodes that start or rotate together share one key,
+            // instead of each signing with a key the others have not read yet
+            jdbc.sql("SELECT pg_advisory_xact_lock(hashtext('baton.signing_keys'))").query((rs, i) -> 0).list();
+            jdbc.sql("DELETE FROM signing_keys WHERE created_at < ?")
+                    .param(java.sql.Timestamp.from(now.minus(retention))).update();
+            boolean current = jdbc.sql("SELECT count(*) FROM signing_keys WHERE created_at >= ?")
+                    .param(java.sql.Timestamp.from(now.minus(rotation))).query(Long.class).single() > 0;
+            if (!current) {
+                RSAKey key = generate(now);
+                jdbc.sql("INSERT INTO signing_keys (kid, jwk, created_at) VALUES (?, ?, ?)")
+                        .params(key.getKeyID(), key.toJSONString(), java.sql.Timestamp.from(now)).update();
+                log.info("created signing key {}", key.getKeyID());
+            }
+        });
         reload();
-        if (keys.isEmpty() || keys.get(0).getIssueTime().toInstant().isBefore(now.minus(rotation))) {
-            RSAKey key = generate(now);
-            // Two nodes may rotate at once; both keys are valid, and the newest signs from then on.
-            jdbc.sql("INSERT INTO signing_keys (kid, jwk, created_at) VALUES (?, ?, ?)")
-                    .params(key.getKeyID(), key.toJSONString(), java.sql.Timestamp.from(now)).update();
-            log.info("created signing key {}", key.getKeyID());
-            reload();
-        }
     }
 
     /** Reads the key set again, e.g. after another node rotated. */

@@ -22,6 +22,7 @@ import dev.baton.engine.internal.execution.WorkflowExecutor;
 import dev.baton.engine.internal.json.JsonCodec;
 import dev.baton.engine.internal.messages.WorkflowMessages;
 import dev.baton.engine.internal.payload.ExternalPayloadStore;
+import dev.baton.engine.internal.queue.PostgresPeers;
 import dev.baton.engine.internal.queue.QueueSignals;
 import dev.baton.engine.internal.script.JqEvaluator;
 import dev.baton.engine.internal.script.SandboxPool;
@@ -36,6 +37,7 @@ import dev.baton.tenancy.TenantTransactions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -128,6 +130,12 @@ public class EngineConfiguration {
     @Bean
     QueueSignals queueSignals(@Value("${baton.engine.empty-queue-trust:PT0.5S}") Duration emptyQueueTrust) {
         return new QueueSignals(emptyQueueTrust);
+    }
+
+    /** Wakes pollers across server nodes through PostgreSQL; one connection of the pool listens. */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    PostgresPeers postgresPeers(DataSource dataSource, JdbcClient jdbc, QueueSignals signals) {
+        return new PostgresPeers(dataSource, jdbc, signals);
     }
 
     @Bean

@@ -1,10 +1,11 @@
 package dev.baton.platform;
 
+import static dev.baton.platform.NodeApi.adminKey;
+import static dev.baton.platform.NodeApi.expect;
+import static dev.baton.platform.NodeApi.send;
+import static dev.baton.platform.NodeApi.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +15,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,6 @@ import tools.jackson.databind.json.JsonMapper;
 class ScheduleNodesIT {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Duration BOOT = Duration.ofSeconds(90);
 
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
@@ -92,43 +91,5 @@ class ScheduleNodesIT {
             }
             return values;
         }
-    }
-
-    /** The first administrator's key, or one made in the database when other tests created users first. */
-    private static String[] adminKey(Path credentials) throws Exception {
-        if (Files.exists(credentials)) {
-            Properties p = new Properties();
-            try (var in = Files.newBufferedReader(credentials)) {
-                p.load(in);
-            }
-            return new String[] {p.getProperty("BATON_KEY_ID"), p.getProperty("BATON_KEY_SECRET")};
-        }
-        return TestKeys.tenantAdminKey();
-    }
-
-    private static String token(String base, String[] key) throws Exception {
-        HttpResponse<String> r = send(base, null, "POST", "/api/token", Map.of("keyId", key[0], "keySecret", key[1]));
-        expect(r, 200);
-        return JSON.readTree(r.body()).get("token").asString();
-    }
-
-    private static HttpResponse<String> send(String base, String token, String method, String path, Object body)
-            throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
-        if (token != null) {
-            request.header("X-Authorization", token);
-        }
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static void expect(HttpResponse<String> response, int status) {
-        assertThat(response.statusCode()).as("%s %s answered %s", response.request().method(),
-                response.request().uri(), response.body()).isEqualTo(status);
     }
 }

@@ -37,6 +37,30 @@ import java.util.function.BiConsumer;
  */
 public final class QueueSignals {
 
+    /**
+     * The other server nodes' pollers: told of the queuings this node's pollers could not all take, and of the queues
+     * this node's pollers wait on, so that a task queued on one node wakes a poller waiting on another.
+     */
+    public interface Peers {
+        /** Tasks were queued in a queue, {@code count} of them more than this node's waiting pollers took. */
+        void queued(String tenant, String queue, int count);
+
+        /** A poller of this node waits on a queue it found empty. */
+        void waiting(String tenant, String queue);
+    }
+
+    private static final Peers ALONE = new Peers() {
+        @Override
+        public void queued(String tenant, String queue, int count) {
+        }
+
+        @Override
+        public void waiting(String tenant, String queue) {
+        }
+    };
+
+    private volatile Peers peers = ALONE;
+
     /** How many lines are kept before idle ones are dropped. */
     static final int MOST_LINES = 100_000;
 
@@ -59,6 +83,11 @@ public final class QueueSignals {
         this.emptyTrustNanos = emptyTrust.toNanos();
         this.mostLines = mostLines;
         this.dropAbove = new AtomicInteger(mostLines);
+    }
+
+    /** Connects this node's pollers with other nodes'. */
+    public void connect(Peers others) {
+        this.peers = others;
     }
 
     /** Tells {@code listener} (tenant, queue) whenever tasks are queued, besides waking pollers. */
@@ -130,30 +159,48 @@ public final class QueueSignals {
         dropAbove.set(Math.max(mostLines, 2 * lines.size()));
     }
 
-    /** Wakes up to {@code count} pollers waiting on the queue. */
+    /** Wakes up to {@code count} pollers waiting on the queue; tells other nodes of those it could not wake. */
     public void signal(String tenant, String queue, int count) {
+        int woken = wakeHere(tenant, queue, count);
+        if (woken < count) {
+            peers.queued(tenant, queue, count - woken);
+        }
+    }
+
+    /** Wakes up to {@code count} of this node's pollers for tasks another node queued. */
+    public void signalFromPeer(String tenant, String queue, int count) {
+        wakeHere(tenant, queue, count);
+    }
+
+    private int wakeHere(String tenant, String queue, int count) {
         for (BiConsumer<String, String> listener : listeners) {
             listener.accept(tenant, queue);
         }
         Line line = lines.get(key(tenant, queue));
         if (line == null) {
-            return;
+            return 0;
         }
         line.version.incrementAndGet();
         int woken = 0;
         while (woken < count) {
             Waiter w = line.waiters.pollFirst();
             if (w == null) {
-                return;
+                return woken;
             }
             if (w.wake()) {
                 woken++;
             }
         }
+        return woken;
     }
 
     private static String key(String tenant, String queue) {
         return tenant + '\u0000' + queue;
+    }
+
+    private void announceWaiting(String key) {
+        int split = key.indexOf('\u0000');
+        peers.waiting(key.substring(0, split), key.substring(split + 1));
     }
 
     /** A queue's waiting pollers, how often tasks were queued in it, and when it was last seen empty. */
@@ -243,6 +290,7 @@ public final class QueueSignals {
             if (!state.compareAndSet(LOOKING, PARKED)) {
                 return true; // woken while it looked
             }
+            announceWaiting(key);
             long deadline = System.nanoTime() + nanos;
             long claimedUntil = 0;
             while (true) {

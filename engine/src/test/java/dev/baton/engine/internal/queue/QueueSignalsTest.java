@@ -199,4 +199,34 @@ class QueueSignalsTest {
             assertThat(waiting.await(TimeUnit.SECONDS.toNanos(1))).as("still in its line").isTrue();
         }
     }
+
+    @Test
+    void queuingsThisNodesPollersDoNotTakeGoToThePeersAndTheirsWakeOnlyOurs() throws Exception {
+        QueueSignals signals = new QueueSignals(Duration.ofMinutes(1));
+        List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        signals.connect(new QueueSignals.Peers() {
+            @Override
+            public void queued(String tenant, String queue, int count) {
+                told.add("queued " + tenant + "/" + queue + " " + count);
+            }
+
+            @Override
+            public void waiting(String tenant, String queue) {
+                told.add("waiting " + tenant + "/" + queue);
+            }
+        });
+        CompletableFuture<Boolean> woken = CompletableFuture.supplyAsync(() -> {
+            try (QueueSignals.Waiter w = signals.register("t1", "q")) {
+                return w.await(TimeUnit.SECONDS.toNanos(5));
+            }
+        });
+        while (!told.contains("waiting t1/q")) {
+            Thread.sleep(5);
+        }
+        signals.signal("t1", "q", 3);
+        assertThat(woken.get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(told).containsExactly("waiting t1/q", "queued t1/q 2");
+        signals.signalFromPeer("t1", "q", 1);
+        assertThat(told).as("a peer's queuing is not sent back").hasSize(2);
+    }
 }

@@ -1,0 +1,83 @@
+package dev.baton.platform;
+
+import static dev.baton.platform.NodeApi.adminKey;
+import static dev.baton.platform.NodeApi.expect;
+import static dev.baton.platform.NodeApi.send;
+import static dev.baton.platform.NodeApi.token;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A worker long-polling one server process gets a task queued through another as soon as it is queued (PostgreSQL
+ * LISTEN/NOTIFY between the nodes), not when its poll times out.
+ */
+class PeerWakeupsNodesIT {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration BOOT = Duration.ofSeconds(90);
+
+    private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+
+    @Test
+    void aTaskQueuedOnOneNodeWakesAPollerWaitingOnAnother() throws Exception {
+        Path credentials = Files.createTempDirectory("baton-wakeups-").resolve("initial-credentials");
+        String[] args = {"--baton.auth.initial-credentials-file=" + credentials};
+        try (ServerProcess a = ServerProcess.onDatabase(TestDatabase.url(), TestDatabase.adminUser(),
+                TestDatabase.adminPassword(), args);
+                ServerProcess b = ServerProcess.onDatabase(TestDatabase.url(), TestDatabase.adminUser(),
+                        TestDatabase.adminPassword(), args)) {
+            CompletableFuture<Void> second = CompletableFuture.runAsync(() -> {
+                try {
+                    b.start(BOOT);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            a.start(BOOT);
+            second.join();
+            String[] key = adminKey(credentials);
+            String tokenA = token(a.baseUrl(), key);
+            String tokenB = token(b.baseUrl(), key);
+            String type = "woken_" + suffix;
+            expect(send(a.baseUrl(), tokenA, "POST", "/api/metadata/taskdefs", List.of(Map.of("name", type))), 200);
+            expect(send(a.baseUrl(), tokenA, "POST", "/api/metadata/workflow", Map.of("name", type + "_flow",
+                    "tasks", List.of(Map.of("name", type, "taskReferenceName", "w")))), 200);
+
+            for (int round = 0; round < 3; round++) {
+                CompletableFuture<HttpResponse<String>> poll = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return send(b.baseUrl(), tokenB, "GET", "/api/tasks/poll/batch/" + type
+                                + "?workerid=far&count=1&timeout=15000", null);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                Thread.sleep(1_500); // the poll has found the queue empty and waits
+                long queuedAt = System.nanoTime();
+                String id = send(a.baseUrl(), tokenA, "POST", "/api/workflow/" + type + "_flow", Map.of()).body();
+                HttpResponse<String> polled = poll.get(20, java.util.concurrent.TimeUnit.SECONDS);
+                Duration waited = Duration.ofNanos(System.nanoTime() - queuedAt);
+                expect(polled, 200);
+                JsonNode tasks = JSON.readTree(polled.body());
+                assertThat(tasks.size()).isEqualTo(1);
+                assertThat(tasks.get(0).get("workflowInstanceId").asString()).isEqualTo(id);
+                assertThat(waited).as("woken across nodes, not at the poll's 15 s timeout")
+                        .isLessThan(Duration.ofSeconds(3));
+                expect(send(b.baseUrl(), tokenB, "POST", "/api/tasks", Map.of("workflowInstanceId", id, "taskId",
+                        tasks.get(0).get("taskId").asString(), "workerId", "far", "status", "COMPLETED",
+                        "outputData", Map.of())), 200);
+            }
+        }
+    }
+}

@@ -1,5 +1,6 @@
 package dev.baton.coordination;
 
+import dev.baton.engine.spi.PeerChannel;
 import dev.baton.engine.spi.TaskLimiter;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
@@ -10,8 +11,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Redis through Redisson, when {@code baton.redis.url} names one ({@code redis://host:6379}); without it every node
- * coordinates through PostgreSQL alone, and nothing here is made.
+ * Redis through Redisson, when {@code baton.redis.url} names one ({@code redis://host:6379}): task limits and the
+ * channel that wakes pollers across nodes. Without it every node coordinates through PostgreSQL alone, and nothing
+ * here is made.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty("baton.redis.url")
@@ -26,6 +28,11 @@ public class CoordinationConfiguration {
             server.setPassword(password);
         }
         return Redisson.create(config);
+    }
+
+    @Bean
+    PeerChannel redisPeerChannel(RedissonClient redis, @Value("${baton.redis.key-prefix:baton:}") String prefix) {
+        return new RedisPeerChannel(redis, prefix + "queues");
     }
 
     @Bean

@@ -22,7 +22,8 @@ import dev.baton.engine.internal.execution.WorkflowExecutor;
 import dev.baton.engine.internal.json.JsonCodec;
 import dev.baton.engine.internal.messages.WorkflowMessages;
 import dev.baton.engine.internal.payload.ExternalPayloadStore;
-import dev.baton.engine.internal.queue.PostgresPeers;
+import dev.baton.engine.internal.queue.NodePeers;
+import dev.baton.engine.internal.queue.PostgresChannel;
 import dev.baton.engine.internal.queue.QueueSignals;
 import dev.baton.engine.internal.script.JqEvaluator;
 import dev.baton.engine.internal.script.SandboxPool;
@@ -31,6 +32,7 @@ import dev.baton.engine.internal.tasks.BuiltInTaskHandlers;
 import dev.baton.engine.internal.tasks.TaskHandlers;
 import dev.baton.engine.internal.timer.TimerSweeper;
 import dev.baton.engine.spi.PayloadObjects;
+import dev.baton.engine.spi.PeerChannel;
 import dev.baton.engine.spi.TaskHandler;
 import dev.baton.engine.spi.TaskLimiter;
 import dev.baton.tenancy.TenantTransactions;
@@ -132,10 +134,14 @@ public class EngineConfiguration {
         return new QueueSignals(emptyQueueTrust);
     }
 
-    /** Wakes pollers across server nodes through PostgreSQL; one connection of the pool listens. */
+    /**
+     * Wakes pollers across server nodes, through Redis when a {@link PeerChannel} is configured, else through
+     * PostgreSQL (one connection of the pool listens).
+     */
     @Bean(initMethod = "start", destroyMethod = "close")
-    PostgresPeers postgresPeers(DataSource dataSource, JdbcClient jdbc, QueueSignals signals) {
-        return new PostgresPeers(dataSource, jdbc, signals);
+    NodePeers nodePeers(DataSource dataSource, JdbcClient jdbc, QueueSignals signals,
+            ObjectProvider<PeerChannel> channel) {
+        return new NodePeers(channel.getIfAvailable(() -> new PostgresChannel(dataSource, jdbc)), signals);
     }
 
     @Bean

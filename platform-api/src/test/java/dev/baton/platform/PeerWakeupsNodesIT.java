@@ -20,7 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A worker long-polling one server process gets a task queued through another as soon as it is queued (PostgreSQL
- * LISTEN/NOTIFY between the nodes), not when its poll times out.
+ * LISTEN/NOTIFY between the nodes, or Redis publish/subscribe when configured), not when its poll times out.
  */
 class PeerWakeupsNodesIT {
 
@@ -31,8 +31,31 @@ class PeerWakeupsNodesIT {
 
     @Test
     void aTaskQueuedOnOneNodeWakesAPollerWaitingOnAnother() throws Exception {
+        wakeAcrossNodes(() -> { });
+    }
+
+    /** The same through Redis publish/subscribe: both nodes hear one topic, and PostgreSQL carries no wake-ups. */
+    @Test
+    void throughRedisATaskQueuedOnOneNodeWakesAPollerWaitingOnAnother() throws Exception {
+        String redis = System.getenv().getOrDefault("BATON_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+        String prefix = "baton-test-" + suffix + ":";
+        org.redisson.config.Config config = new org.redisson.config.Config();
+        config.useSingleServer().setAddress(redis);
+        org.redisson.api.RedissonClient client = org.redisson.Redisson.create(config);
+        try {
+            wakeAcrossNodes(() -> assertThat(client.getTopic(prefix + "queues").countSubscribers())
+                    .as("both nodes hear the topic").isEqualTo(2), "--baton.redis.url=" + redis,
+                    "--baton.redis.key-prefix=" + prefix);
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private void wakeAcrossNodes(Runnable whileUp, String... more) throws Exception {
         Path credentials = Files.createTempDirectory("baton-wakeups-").resolve("initial-credentials");
-        String[] args = {"--baton.auth.initial-credentials-file=" + credentials};
+        List<String> all = new java.util.ArrayList<>(List.of("--baton.auth.initial-credentials-file=" + credentials));
+        all.addAll(List.of(more));
+        String[] args = all.toArray(String[]::new);
         try (ServerProcess a = ServerProcess.onDatabase(TestDatabase.url(), TestDatabase.adminUser(),
                 TestDatabase.adminPassword(), args);
                 ServerProcess b = ServerProcess.onDatabase(TestDatabase.url(), TestDatabase.adminUser(),
@@ -46,6 +69,7 @@ class PeerWakeupsNodesIT {
             });
             a.start(BOOT);
             second.join();
+            whileUp.run();
             String[] key = adminKey(credentials);
             String tokenA = token(a.baseUrl(), key);
             String tokenB = token(b.baseUrl(), key);

@@ -33,6 +33,7 @@ import dev.baton.authz.web.OwnTenantResource;
 import dev.baton.authz.web.TenantResource;
 import dev.baton.authz.web.TokenResource;
 import dev.baton.authz.web.UserResource;
+import dev.baton.tenancy.RequestRates;
 import dev.baton.tenancy.TenantTransactions;
 import dev.baton.tenancy.Tenants;
 import dev.baton.authz.token.RevokedTokenHandler;
@@ -45,6 +46,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -288,11 +290,13 @@ public class AuthzConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain apiChain(HttpSecurity http, BearerTokenResolver tokens, AuditTrail trail, Tenants tenants,
-            IssuerAuthentication issuers, ConsoleRelay relay) throws Exception {
+            IssuerAuthentication issuers, ConsoleRelay relay, ObjectProvider<RequestRates> rates, JdbcClient jdbc)
+            throws Exception {
         http.securityMatcher("/api/**", "/actuator/**")
                 // not beans: Boot would also register a Filter bean for every request, outside this chain
                 .addFilterAfter(new AuditFilter(trail, Clock.systemUTC(), relay), BearerTokenAuthenticationFilter.class)
-                .addFilterAfter(new TenantLimitsFilter(tenants), AuditFilter.class)
+                .addFilterAfter(new TenantLimitsFilter(tenants, rates.getIfAvailable(
+                        () -> RequestRates.postgres(jdbc))), AuditFilter.class)
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(a -> a

@@ -2,6 +2,7 @@ package dev.baton.coordination;
 
 import dev.baton.engine.spi.PeerChannel;
 import dev.baton.engine.spi.TaskLimiter;
+import dev.baton.tenancy.RequestRates;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -11,8 +12,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Redis through Redisson, when {@code baton.redis.url} names one ({@code redis://host:6379}): task limits and the
- * channel that wakes pollers across nodes. Without it every node coordinates through PostgreSQL alone, and nothing
+ * Redis through Redisson, when {@code baton.redis.url} names one ({@code redis://host:6379}): task limits, tenants'
+ * API request rates, and the channel that wakes pollers across nodes. Without it every node coordinates through PostgreSQL alone, and nothing
  * here is made.
  */
 @Configuration(proxyBeanMethods = false)
@@ -33,6 +34,11 @@ public class CoordinationConfiguration {
     @Bean
     PeerChannel redisPeerChannel(RedissonClient redis, @Value("${baton.redis.key-prefix:baton:}") String prefix) {
         return new RedisPeerChannel(redis, prefix + "queues");
+    }
+
+    @Bean
+    RequestRates redisRequestRates(RedissonClient redis, @Value("${baton.redis.key-prefix:baton:}") String prefix) {
+        return new RedisRequestRates(redis, prefix);
     }
 
     @Bean

@@ -14,6 +14,11 @@ final class TestKeys {
 
     /** {keyId, secret} of a new tenant-administrator key of the default tenant. */
     static String[] tenantAdminKey() {
+        return tenantAdminKey("default");
+    }
+
+    /** {keyId, secret} of a new tenant-administrator key of {@code tenant}. */
+    static String[] tenantAdminKey(String tenant) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String team = "it-" + suffix;
         UUID app = UUID.randomUUID();
@@ -21,11 +26,11 @@ final class TestKeys {
         String secret = Secrets.random(32);
         try (Connection c = DriverManager.getConnection(TestDatabase.url(), TestDatabase.adminUser(),
                 TestDatabase.adminPassword())) {
-            update(c, "INSERT INTO teams (tenant_id, name) VALUES ('default', ?)", team);
+            update(c, "INSERT INTO teams (tenant_id, name) VALUES (?, ?)", tenant, team);
             update(c, "INSERT INTO applications (tenant_id, id, name, team, roles, tenant_admin) "
-                    + "VALUES ('default', ?, ?, ?, ARRAY['TEAM_ADMIN'], true)", app, team, team);
+                    + "VALUES (?, ?, ?, ?, ARRAY['TEAM_ADMIN'], true)", tenant, app, team, team);
             update(c, "INSERT INTO application_keys (tenant_id, id, application_id, secret_hash) "
-                    + "VALUES ('default', ?, ?, ?)", keyId, app, Secrets.sha256(secret));
+                    + "VALUES (?, ?, ?, ?)", tenant, keyId, app, Secrets.sha256(secret));
         } catch (SQLException e) {
             throw new IllegalStateException("could not make a test key", e);
         }

@@ -1,19 +1,16 @@
 package dev.baton.authz.web;
 
 import dev.baton.authz.token.CallerAuthentication;
+import dev.baton.tenancy.RequestRates;
 import dev.baton.tenancy.Tenant;
 import dev.baton.tenancy.Tenants;
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -23,17 +20,17 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * tenant's tokens no longer work (401), calls over the tenant's request rate get 429 and bodies over its payload
  * size 413, each naming the limit.
  *
- * <p>The request rate is counted per node; with several nodes behind a balancer each allows the full rate.
+ * <p>The request rate is counted for all nodes at once ({@link RequestRates}), so several nodes behind a balancer
+ * together allow the tenant's rate, not each of them.
  */
 public final class TenantLimitsFilter extends OncePerRequestFilter {
 
-    private record Limiter(int perSecond, Bucket bucket) {}
-
     private final Tenants tenants;
-    private final Map<String, Limiter> limiters = new ConcurrentHashMap<>();
+    private final RequestRates rates;
 
-    public TenantLimitsFilter(Tenants tenants) {
+    public TenantLimitsFilter(Tenants tenants, RequestRates rates) {
         this.tenants = tenants;
+        this.rates = rates;
     }
 
     @Override
@@ -58,7 +55,7 @@ public final class TenantLimitsFilter extends OncePerRequestFilter {
             return;
         }
         Integer rate = tenant.quotas().maxRequestsPerSecond();
-        if (rate != null && !limiter(tenant, rate).bucket().tryConsume(1)) {
+        if (rate != null && !rates.tryAcquire(tenant.id(), rate)) {
             response.setHeader("Retry-After", "1");
             tooMany(response, request, "maxRequestsPerSecond", rate, "the tenant's callers together may make at most "
                     + rate + " API calls per second");
@@ -83,12 +80,6 @@ public final class TenantLimitsFilter extends OncePerRequestFilter {
             }
         }
         chain.doFilter(request, response);
-    }
-
-    private Limiter limiter(Tenant tenant, int perSecond) {
-        return limiters.compute(tenant.id().value(), (id, old) -> old != null && old.perSecond() == perSecond ? old
-                : new Limiter(perSecond, Bucket.builder().addLimit(Bandwidth.builder().capacity(perSecond)
-                        .refillGreedy(perSecond, Duration.ofSeconds(1)).build()).build()));
     }
 
     /** Over the tenant's payload quota: 413, as for any body too large, naming the quota and its value. */

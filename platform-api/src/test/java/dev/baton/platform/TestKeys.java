@@ -17,8 +17,17 @@ final class TestKeys {
         return tenantAdminKey("default");
     }
 
+    /** {keyId, secret} of a new key of the default tenant's administrator who is also a platform operator. */
+    static String[] platformOperatorKey() {
+        return key("default", true);
+    }
+
     /** {keyId, secret} of a new tenant-administrator key of {@code tenant}. */
     static String[] tenantAdminKey(String tenant) {
+        return key(tenant, false);
+    }
+
+    private static String[] key(String tenant, boolean operator) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String team = "it-" + suffix;
         UUID app = UUID.randomUUID();
@@ -27,8 +36,8 @@ final class TestKeys {
         try (Connection c = DriverManager.getConnection(TestDatabase.url(), TestDatabase.adminUser(),
                 TestDatabase.adminPassword())) {
             update(c, "INSERT INTO teams (tenant_id, name) VALUES (?, ?)", tenant, team);
-            update(c, "INSERT INTO applications (tenant_id, id, name, team, roles, tenant_admin) "
-                    + "VALUES (?, ?, ?, ?, ARRAY['TEAM_ADMIN'], true)", tenant, app, team, team);
+            update(c, "INSERT INTO applications (tenant_id, id, name, team, roles, tenant_admin, platform_operator) "
+                    + "VALUES (?, ?, ?, ?, ARRAY['TEAM_ADMIN'], true, ?)", tenant, app, team, team, operator);
             update(c, "INSERT INTO application_keys (tenant_id, id, application_id, secret_hash) "
                     + "VALUES (?, ?, ?, ?)", tenant, keyId, app, Secrets.sha256(secret));
         } catch (SQLException e) {

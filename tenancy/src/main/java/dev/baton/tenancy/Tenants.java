@@ -26,11 +26,28 @@ public final class Tenants {
     private final TenantTransactions tx;
     private final Clock clock;
     private final Map<TenantId, Cached> cache = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<TenantId>> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public Tenants(JdbcClient jdbc, TenantTransactions tx, Clock clock) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.clock = clock;
+    }
+
+    /** Tells {@code listener} of every change this node makes to a tenant, so other nodes can forget theirs. */
+    public void onChange(java.util.function.Consumer<TenantId> listener) {
+        listeners.add(listener);
+    }
+
+    /** Forgets what this node knows of the tenant: another node changed it. */
+    public void forget(TenantId id) {
+        cache.remove(id);
+    }
+
+    private void changed(TenantId id) {
+        cache.remove(id);
+        listeners.forEach(l -> l.accept(id));
     }
 
     /** The tenant, as of at most {@link #CACHE_FOR} ago. */
@@ -54,14 +71,14 @@ public final class Tenants {
                 + "max_payload_bytes) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
                 .params(id.value(), name, quotas.maxRunningWorkflows(), quotas.maxRequestsPerSecond(),
                         quotas.maxPayloadBytes()).update();
-        cache.remove(id);
+        changed(id);
         return rows == 1;
     }
 
     /** Suspends or resumes the tenant; false if there is no such tenant. */
     public boolean setStatus(TenantId id, Tenant.Status status) {
         int rows = jdbc.sql("UPDATE tenants SET status = ? WHERE id = ?").params(status.name(), id.value()).update();
-        cache.remove(id);
+        changed(id);
         return rows == 1;
     }
 
@@ -70,7 +87,7 @@ public final class Tenants {
         int rows = jdbc.sql("UPDATE tenants SET max_running_workflows = ?, max_requests_per_second = ?, "
                 + "max_payload_bytes = ? WHERE id = ?").params(quotas.maxRunningWorkflows(),
                         quotas.maxRequestsPerSecond(), quotas.maxPayloadBytes(), id.value()).update();
-        cache.remove(id);
+        changed(id);
         return rows == 1;
     }
 
@@ -78,7 +95,7 @@ public final class Tenants {
     public boolean delete(TenantId id) {
         boolean deleted = Boolean.TRUE.equals(jdbc.sql("SELECT purge_tenant(?)").param(id.value())
                 .query(Boolean.class).single());
-        cache.remove(id);
+        changed(id);
         return deleted;
     }
 

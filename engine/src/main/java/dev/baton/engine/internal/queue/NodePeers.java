@@ -1,5 +1,6 @@
 package dev.baton.engine.internal.queue;
 
+import dev.baton.engine.api.NodeMessages;
 import dev.baton.engine.spi.PeerChannel;
 import java.time.Duration;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * <p>Messages go on a thread of their own, after the queuing transaction committed. A lost message costs latency
  * only: the poll still returns at its timeout, and the next poll reads the database.
  */
-public final class NodePeers implements QueueSignals.Peers, AutoCloseable {
+public final class NodePeers implements QueueSignals.Peers, NodeMessages, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodePeers.class);
     private static final long ANNOUNCE_EVERY_NANOS = Duration.ofSeconds(2).toNanos();
@@ -32,6 +34,7 @@ public final class NodePeers implements QueueSignals.Peers, AutoCloseable {
     private final String node = UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, Long> announced = new ConcurrentHashMap<>();
     private final Map<String, Long> waitingElsewhere = new ConcurrentHashMap<>();
+    private final Map<String, Consumer<String>> handlers = new ConcurrentHashMap<>();
     private final ExecutorService sender = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().daemon().name("peer-notifier").factory());
 
@@ -67,6 +70,19 @@ public final class NodePeers implements QueueSignals.Peers, AutoCloseable {
         send("W" + SEP + node + SEP + "0" + SEP + key);
     }
 
+    @Override
+    public void tell(String kind, String subject) {
+        if (kind.length() != 1 || kind.equals("W") || kind.equals("Q")) {
+            throw new IllegalArgumentException("a message kind is one letter other than W and Q, not " + kind);
+        }
+        send(kind + SEP + node + SEP + "0" + SEP + subject + SEP);
+    }
+
+    @Override
+    public void on(String kind, Consumer<String> handler) {
+        handlers.put(kind, handler);
+    }
+
     private void send(String message) {
         try {
             sender.execute(() -> {
@@ -95,6 +111,11 @@ public final class NodePeers implements QueueSignals.Peers, AutoCloseable {
                 signals.signalFromPeer(f[3], f[4], Math.max(1, Integer.parseInt(f[2])));
             } catch (NumberFormatException e) {
                 log.debug("a malformed message from a peer: {}", message);
+            }
+        } else {
+            Consumer<String> handler = handlers.get(f[0]);
+            if (handler != null) {
+                handler.accept(f[3]);
             }
         }
     }

@@ -20,10 +20,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A tenant's API request quota held for all nodes together: two server processes behind an imagined balancer, called
- * as fast as they answer for two seconds, let through at most what the quota allows in that time, not that twice.
+ * A tenant's standing held for all nodes together: two server processes behind an imagined balancer, called as fast
+ * as they answer for two seconds, let through at most what the tenant's request quota allows in that time, not that
+ * twice; and a tenant suspended through one is refused by the other at once, not when its cached copy expires.
  */
-class RequestRatesNodesIT {
+class TenantStandingNodesIT {
 
     private static final Duration BOOT = Duration.ofSeconds(90);
     private static final int PER_SECOND = 5;
@@ -31,12 +32,12 @@ class RequestRatesNodesIT {
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
 
     @Test
-    void twoNodesTogetherHoldATenantsRequestRateThroughPostgres() throws Exception {
+    void twoNodesTogetherHoldATenantsRequestRateAndSuspensionThroughPostgres() throws Exception {
         holdTheRate();
     }
 
     @Test
-    void twoNodesTogetherHoldATenantsRequestRateThroughRedis() throws Exception {
+    void twoNodesTogetherHoldATenantsRequestRateAndSuspensionThroughRedis() throws Exception {
         String redis = System.getenv().getOrDefault("BATON_TEST_REDIS_URL", "redis://127.0.0.1:6379");
         holdTheRate("--baton.redis.url=" + redis, "--baton.redis.key-prefix=baton-test-" + suffix + ":");
     }
@@ -101,6 +102,20 @@ class RequestRatesNodesIT {
             assertThat(allowed.get()).as("calls let through by both nodes together")
                     .isBetween(PER_SECOND, 3 * PER_SECOND);
             assertThat(refused.get()).as("calls refused").isPositive();
+
+            // suspended through A, refused by B at once: B forgets its cached copy when A tells it
+            Thread.sleep(1_100);
+            expect(send(b.baseUrl(), nodes.get(1)[1], "GET", "/api/metadata/taskdefs", null), 200);
+            String operator = token(a.baseUrl(), TestKeys.platformOperatorKey());
+            expect(send(a.baseUrl(), operator, "PUT", "/api/admin/tenants/" + tenant + "/suspend", null), 200);
+            long suspendedAt = System.nanoTime();
+            int status = 200;
+            while (status == 200 && System.nanoTime() - suspendedAt < Duration.ofSeconds(5).toNanos()) {
+                status = send(b.baseUrl(), nodes.get(1)[1], "GET", "/api/metadata/taskdefs", null).statusCode();
+            }
+            assertThat(status).isEqualTo(403);
+            assertThat(Duration.ofNanos(System.nanoTime() - suspendedAt)).as("refused before the 2 s cache expired")
+                    .isLessThan(Duration.ofMillis(1_000));
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.baton.coordination;
 
+import dev.baton.engine.spi.LeaderElection;
 import dev.baton.engine.spi.PeerChannel;
 import dev.baton.engine.spi.TaskLimiter;
 import dev.baton.tenancy.RequestRates;
@@ -13,7 +14,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Redis through Redisson, when {@code baton.redis.url} names one ({@code redis://host:6379}): task limits, tenants'
- * API request rates, and the channel that wakes pollers across nodes. Without it every node coordinates through PostgreSQL alone, and nothing
+ * API request rates, the channel that wakes pollers across nodes, and leader election. Without it every node coordinates through PostgreSQL alone, and nothing
  * here is made.
  */
 @Configuration(proxyBeanMethods = false)
@@ -34,6 +35,12 @@ public class CoordinationConfiguration {
     @Bean
     PeerChannel redisPeerChannel(RedissonClient redis, @Value("${baton.redis.key-prefix:baton:}") String prefix) {
         return new RedisPeerChannel(redis, prefix + "queues");
+    }
+
+    @Bean
+    LeaderElection redisLeaderElection(RedissonClient redis,
+            @Value("${baton.redis.key-prefix:baton:}") String prefix) {
+        return new RedisLeaderElection(redis, prefix);
     }
 
     @Bean

@@ -22,6 +22,8 @@ import dev.baton.engine.internal.execution.WorkflowExecutor;
 import dev.baton.engine.internal.json.JsonCodec;
 import dev.baton.engine.internal.messages.WorkflowMessages;
 import dev.baton.engine.internal.payload.ExternalPayloadStore;
+import dev.baton.engine.internal.nodes.ElectedLeadership;
+import dev.baton.engine.internal.nodes.PostgresLeaderElection;
 import dev.baton.engine.internal.queue.NodePeers;
 import dev.baton.engine.internal.queue.PostgresChannel;
 import dev.baton.engine.internal.queue.QueueSignals;
@@ -31,6 +33,7 @@ import dev.baton.engine.internal.script.ScriptEvaluator;
 import dev.baton.engine.internal.tasks.BuiltInTaskHandlers;
 import dev.baton.engine.internal.tasks.TaskHandlers;
 import dev.baton.engine.internal.timer.TimerSweeper;
+import dev.baton.engine.spi.LeaderElection;
 import dev.baton.engine.spi.PayloadObjects;
 import dev.baton.engine.spi.PeerChannel;
 import dev.baton.engine.spi.TaskHandler;
@@ -134,6 +137,13 @@ public class EngineConfiguration {
         return new QueueSignals(emptyQueueTrust);
     }
 
+    /** Which node sweeps timers and fires schedules: elected through Redis when configured, else PostgreSQL. */
+    @Bean(destroyMethod = "close")
+    ElectedLeadership leadership(DataSource dataSource, ObjectProvider<LeaderElection> redis,
+            @Value("${baton.engine.leadership-scope:baton}") String scope) {
+        return new ElectedLeadership(redis.getIfAvailable(() -> new PostgresLeaderElection(dataSource, scope)));
+    }
+
     /**
      * Wakes pollers across server nodes, through Redis when a {@link PeerChannel} is configured, else through
      * PostgreSQL (one connection of the pool listens).
@@ -221,8 +231,8 @@ public class EngineConfiguration {
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    TimerSweeper timerSweeper(JdbcClient jdbc, WorkflowExecutor executor,
+    TimerSweeper timerSweeper(JdbcClient jdbc, WorkflowExecutor executor, ElectedLeadership leadership,
             @Value("${baton.engine.timer-interval:PT0.25S}") Duration interval) {
-        return new TimerSweeper(jdbc, executor, interval);
+        return new TimerSweeper(jdbc, executor, leadership, interval);
     }
 }

@@ -144,7 +144,8 @@ class TenantLifecycleIT extends PlatformIT {
             }
         }
         assertThat(statuses).contains(200, 429);
-        assertThat(statuses.stream().filter(s -> s == 200).count()).isLessThanOrEqualTo(4);
+        // counted in one-second windows for all nodes: ten quick calls touch at most two windows
+        assertThat(statuses.stream().filter(s -> s == 200).count()).isLessThanOrEqualTo(6);
         assertThat(JSON.readTree(limited.body()).get("limit").asString()).isEqualTo("maxRequestsPerSecond");
         assertThat(limited.headers().firstValue("Retry-After")).hasValue("1");
 

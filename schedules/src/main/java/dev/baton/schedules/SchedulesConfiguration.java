@@ -1,6 +1,7 @@
 package dev.baton.schedules;
 
 import dev.baton.engine.api.CompositionPolicy;
+import dev.baton.engine.api.Leadership;
 import dev.baton.engine.api.WorkflowService;
 import dev.baton.schedules.internal.ScheduleRunner;
 import dev.baton.schedules.internal.ScheduleStore;
@@ -36,9 +37,9 @@ public class SchedulesConfiguration {
     @Bean(initMethod = "start", destroyMethod = "close")
     ScheduleRunner scheduleRunner(JdbcClient jdbc, TenantTransactions tx, ScheduleStore store,
             WorkflowService workflows, ObjectProvider<CompositionPolicy> composition, Tenants tenants, Clock clock,
-            @Value("${baton.scheduler.interval:PT1S}") Duration interval,
+            Leadership leadership, @Value("${baton.scheduler.interval:PT1S}") Duration interval,
             @Value("${baton.scheduler.keep-executions:P7D}") Duration keep) {
         return new ScheduleRunner(jdbc, tx, store, workflows, composition.getIfAvailable(() -> CompositionPolicy.OPEN),
-                tenants, clock, interval, keep);
+                tenants, clock, leadership, interval, keep);
     }
 }

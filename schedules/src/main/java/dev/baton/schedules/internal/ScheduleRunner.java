@@ -1,6 +1,7 @@
 package dev.baton.schedules.internal;
 
 import dev.baton.engine.api.CompositionPolicy;
+import dev.baton.engine.api.Leadership;
 import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.WorkflowService;
 import dev.baton.engine.api.execution.StartWorkflowRequest;
@@ -43,6 +44,7 @@ public final class ScheduleRunner implements AutoCloseable {
     private final CompositionPolicy composition;
     private final Tenants tenants;
     private final Clock clock;
+    private final Leadership leadership;
     private final Duration interval;
     private final Duration keep;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -50,7 +52,9 @@ public final class ScheduleRunner implements AutoCloseable {
     private long lastPurge;
 
     public ScheduleRunner(JdbcClient jdbc, TenantTransactions tx, ScheduleStore store, WorkflowService workflows,
-            CompositionPolicy composition, Tenants tenants, Clock clock, Duration interval, Duration keep) {
+            CompositionPolicy composition, Tenants tenants, Clock clock, Leadership leadership, Duration interval,
+            Duration keep) {
+        this.leadership = leadership;
         this.jdbc = jdbc;
         this.tx = tx;
         this.store = store;
@@ -68,6 +72,10 @@ public final class ScheduleRunner implements AutoCloseable {
 
     void sweep() {
         try {
+            // one node fires the schedules; the others stand by (a fire is taken with SKIP LOCKED either way)
+            if (!leadership.leads("schedules")) {
+                return;
+            }
             purge();
             List<String[]> due = jdbc.sql("SELECT tenant_id, name FROM due_schedules(?)").param(BATCH)
                     .query((rs, i) -> new String[] {rs.getString(1), rs.getString(2)}).list();

@@ -1,5 +1,6 @@
 package dev.baton.engine.internal.timer;
 
+import dev.baton.engine.api.Leadership;
 import dev.baton.engine.internal.execution.WorkflowExecutor;
 import dev.baton.tenancy.QuotaExceededException;
 import dev.baton.tenancy.TenantId;
@@ -25,13 +26,16 @@ public final class TimerSweeper implements AutoCloseable {
 
     private final JdbcClient jdbc;
     private final WorkflowExecutor executor;
+    private final Leadership leadership;
     private final Duration interval;
     private final Thread thread;
     private volatile boolean running = true;
 
-    public TimerSweeper(JdbcClient jdbc, WorkflowExecutor executor, Duration interval) {
+    /** @param leadership only the node that leads {@code timers} sweeps; the others stand by */
+    public TimerSweeper(JdbcClient jdbc, WorkflowExecutor executor, Leadership leadership, Duration interval) {
         this.jdbc = jdbc;
         this.executor = executor;
+        this.leadership = leadership;
         this.interval = interval;
         this.thread = Thread.ofPlatform().daemon().name("timer-sweeper").unstarted(this::loop);
     }
@@ -44,7 +48,7 @@ public final class TimerSweeper implements AutoCloseable {
         while (running) {
             int handled = 0;
             try {
-                handled = sweepOnce();
+                handled = leadership.leads("timers") ? sweepOnce() : 0;
             } catch (RuntimeException e) {
                 if (running) {
                     log.warn("timer sweep failed: {}", e.toString());

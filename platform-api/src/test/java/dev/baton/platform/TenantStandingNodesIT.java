@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A tenant's standing held for all nodes together: two server processes behind an imagined balancer, called as fast
  * as they answer for two seconds, let through at most what the tenant's request quota allows in that time, not that
- * twice; and a tenant suspended through one is refused by the other at once, not when its cached copy expires.
+ * twice; a tenant suspended through one is refused by the other at once, not when its cached copy expires; and a key
+ * revoked through one stops working on the other at once, not at its next look at the revocations.
  */
 class TenantStandingNodesIT {
 
@@ -44,7 +45,9 @@ class TenantStandingNodesIT {
 
     private void holdTheRate(String... more) throws Exception {
         Path credentials = Files.createTempDirectory("baton-rates-").resolve("initial-credentials");
-        List<String> all = new ArrayList<>(List.of("--baton.auth.initial-credentials-file=" + credentials));
+        // revocations are read every minute here, so only A's message can make B refuse a revoked key at once
+        List<String> all = new ArrayList<>(List.of("--baton.auth.initial-credentials-file=" + credentials,
+                "--baton.auth.revocation-poll-interval=PT1M"));
         all.addAll(List.of(more));
         String[] args = all.toArray(String[]::new);
         try (ServerProcess a = ServerProcess.onDatabase(TestDatabase.url(), TestDatabase.adminUser(),
@@ -115,6 +118,24 @@ class TenantStandingNodesIT {
             }
             assertThat(status).isEqualTo(403);
             assertThat(Duration.ofNanos(System.nanoTime() - suspendedAt)).as("refused before the 2 s cache expired")
+                    .isLessThan(Duration.ofMillis(1_000));
+
+            // a key revoked through A: B, which verified a token of it before, refuses that token at once
+            expect(send(a.baseUrl(), operator, "PUT", "/api/admin/tenants/" + tenant + "/resume", null), 200);
+            String[] other = TestKeys.tenantAdminKey(tenant);
+            String otherToken = token(b.baseUrl(), other);
+            expect(send(b.baseUrl(), otherToken, "GET", "/api/metadata/taskdefs", null), 200);
+            String app = PlatformIT.ownerQuery("SELECT application_id::text FROM application_keys WHERE id = ?",
+                    other[0]);
+            expect(send(a.baseUrl(), nodes.get(0)[1], "DELETE", "/api/applications/" + app + "/accessKeys/" + other[0],
+                    null), 200);
+            long revokedAt = System.nanoTime();
+            status = 200;
+            while (status == 200 && System.nanoTime() - revokedAt < Duration.ofSeconds(5).toNanos()) {
+                status = send(b.baseUrl(), otherToken, "GET", "/api/metadata/taskdefs", null).statusCode();
+            }
+            assertThat(status).isEqualTo(401);
+            assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).as("refused long before B's next look")
                     .isLessThan(Duration.ofMillis(1_000));
         }
     }

@@ -7,10 +7,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +25,9 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * Takes access away before tokens expire: revoked subjects, keys and tokens, kept in PostgreSQL so every node sees
  * them, and held in memory so checking a token costs no database read.
  *
- * <p>Each node reads the revocations made since its last look every {@code pollInterval}; one made on this node
- * applies here as soon as its transaction commits. A subject revoked at time T loses every token issued before the
+ * <p>Each node reads the revocations made since its last look every {@code pollInterval}, and at once when another
+ * node says it revoked something ({@link #onRevoke}, {@link #lookNow}); one made on this node applies here as soon
+ * as its transaction commits. A subject revoked at time T loses every token issued before the
  * second after T (token issue times have whole seconds, so a token from the same second cannot be told apart).
  */
 public final class Revocations implements AutoCloseable {
@@ -47,6 +50,7 @@ public final class Revocations implements AutoCloseable {
     private final Map<String, Instant> keys = new ConcurrentHashMap<>();
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
     private final Set<Long> seen = ConcurrentHashMap.newKeySet();
+    private final List<Runnable> revoked = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "revocations");
         t.setDaemon(true);
@@ -108,7 +112,26 @@ public final class Revocations implements AutoCloseable {
         tx.run(tenant, () -> jdbc.sql("INSERT INTO revocations (tenant_id, " + column + ", not_before, expires_at) "
                 + "VALUES (?, ?, ?, ?)").params(tenant.value(), value, Timestamp.from(notBefore),
                         Timestamp.from(expires)).update());
-        TenantTransactions.afterCommit(() -> remember(column, value, notBefore, expires));
+        TenantTransactions.afterCommit(() -> {
+            remember(column, value, notBefore, expires);
+            revoked.forEach(Runnable::run);
+        });
+    }
+
+    /** Runs {@code listener} after each revocation made on this node commits: to tell the other nodes to look. */
+    public void onRevoke(Runnable listener) {
+        revoked.add(listener);
+    }
+
+    /** Reads the revocations made since the last look now, instead of at the next poll; false when it failed. */
+    public boolean lookNow() {
+        try {
+            poll();
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("could not read revocations; the next poll will: {}", e.getMessage());
+            return false;
+        }
     }
 
     /** Holds a revocation in memory until {@code expires}; {@code column} says what it names. */
@@ -129,7 +152,7 @@ public final class Revocations implements AutoCloseable {
         }
     }
 
-    private void poll() {
+    private synchronized void poll() {
         Instant since = lookedUntil.minus(OVERLAP);
         Instant[] newest = {lookedUntil};
         jdbc.sql("SELECT * FROM revocations_since(?)").param(Timestamp.from(since.isBefore(Instant.EPOCH)

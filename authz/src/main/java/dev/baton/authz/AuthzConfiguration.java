@@ -25,6 +25,7 @@ import dev.baton.authz.web.ApplicationResource;
 import dev.baton.authz.web.AuditResource;
 import dev.baton.authz.web.GrantResource;
 import dev.baton.authz.web.HeaderBearerTokenResolver;
+import dev.baton.authz.web.ApiCallObserver;
 import dev.baton.authz.web.IdentityProviderResource;
 import dev.baton.authz.web.ProblemResponses;
 import dev.baton.authz.web.TeamResource;
@@ -290,13 +291,14 @@ public class AuthzConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain apiChain(HttpSecurity http, BearerTokenResolver tokens, AuditTrail trail, Tenants tenants,
-            IssuerAuthentication issuers, ConsoleRelay relay, ObjectProvider<RequestRates> rates, JdbcClient jdbc)
-            throws Exception {
+            IssuerAuthentication issuers, ConsoleRelay relay, ObjectProvider<RequestRates> rates, JdbcClient jdbc,
+            ObjectProvider<ApiCallObserver> calls) throws Exception {
         http.securityMatcher("/api/**", "/actuator/**")
                 // not beans: Boot would also register a Filter bean for every request, outside this chain
                 .addFilterAfter(new AuditFilter(trail, Clock.systemUTC(), relay), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new TenantLimitsFilter(tenants, rates.getIfAvailable(
-                        () -> RequestRates.postgres(jdbc))), AuditFilter.class)
+                        () -> RequestRates.postgres(jdbc)), calls.getIfAvailable(() -> ApiCallObserver.NONE)),
+                        AuditFilter.class)
                 .csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .authorizeHttpRequests(a -> a

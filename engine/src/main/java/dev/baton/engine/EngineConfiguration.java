@@ -2,6 +2,7 @@ package dev.baton.engine;
 
 import dev.baton.engine.api.CompositionPolicy;
 import dev.baton.engine.api.EngineLimits;
+import dev.baton.engine.api.QueueDepths;
 import dev.baton.engine.api.Expressions;
 import dev.baton.engine.api.SecretValues;
 import dev.baton.engine.api.TaskContracts;
@@ -10,6 +11,7 @@ import dev.baton.engine.internal.definition.DefinitionStore;
 import dev.baton.engine.internal.definition.EnvironmentStore;
 import dev.baton.engine.internal.definition.DefinitionValidator;
 import dev.baton.engine.api.statistics.ExecutionStatistics;
+import dev.baton.engine.internal.execution.ExecutionEvents;
 import dev.baton.engine.internal.execution.ExecutionMetrics;
 import dev.baton.engine.internal.execution.ExecutionSearch;
 import dev.baton.engine.internal.expression.DocumentExpressions;
@@ -33,11 +35,13 @@ import dev.baton.engine.internal.script.ScriptEvaluator;
 import dev.baton.engine.internal.tasks.BuiltInTaskHandlers;
 import dev.baton.engine.internal.tasks.TaskHandlers;
 import dev.baton.engine.internal.timer.TimerSweeper;
+import dev.baton.engine.spi.ExecutionObserver;
 import dev.baton.engine.spi.LeaderElection;
 import dev.baton.engine.spi.PayloadObjects;
 import dev.baton.engine.spi.PeerChannel;
 import dev.baton.engine.spi.TaskHandler;
 import dev.baton.engine.spi.TaskLimiter;
+import dev.baton.tenancy.TenantId;
 import dev.baton.tenancy.TenantTransactions;
 import java.time.Clock;
 import java.time.Duration;
@@ -157,9 +161,17 @@ public class EngineConfiguration {
     @Bean
     ExecutionStore executionStore(JdbcClient jdbc, JdbcTemplate template, JsonCodec json,
             @Value("${baton.engine.payloads.offload-bytes:65536}") int offloadBytes,
-            ObjectProvider<TaskLimiter> limiter, ObjectProvider<PayloadObjects> objects) {
+            ObjectProvider<TaskLimiter> limiter, ObjectProvider<PayloadObjects> objects,
+            ObjectProvider<ExecutionObserver> observers) {
         return new ExecutionStore(jdbc, template, json, offloadBytes, limiter.getIfAvailable(),
-                objects.getIfAvailable());
+                objects.getIfAvailable(), new ExecutionEvents(observers.orderedStream().toList()));
+    }
+
+    @Bean
+    QueueDepths queueDepths(JdbcClient jdbc) {
+        return () -> jdbc.sql("SELECT tenant_id, worker_ready, server_ready FROM queue_depths()")
+                .query((rs, i) -> new QueueDepths.Depth(TenantId.of(rs.getString(1)), rs.getLong(2), rs.getLong(3)))
+                .list();
     }
 
     @Bean

@@ -7,6 +7,7 @@ import dev.baton.coordination.CoordinationConfiguration;
 import dev.baton.console.ConsoleConfiguration;
 import dev.baton.engine.EngineConfiguration;
 import dev.baton.events.EventsConfiguration;
+import dev.baton.metrics.MetricsConfiguration;
 import dev.baton.objectstore.ObjectStoreConfiguration;
 import dev.baton.schedules.SchedulesConfiguration;
 import dev.baton.tasks.ReusableTasksConfiguration;
@@ -22,7 +23,7 @@ import org.springframework.context.annotation.Import;
 @Import({TenancyConfiguration.class, EngineConfiguration.class, AuthzConfiguration.class,
         CatalogConfiguration.class, ConnectionsConfiguration.class, ReusableTasksConfiguration.class,
         EventsConfiguration.class, SchedulesConfiguration.class, ConsoleConfiguration.class,
-        CoordinationConfiguration.class, ObjectStoreConfiguration.class})
+        CoordinationConfiguration.class, ObjectStoreConfiguration.class, MetricsConfiguration.class})
 public class BatonApplication {
 
     public static void main(String[] args) {

@@ -67,6 +67,8 @@ public abstract class PlatformIT {
         registry.add("baton.scheduler.interval", () -> "PT0.1S");
         registry.add("baton.scheduler.min-interval", () -> "PT1S");
         registry.add("baton.secrets.key-file", () -> CREDENTIALS_DIR.resolve("secret-keys").toString());
+        // one context serves every test's tenants; the cap itself is proven in the metrics module's tests
+        registry.add("baton.metrics.max-tenants", () -> "100000");
     }
 
     /** Where a first start writes the administrator's credentials; never the working directory's data/. */

@@ -27,10 +27,12 @@ public final class TenantLimitsFilter extends OncePerRequestFilter {
 
     private final Tenants tenants;
     private final RequestRates rates;
+    private final ApiCallObserver calls;
 
-    public TenantLimitsFilter(Tenants tenants, RequestRates rates) {
+    public TenantLimitsFilter(Tenants tenants, RequestRates rates, ApiCallObserver calls) {
         this.tenants = tenants;
         this.rates = rates;
+        this.calls = calls;
     }
 
     @Override
@@ -48,6 +50,17 @@ public final class TenantLimitsFilter extends OncePerRequestFilter {
             return;
         }
         Tenant tenant = found.get();
+        boolean answered = false;
+        try {
+            limited(tenant, request, response, chain);
+            answered = true;
+        } finally {
+            calls.answered(tenant.id(), answered ? response.getStatus() : 500);
+        }
+    }
+
+    private void limited(Tenant tenant, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
         if (tenant.status() == Tenant.Status.SUSPENDED) {
             ProblemResponses.write(response, 403, "tenant-suspended", "the tenant '" + tenant.id().value()
                     + "' is suspended; its data is kept, but it cannot act until a platform operator resumes it",

@@ -9,8 +9,10 @@ import dev.baton.engine.api.execution.Workflow;
 import dev.baton.engine.api.execution.WorkflowStatus;
 import dev.baton.engine.internal.definition.TaskDefCache;
 import dev.baton.engine.internal.json.JsonCodec;
+import dev.baton.engine.internal.tasks.TaskHandlers;
 import dev.baton.engine.spi.PayloadObjects;
 import dev.baton.engine.spi.TaskLimiter;
+import dev.baton.tenancy.TenantId;
 import dev.baton.tenancy.TenantTransactions;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -44,21 +46,30 @@ public final class ExecutionStore {
     private final SnapshotCache definitions;
     private final OffloadedPayloads payloads;
     private final LimitedPolls limited;
+    private final TaskLimits limits;
+    private final ExecutionEvents events;
 
     /**
      * @param offloadBytes inputs, outputs and variables whose JSON is longer than this many bytes are kept out of
      *     the execution rows
      * @param limiter where task limits are held when not in PostgreSQL, or null
      * @param objects where offloaded values are kept when not in PostgreSQL, or null
+     * @param events who is told what committed changes did
      */
     public ExecutionStore(JdbcClient jdbc, JdbcTemplate template, JsonCodec json, int offloadBytes,
-            TaskLimiter limiter, PayloadObjects objects) {
+            TaskLimiter limiter, PayloadObjects objects, ExecutionEvents events) {
         this.jdbc = jdbc;
         this.template = template;
         this.json = json;
         this.definitions = new SnapshotCache(json);
         this.payloads = new OffloadedPayloads(jdbc, json, offloadBytes, objects);
-        this.limited = limiter == null ? null : new LimitedPolls(jdbc, json, limiter, this::mapTask);
+        this.events = events;
+        this.limits = new TaskLimits(jdbc, json);
+        this.limited = limiter == null ? null : new LimitedPolls(jdbc, limits, limiter, this::mapTask, events);
+    }
+
+    ExecutionEvents events() {
+        return events;
     }
 
     /** Inserts a new workflow row; returns false when its idempotency key is already taken. */
@@ -367,19 +378,31 @@ public final class ExecutionStore {
      * and get their response deadline. SKIP LOCKED lets concurrent pollers take different tasks without waiting.
      */
     public List<Task> poll(String tenant, String queue, int count, String workerId) {
-        if (limited != null) {
-            Optional<List<Task>> held = limited.poll(tenant, queue, count, workerId);
-            if (held.isPresent()) {
-                return held.get();
+        List<Task> polled = limited == null ? null : limited.poll(tenant, queue, count, workerId).orElse(null);
+        if (polled == null) {
+            // poll_tasks binds the tenant before it polls, so it may open a transaction (V18)
+            String binding = TenantTransactions.claimBinding();
+            if (binding != null && !binding.equals(tenant)) {
+                throw new IllegalStateException("a poll for one tenant in a transaction of another");
+            }
+            polled = jdbc.sql("SELECT * FROM poll_tasks(?, ?, ?, ?)").params(tenant, queue, count, workerId)
+                    .query(this::mapTask).list();
+            if (polled.size() < count && events.heard()) {
+                toldHeld(tenant, queue);
             }
         }
-        // poll_tasks binds the tenant before it polls, so it may open a transaction (V18)
-        String binding = TenantTransactions.claimBinding();
-        if (binding != null && !binding.equals(tenant)) {
-            throw new IllegalStateException("a poll for one tenant in a transaction of another");
+        events.started(TenantId.of(tenant), polled);
+        return polled;
+    }
+
+    /** After a short poll of a type with limits, tells how many ready tasks poll_tasks held back (V29). */
+    private void toldHeld(String tenant, String queue) {
+        String type = queue.substring(queue.indexOf(':') + 1);
+        if (TaskHandlers.isWorkerQueue(queue) && limits.of(tenant, type).any()) {
+            int held = jdbc.sql("SELECT coalesce(nullif(current_setting('baton.limit_held', true), ''), '0')::int")
+                    .query(Integer.class).single();
+            events.held(TenantId.of(tenant), type, held);
         }
-        return jdbc.sql("SELECT * FROM poll_tasks(?, ?, ?, ?)").params(tenant, queue, count, workerId)
-                .query(this::mapTask).list();
     }
 
     /** Per entry version, the ended attempts of a catalog entry's tasks since {@code since}. */

@@ -72,6 +72,7 @@ public final class TaskExecutor implements TaskService {
         }
         polls.polled(tenant.value(), taskType, domain == null || domain.isBlank() ? null : domain, workerId,
                 System.currentTimeMillis());
+        store.events().polled(tenant, workerId);
         long deadline = System.nanoTime() + wait.toNanos();
         try (QueueSignals.Waiter waiter = signals.register(tenant.value(), queue, workerId, count)) {
             while (true) {

@@ -84,6 +84,8 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         return external.uploaded(field, path);
     }
 
+    private final ExecutionEvents events;
+
     public WorkflowExecutor(TenantTransactions tx, ExecutionStore store, ExecutionSearch search,
             DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
             TaskHandlers handlers, RunningAttempts attempts, Clock clock, CompositionPolicy composition,
@@ -94,6 +96,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         this.messages = messages;
         this.composition = composition;
         this.store = store;
+        this.events = store.events();
         this.search = search;
         this.definitions = definitions;
         this.validator = validator;
@@ -160,6 +163,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         store.deleteTasks(run.removed);
         store.insertTasks(run.tenant.value(), run.added);
         store.updateTasks(changed);
+        events.persisted(run, changed);
         Map<String, Integer> queued = new HashMap<>();
         for (Task t : run.added) {
             countQueued(run, t, queued);
@@ -224,6 +228,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
                     t.setFirstStarted(t.getFirstStarted() != null ? t.getFirstStarted() : run.now);
                     t.setCallbackAfterSeconds(0);
                 }
+                events.started(run.tenant, given);
             }
         });
     }

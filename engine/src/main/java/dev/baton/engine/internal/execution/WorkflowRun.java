@@ -34,6 +34,8 @@ public final class WorkflowRun {
     boolean isNew;
     /** Set when the workflow reached a terminal state during this change. */
     boolean ended;
+    /** Set once the observers were told of the end, which a run reports once however often it is persisted. */
+    boolean endTold;
     /** False while a parent starts this workflow synchronously and reads its outcome itself. */
     boolean notifyParent = true;
     /** How many workflows above this one started it (0 for one started from outside); -1 until known. */

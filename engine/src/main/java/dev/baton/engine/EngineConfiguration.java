@@ -21,10 +21,13 @@ import dev.baton.engine.internal.execution.RunningAttempts;
 import dev.baton.engine.internal.execution.SystemTaskWorker;
 import dev.baton.engine.internal.execution.TaskExecutor;
 import dev.baton.engine.internal.execution.WorkflowExecutor;
+import dev.baton.engine.internal.search.IndexedSearch;
+import dev.baton.engine.internal.search.SearchFeed;
 import dev.baton.engine.internal.json.JsonCodec;
 import dev.baton.engine.internal.messages.WorkflowMessages;
 import dev.baton.engine.internal.payload.ExternalPayloadStore;
 import dev.baton.engine.internal.nodes.ElectedLeadership;
+import dev.baton.engine.internal.nodes.NodeDrain;
 import dev.baton.engine.internal.nodes.PostgresLeaderElection;
 import dev.baton.engine.internal.queue.NodePeers;
 import dev.baton.engine.internal.queue.PostgresChannel;
@@ -35,6 +38,7 @@ import dev.baton.engine.internal.script.ScriptEvaluator;
 import dev.baton.engine.internal.tasks.BuiltInTaskHandlers;
 import dev.baton.engine.internal.tasks.TaskHandlers;
 import dev.baton.engine.internal.timer.TimerSweeper;
+import dev.baton.engine.spi.ExecutionIndex;
 import dev.baton.engine.spi.ExecutionObserver;
 import dev.baton.engine.spi.LeaderElection;
 import dev.baton.engine.spi.PayloadObjects;
@@ -167,6 +171,24 @@ public class EngineConfiguration {
                 objects.getIfAvailable(), new ExecutionEvents(observers.orderedStream().toList()));
     }
 
+    /** Searches answered by the execution index when one is configured and up, else by PostgreSQL. */
+    @Bean
+    IndexedSearch indexedSearch(ObjectProvider<ExecutionIndex> index,
+            @Value("${baton.search.pause-after-failure:PT10S}") Duration pause) {
+        ExecutionIndex configured = index.getIfAvailable();
+        return configured == null ? IndexedSearch.none()
+                : new IndexedSearch(configured, ExecutionSearch.COUNTED, pause);
+    }
+
+    /** Feeds the execution index from the outbox on the node that leads {@code search}; idle without an index. */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    SearchFeed searchFeed(JdbcClient jdbc, ObjectProvider<ExecutionIndex> index, IndexedSearch searches,
+            ElectedLeadership leadership, Clock clock,
+            @Value("${baton.search.feed-interval:PT0.2S}") Duration idle,
+            @Value("${baton.search.feed-batch:500}") int batch) {
+        return new SearchFeed(jdbc, index.getIfAvailable(), searches, leadership, clock, idle, batch);
+    }
+
     @Bean
     QueueDepths queueDepths(JdbcClient jdbc) {
         return () -> jdbc.sql("SELECT tenant_id, worker_ready, server_ready FROM queue_depths()")
@@ -184,10 +206,12 @@ public class EngineConfiguration {
             DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
             TaskHandlers handlers, RunningAttempts attempts, Clock clock,
             ObjectProvider<CompositionPolicy> composition, ObjectProvider<TaskContracts> contracts,
-            EnvironmentStore environment, ExternalPayloadStore external, WorkflowMessages messages) {
+            EnvironmentStore environment, ExternalPayloadStore external, WorkflowMessages messages,
+            IndexedSearch indexed) {
         return new WorkflowExecutor(tx, store, new ExecutionSearch(jdbc), definitions, validator, json, signals,
                 handlers, attempts, clock, composition.getIfAvailable(() -> CompositionPolicy.OPEN),
-                contracts.getIfAvailable(() -> TaskContracts.NONE), environment::current, external, messages);
+                contracts.getIfAvailable(() -> TaskContracts.NONE), environment::current, external, messages,
+                indexed);
     }
 
     @Bean
@@ -234,6 +258,13 @@ public class EngineConfiguration {
         return new SystemTaskWorker(jdbc, tx, store, tasks, handlers, json, attempts, signals,
                 secrets.getIfAvailable(() -> SecretValues.NONE), clock, maxAttempts,
                 perTenant > 0 ? perTenant : Math.max(1, maxAttempts / 4), sweepInterval, cancelCheckInterval);
+    }
+
+    /** Drains this node first when it is told to stop: long polls return, server task attempts finish. */
+    @Bean
+    NodeDrain nodeDrain(QueueSignals signals, SystemTaskWorker serverTasks,
+            @Value("${baton.engine.server-tasks.drain-timeout:PT20S}") Duration attemptsWithin) {
+        return new NodeDrain(signals, serverTasks, attemptsWithin);
     }
 
     @Bean

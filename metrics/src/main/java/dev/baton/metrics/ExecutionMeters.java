@@ -99,4 +99,11 @@ public final class ExecutionMeters implements ExecutionObserver {
         seen.values().removeIf(at -> at < since);
         return seen.size();
     }
+
+    @Override
+    public void searched(TenantId tenant, String servedBy) {
+        Counter.builder("baton.search.queries").description("Execution searches, by what answered them (index or "
+                        + "database)")
+                .tag("tenant", tenants.of(tenant.value())).tag("source", servedBy).register(registry).increment();
+    }
 }

@@ -2,9 +2,11 @@ package dev.baton.metrics;
 
 import dev.baton.engine.api.Leadership;
 import dev.baton.engine.api.QueueDepths;
+import dev.baton.engine.api.SearchIndexing;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,9 +31,11 @@ public class MetricsConfiguration {
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
-    QueueDepthGauges queueDepthGauges(MeterRegistry registry, QueueDepths depths, Leadership leadership,
-            CappedTags meteredTenants, @Value("${baton.metrics.queue-depth-interval:PT15S}") Duration interval) {
-        return new QueueDepthGauges(registry, depths, leadership, meteredTenants, interval);
+    InstallationGauges installationGauges(MeterRegistry registry, QueueDepths depths,
+            ObjectProvider<SearchIndexing> search, Leadership leadership, CappedTags meteredTenants,
+            @Value("${baton.metrics.queue-depth-interval:PT15S}") Duration interval) {
+        return new InstallationGauges(registry, depths, search.getIfAvailable(), leadership, meteredTenants,
+                interval);
     }
 
     @Bean

@@ -10,6 +10,7 @@ import dev.baton.events.EventsConfiguration;
 import dev.baton.metrics.MetricsConfiguration;
 import dev.baton.objectstore.ObjectStoreConfiguration;
 import dev.baton.schedules.SchedulesConfiguration;
+import dev.baton.searchindex.SearchIndexConfiguration;
 import dev.baton.tasks.ReusableTasksConfiguration;
 import dev.baton.tenancy.TenancyConfiguration;
 import org.springframework.boot.SpringApplication;
@@ -23,7 +24,8 @@ import org.springframework.context.annotation.Import;
 @Import({TenancyConfiguration.class, EngineConfiguration.class, AuthzConfiguration.class,
         CatalogConfiguration.class, ConnectionsConfiguration.class, ReusableTasksConfiguration.class,
         EventsConfiguration.class, SchedulesConfiguration.class, ConsoleConfiguration.class,
-        CoordinationConfiguration.class, ObjectStoreConfiguration.class, MetricsConfiguration.class})
+        CoordinationConfiguration.class, ObjectStoreConfiguration.class, MetricsConfiguration.class,
+        SearchIndexConfiguration.class})
 public class BatonApplication {
 
     public static void main(String[] args) {

@@ -73,6 +73,18 @@ class ModuleBoundariesTest {
     }
 
     @Test
+    void metersAndTheSearchIndexSeeOnlyTheEnginesApiAndSpi() {
+        noClasses().that().resideInAnyPackage("dev.baton.metrics..", "dev.baton.searchindex..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.baton.engine.internal..",
+                        "dev.baton.authz..", "dev.baton.platform..")
+                .check(CLASSES);
+        noClasses().that().resideInAPackage("dev.baton.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.baton.metrics..", "dev.baton.searchindex..",
+                        "io.micrometer..", "org.opensearch..")
+                .check(CLASSES);
+    }
+
+    @Test
     void tenancyDependsOnNoOtherModule() {
         noClasses().that().resideInAPackage("dev.baton.tenancy..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.baton.engine..", "dev.baton.platform..",

@@ -3,7 +3,7 @@ package dev.baton.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.authz.api.Role;
-import dev.baton.metrics.QueueDepthGauges;
+import dev.baton.metrics.InstallationGauges;
 import java.net.http.HttpResponse;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -27,7 +27,7 @@ class PrometheusEndpointIT extends PlatformIT {
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)\\{([^}]*)}\\s+(\\S+)$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-    @Autowired QueueDepthGauges depths;
+    @Autowired InstallationGauges depths;
 
     private String operator;
     private String tenant;

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged platform jar running as a separate operating-system process, so a test can kill it the way a
- * crash or an OOM killer would (SIGKILL: no shutdown hooks, no graceful drain) and start it again.
+ * crash or an OOM killer would (SIGKILL: no shutdown hooks, no graceful drain), stop it as an orchestrator would
+ * (SIGTERM), and start it again.
  */
 final class ServerProcess implements AutoCloseable {
 
@@ -86,6 +87,17 @@ final class ServerProcess implements AutoCloseable {
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the server did not die after SIGKILL");
         }
+    }
+
+    /** SIGTERM, as an orchestrator stops a pod: the process drains and exits; returns how long that took. */
+    Duration stop(Duration within) throws InterruptedException {
+        long started = System.nanoTime();
+        process.destroy();
+        if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("the server did not stop within " + within + " of SIGTERM; log:\n"
+                    + tail());
+        }
+        return Duration.ofNanos(System.nanoTime() - started);
     }
 
     @Override

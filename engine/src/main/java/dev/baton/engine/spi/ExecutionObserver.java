@@ -34,4 +34,8 @@ public interface ExecutionObserver {
     /** A worker polled (whether or not it got a task). */
     default void workerPolled(TenantId tenant, String workerId) {
     }
+
+    /** An execution search was answered by {@code servedBy}: {@code index} or {@code database}. */
+    default void searched(TenantId tenant, String servedBy) {
+    }
 }

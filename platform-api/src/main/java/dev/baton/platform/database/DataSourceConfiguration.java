@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.flyway.autoconfigure.FlywayDataSource;
 import dev.baton.tasks.database.ReservedDatabase;
 import dev.baton.tenancy.TenantBindingDataSource;
@@ -40,9 +41,15 @@ public class DataSourceConfiguration {
 
     @Bean(destroyMethod = "close")
     HikariDataSource appPool(DatabaseProperties properties, EmbeddedDatabase database,
-            @Qualifier("ownerDataSource") DataSource roleCreatedFirst) {
-        HikariDataSource app = pool("baton-app", database.url(), properties.appUsername(), properties.appPassword(),
+            @Qualifier("ownerDataSource") DataSource roleCreatedFirst,
+            @Value("${baton.search.url:}") String searchIndex) {
+        HikariConfig config = config("baton-app", database.url(), properties.appUsername(), properties.appPassword(),
                 properties.poolSize());
+        if (!searchIndex.isBlank()) {
+            // with an execution index, every change to a workflow notes it in the index's outbox (V30)
+            config.setConnectionInitSql("SET baton.search_feed = 'on'");
+        }
+        HikariDataSource app = new HikariDataSource(config);
         DatabaseRoles.verifyApplicationRole(app);
         return app;
     }
@@ -62,6 +69,10 @@ public class DataSourceConfiguration {
     }
 
     private static HikariDataSource pool(String name, String url, String user, String password, int size) {
+        return new HikariDataSource(config(name, url, user, password, size));
+    }
+
+    private static HikariConfig config(String name, String url, String user, String password, int size) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);
         config.setJdbcUrl(url);
@@ -69,7 +80,7 @@ public class DataSourceConfiguration {
         config.setPassword(password);
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(Math.min(2, size));
-        return new HikariDataSource(config);
+        return config;
     }
 
     /** The database in use: the embedded one we started, or an external one. */

@@ -90,6 +90,13 @@ public final class ExecutionEvents {
         }
     }
 
+    /** A search, answered by the index or by PostgreSQL. */
+    void searched(TenantId tenant, boolean byIndex) {
+        for (ExecutionObserver o : observers) {
+            run(o, x -> x.searched(tenant, byIndex ? "index" : "database"));
+        }
+    }
+
     boolean heard() {
         return !observers.isEmpty();
     }

@@ -312,6 +312,23 @@ public final class SystemTaskWorker implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops taking tasks and gives the attempts running {@code within} to finish and report; those still running
+     * then are interrupted (their claims' deadlines hand the tasks to another node).
+     */
+    public void drain(Duration within) {
+        open = false;
+        dispatcher.interrupt();
+        attempts.shutdown();
+        try {
+            if (!attempts.awaitTermination(within.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("server task attempts still running after {}; they are interrupted", within);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     @Override
     public void close() {
         open = false;

@@ -25,6 +25,7 @@ import dev.baton.engine.internal.definition.TaskDefCache;
 import dev.baton.engine.internal.definition.DefinitionValidator;
 import dev.baton.engine.internal.expression.ParameterResolver;
 import dev.baton.engine.internal.json.JsonCodec;
+import dev.baton.engine.internal.search.IndexedSearch;
 import dev.baton.engine.internal.messages.WorkflowMessages;
 import dev.baton.engine.internal.payload.ExternalPayloadStore;
 import dev.baton.engine.internal.queue.QueueSignals;
@@ -85,13 +86,15 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     }
 
     private final ExecutionEvents events;
+    private final IndexedSearch indexed;
 
     public WorkflowExecutor(TenantTransactions tx, ExecutionStore store, ExecutionSearch search,
             DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
             TaskHandlers handlers, RunningAttempts attempts, Clock clock, CompositionPolicy composition,
             TaskContracts contracts, java.util.function.Supplier<Map<String, Object>> environment,
-            ExternalPayloadStore external, WorkflowMessages messages) {
+            ExternalPayloadStore external, WorkflowMessages messages, IndexedSearch indexed) {
         this.tx = tx;
+        this.indexed = indexed;
         this.external = external;
         this.messages = messages;
         this.composition = composition;
@@ -529,13 +532,17 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
 
     @Override
     public SearchResult<WorkflowSummary> search(TenantId tenant, ExecutionQuery query) {
-        return tx.read(tenant, () -> search.search(query));
+        Optional<SearchResult<WorkflowSummary>> indexedResult = indexed.search(tenant, query);
+        events.searched(tenant, indexedResult.isPresent());
+        return indexedResult.orElseGet(() -> tx.read(tenant, () -> search.search(query)));
     }
 
     @Override
     public SearchResult<Workflow> searchWorkflows(TenantId tenant, ExecutionQuery query) {
+        Optional<SearchResult<WorkflowSummary>> indexedResult = indexed.search(tenant, query);
+        events.searched(tenant, indexedResult.isPresent());
         return tx.read(tenant, () -> {
-            SearchResult<WorkflowSummary> found = search.search(query);
+            SearchResult<WorkflowSummary> found = indexedResult.orElseGet(() -> search.search(query));
             List<UUID> ids = found.results().stream().map(w -> UUID.fromString(w.workflowId())).toList();
             return new SearchResult<>(found.totalHits(), store.findAll(ids));
         });

@@ -60,6 +60,7 @@ public final class QueueSignals {
     };
 
     private volatile Peers peers = ALONE;
+    private volatile boolean draining;
 
     /** How many lines are kept before idle ones are dropped. */
     static final int MOST_LINES = 100_000;
@@ -238,6 +239,15 @@ public final class QueueSignals {
     private static final long CLAIM_LIMIT_NANOS = TimeUnit.MINUTES.toNanos(2);
 
     /** One poller's place in a queue's line of waiters. */
+    /**
+     * The node is stopping: parked pollers give up waiting (within a second) and return what they have, nothing, so
+     * that their requests end before the web server's graceful shutdown does, and later polls look once without
+     * parking.
+     */
+    public void drain() {
+        draining = true;
+    }
+
     public final class Waiter implements AutoCloseable {
         private final String key;
         private final Thread thread;
@@ -308,7 +318,7 @@ public final class QueueSignals {
                     continue;
                 }
                 long left = deadline - now;
-                if (left <= 0 || Thread.currentThread().isInterrupted()) {
+                if (left <= 0 || draining || Thread.currentThread().isInterrupted()) {
                     if (state.compareAndSet(PARKED, LOOKING)) {
                         return false;
                     }

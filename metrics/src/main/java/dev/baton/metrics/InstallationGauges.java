@@ -2,6 +2,7 @@ package dev.baton.metrics;
 
 import dev.baton.engine.api.Leadership;
 import dev.baton.engine.api.QueueDepths;
+import dev.baton.engine.api.SearchIndexing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -17,27 +18,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ready tasks per tenant, for workers and for the server, read from PostgreSQL every {@code interval} by the node that
- * leads {@value #ROLE}: the figure is the installation's, so one node reports it and the others report none (a sum
- * over nodes stays right). Tenants past the tag cap are added up under {@code other}.
+ * Figures of the whole installation, read every {@code interval} by the node that leads {@value #ROLE}, which alone
+ * reports them (a sum over nodes stays right): ready tasks per tenant, for workers and for the server (tenants past
+ * the tag cap added up under {@code other}), and, when there is an execution index, how many changes wait for it,
+ * how old the oldest is, and whether it answers.
  */
-public final class QueueDepthGauges implements AutoCloseable {
+public final class InstallationGauges implements AutoCloseable {
 
     /** The leadership role of the node that reports installation-wide gauges. */
     public static final String ROLE = "metrics";
 
-    private static final Logger LOG = LoggerFactory.getLogger(QueueDepthGauges.class);
+    private static final Logger LOG = LoggerFactory.getLogger(InstallationGauges.class);
 
     private final QueueDepths depths;
     private final Leadership leadership;
     private final CappedTags tenants;
     private final Duration interval;
     private final MultiGauge gauge;
+    private final SearchIndexing search;
+    private final MultiGauge searchGauges;
     private ScheduledExecutorService timer;
 
-    public QueueDepthGauges(MeterRegistry registry, QueueDepths depths, Leadership leadership, CappedTags tenants,
-            Duration interval) {
+    /** @param search the execution index's state, or null when the platform has no index */
+    public InstallationGauges(MeterRegistry registry, QueueDepths depths, SearchIndexing search,
+            Leadership leadership, CappedTags tenants, Duration interval) {
         this.depths = depths;
+        this.search = search;
+        this.searchGauges = MultiGauge.builder("baton.search.index")
+                .description("The execution index: changes waiting to be written (waiting), seconds the oldest has "
+                        + "waited (lag_seconds), and whether searches reach it (answering, 1 or 0)")
+                .register(registry);
         this.leadership = leadership;
         this.tenants = tenants;
         this.interval = interval;
@@ -47,7 +57,7 @@ public final class QueueDepthGauges implements AutoCloseable {
     }
 
     public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("baton-queue-depths").daemon()
+        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("baton-installation-gauges").daemon()
                 .factory());
         timer.scheduleWithFixedDelay(this::refreshQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -56,7 +66,17 @@ public final class QueueDepthGauges implements AutoCloseable {
     public void refresh() {
         if (!leadership.leads(ROLE)) {
             gauge.register(List.of(), true);
+            searchGauges.register(List.of(), true);
             return;
+        }
+        SearchIndexing.Status index = search == null ? null : search.status();
+        if (index != null) {
+            searchGauges.register(List.of(
+                    MultiGauge.Row.of(Tags.of("kind", index.kind(), "figure", "waiting"), index.waiting()),
+                    MultiGauge.Row.of(Tags.of("kind", index.kind(), "figure", "lag_seconds"),
+                            index.lag().toMillis() / 1000.0),
+                    MultiGauge.Row.of(Tags.of("kind", index.kind(), "figure", "answering"),
+                            index.answering() ? 1 : 0)), true);
         }
         Map<String, long[]> byTag = new TreeMap<>();
         for (QueueDepths.Depth d : depths.all()) {
@@ -76,7 +96,7 @@ public final class QueueDepthGauges implements AutoCloseable {
         try {
             refresh();
         } catch (RuntimeException e) {
-            LOG.warn("queue depths were not read: {}", e.toString());
+            LOG.warn("the installation's figures were not read: {}", e.toString());
         }
     }
 

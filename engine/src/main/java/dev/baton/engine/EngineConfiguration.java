@@ -28,6 +28,9 @@ import dev.baton.engine.internal.messages.WorkflowMessages;
 import dev.baton.engine.internal.payload.ExternalPayloadStore;
 import dev.baton.engine.internal.nodes.ElectedLeadership;
 import dev.baton.engine.internal.nodes.NodeDrain;
+import dev.baton.engine.internal.retention.DirectoryArchive;
+import dev.baton.engine.internal.retention.ObjectStoreArchive;
+import dev.baton.engine.internal.retention.RetentionSweeper;
 import dev.baton.engine.internal.nodes.PostgresLeaderElection;
 import dev.baton.engine.internal.queue.NodePeers;
 import dev.baton.engine.internal.queue.PostgresChannel;
@@ -38,6 +41,7 @@ import dev.baton.engine.internal.script.ScriptEvaluator;
 import dev.baton.engine.internal.tasks.BuiltInTaskHandlers;
 import dev.baton.engine.internal.tasks.TaskHandlers;
 import dev.baton.engine.internal.timer.TimerSweeper;
+import dev.baton.engine.spi.ExecutionArchive;
 import dev.baton.engine.spi.ExecutionIndex;
 import dev.baton.engine.spi.ExecutionObserver;
 import dev.baton.engine.spi.LeaderElection;
@@ -47,8 +51,10 @@ import dev.baton.engine.spi.TaskHandler;
 import dev.baton.engine.spi.TaskLimiter;
 import dev.baton.tenancy.TenantId;
 import dev.baton.tenancy.TenantTransactions;
+import dev.baton.tenancy.Tenants;
 import java.time.Clock;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -258,6 +264,33 @@ public class EngineConfiguration {
         return new SystemTaskWorker(jdbc, tx, store, tasks, handlers, json, attempts, signals,
                 secrets.getIfAvailable(() -> SecretValues.NONE), clock, maxAttempts,
                 perTenant > 0 ? perTenant : Math.max(1, maxAttempts / 4), sweepInterval, cancelCheckInterval);
+    }
+
+    /**
+     * Removes finished executions past their tenant's retention on the node that leads {@code retention}, archiving
+     * them first to {@code baton.retention.archive-dir} when set, else to the object store when there is one.
+     */
+    @Bean(initMethod = "start", destroyMethod = "close")
+    RetentionSweeper retentionSweeper(TenantTransactions tx, JdbcClient jdbc, ExecutionStore store, Tenants tenants,
+            ElectedLeadership leadership, ObjectProvider<PayloadObjects> objects, JsonCodec json, Clock clock,
+            ObjectProvider<ExecutionObserver> observers,
+            @Value("${baton.retention.archive-dir:}") String archiveDir,
+            @Value("${baton.retention.days:#{null}}") Integer defaultDays,
+            @Value("${baton.retention.per-workflow:#{null}}") Integer defaultPerWorkflow,
+            @Value("${baton.retention.interval:PT1M}") Duration interval,
+            @Value("${baton.retention.batch:100}") int batch,
+            @Value("${baton.retention.max-per-round:10000}") int maxPerRound) {
+        if ((defaultDays != null && defaultDays < 1) || (defaultPerWorkflow != null && defaultPerWorkflow < 1)) {
+            throw new IllegalArgumentException("baton.retention.days and baton.retention.per-workflow must be 1 or "
+                    + "more, or unset to keep finished executions");
+        }
+        PayloadObjects objectStore = objects.getIfAvailable();
+        ExecutionArchive archive = !archiveDir.isBlank() ? new DirectoryArchive(Path.of(archiveDir))
+                : objectStore != null ? new ObjectStoreArchive(objectStore) : null;
+        List<ExecutionObserver> told = observers.orderedStream().toList();
+        return new RetentionSweeper(tx, jdbc, store, tenants, leadership, archive, json, clock,
+                new RetentionSweeper.Settings(defaultDays, defaultPerWorkflow, interval, batch, maxPerRound),
+                (tenant, n) -> told.forEach(o -> o.executionsRemoved(tenant, n)));
     }
 
     /** Drains this node first when it is told to stop: long polls return, server task attempts finish. */

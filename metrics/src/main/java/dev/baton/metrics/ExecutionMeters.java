@@ -106,4 +106,10 @@ public final class ExecutionMeters implements ExecutionObserver {
                         + "database)")
                 .tag("tenant", tenants.of(tenant.value())).tag("source", servedBy).register(registry).increment();
     }
+
+    @Override
+    public void executionsRemoved(TenantId tenant, int count) {
+        Counter.builder("baton.retention.removed").description("Finished executions removed by retention")
+                .tag("tenant", tenants.of(tenant.value())).register(registry).increment(count);
+    }
 }

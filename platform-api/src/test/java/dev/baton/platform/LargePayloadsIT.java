@@ -152,7 +152,7 @@ class LargePayloadsIT extends PlatformIT {
         assertThat(upload(place.get("uri").asString(), "{\"mine\":true}").statusCode()).isEqualTo(201);
 
         TenantId other = TenantId.of("payloads-" + UUID.randomUUID().toString().substring(0, 8));
-        tenants.create(other, "Other", new Tenant.Quotas(null, null, 1000));
+        tenants.create(other, "Other", new Tenant.Quotas(null, null, 1000, null, null));
         String intruder = token(adminKey(other));
         HttpResponse<String> borrowed = call("POST", "/api/tasks", intruder, JSON.writeValueAsString(Map.of(
                 "workflowInstanceId", id.toString(), "taskId", task.getTaskId().toString(), "status", "COMPLETED",

@@ -68,9 +68,10 @@ public final class Tenants {
     /** Creates the tenant; false if the id is taken. */
     public boolean create(TenantId id, String name, Tenant.Quotas quotas) {
         int rows = jdbc.sql("INSERT INTO tenants (id, name, max_running_workflows, max_requests_per_second, "
-                + "max_payload_bytes) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
+                + "max_payload_bytes, retention_days, retention_per_workflow) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (id) DO NOTHING")
                 .params(id.value(), name, quotas.maxRunningWorkflows(), quotas.maxRequestsPerSecond(),
-                        quotas.maxPayloadBytes()).update();
+                        quotas.maxPayloadBytes(), quotas.retentionDays(), quotas.retentionPerWorkflow()).update();
         changed(id);
         return rows == 1;
     }
@@ -85,8 +86,9 @@ public final class Tenants {
     /** Replaces the tenant's quotas; false if there is no such tenant. */
     public boolean setQuotas(TenantId id, Tenant.Quotas quotas) {
         int rows = jdbc.sql("UPDATE tenants SET max_running_workflows = ?, max_requests_per_second = ?, "
-                + "max_payload_bytes = ? WHERE id = ?").params(quotas.maxRunningWorkflows(),
-                        quotas.maxRequestsPerSecond(), quotas.maxPayloadBytes(), id.value()).update();
+                + "max_payload_bytes = ?, retention_days = ?, retention_per_workflow = ? WHERE id = ?")
+                .params(quotas.maxRunningWorkflows(), quotas.maxRequestsPerSecond(), quotas.maxPayloadBytes(),
+                        quotas.retentionDays(), quotas.retentionPerWorkflow(), id.value()).update();
         changed(id);
         return rows == 1;
     }
@@ -115,7 +117,8 @@ public final class Tenants {
                 Tenant.Status.valueOf(rs.getString("status")),
                 new Tenant.Quotas((Integer) rs.getObject("max_running_workflows"),
                         (Integer) rs.getObject("max_requests_per_second"),
-                        (Integer) rs.getObject("max_payload_bytes")),
+                        (Integer) rs.getObject("max_payload_bytes"), (Integer) rs.getObject("retention_days"),
+                        (Integer) rs.getObject("retention_per_workflow")),
                 rs.getTimestamp("created_at").toInstant());
     }
 }

@@ -150,6 +150,8 @@ public class TenantResource {
         positive("quotas.maxRunningWorkflows", q.maxRunningWorkflows());
         positive("quotas.maxRequestsPerSecond", q.maxRequestsPerSecond());
         positive("quotas.maxPayloadBytes", q.maxPayloadBytes());
+        positive("quotas.retentionDays", q.retentionDays());
+        positive("quotas.retentionPerWorkflow", q.retentionPerWorkflow());
         return q;
     }
 

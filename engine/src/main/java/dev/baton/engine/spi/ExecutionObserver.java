@@ -38,4 +38,8 @@ public interface ExecutionObserver {
     /** An execution search was answered by {@code servedBy}: {@code index} or {@code database}. */
     default void searched(TenantId tenant, String servedBy) {
     }
+
+    /** Retention removed {@code count} finished executions of the tenant (sub-workflows included). */
+    default void executionsRemoved(TenantId tenant, int count) {
+    }
 }

@@ -100,7 +100,7 @@ public final class RetentionSweeper implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("a retention round failed; the next one tries again: {}", e.toString());
             }
-        }, settings.interval().toMillis(), settings.interval().toMillis(), TimeUnit.MILLISECONDS);
+        }, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** One round over every active tenant with a retention; returns what it removed. */

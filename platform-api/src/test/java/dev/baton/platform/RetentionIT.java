@@ -39,8 +39,10 @@ class RetentionIT extends PlatformIT {
     @DynamicPropertySource
     static void retention(DynamicPropertyRegistry registry) {
         registry.add("baton.retention.archive-dir", ARCHIVE::toString);
-        registry.add("baton.retention.interval", () -> "PT0.2S");
+        registry.add("baton.it.retention-interval", () -> "PT0.2S");
         registry.add("baton.retention.batch", () -> "2");
+        // its own election, so this context leads retention whatever other contexts of the test run hold
+        registry.add("baton.engine.leadership-scope", () -> "retention-it-" + UUID.randomUUID());
     }
 
     @Test

@@ -73,6 +73,8 @@ public final class SystemTaskWorker implements AutoCloseable {
             Thread.ofPlatform().daemon().name("server-task-deadlines").factory());
     private final Thread dispatcher;
     private volatile boolean open = true;
+    private volatile boolean paused;
+    private final int maxAttempts;
 
     public SystemTaskWorker(JdbcClient jdbc, TenantTransactions tx, ExecutionStore store, TaskExecutor tasks,
             TaskHandlers handlers, JsonCodec json, RunningAttempts running, QueueSignals signals,
@@ -88,6 +90,7 @@ public final class SystemTaskWorker implements AutoCloseable {
         this.secrets = secrets;
         this.clock = clock;
         this.total = new Semaphore(maxAttempts);
+        this.maxAttempts = maxAttempts;
         this.perTenant = new TenantPermits(perTenantAttempts);
         this.sweepInterval = sweepInterval;
         this.cancelCheckInterval = cancelCheckInterval;
@@ -136,6 +139,10 @@ public final class SystemTaskWorker implements AutoCloseable {
     private void dispatch() {
         long nextSweep = 0;
         while (open) {
+            if (paused) {
+                LockSupport.parkNanos(this, sweepInterval.toNanos());
+                continue;
+            }
             Set<Queue> work = new LinkedHashSet<>();
             for (Queue q : List.copyOf(woken)) {
                 woken.remove(q);
@@ -314,19 +321,25 @@ public final class SystemTaskWorker implements AutoCloseable {
 
     /**
      * Stops taking tasks and gives the attempts running {@code within} to finish and report; those still running
-     * then are interrupted (their claims' deadlines hand the tasks to another node).
+     * then are interrupted (their claims' deadlines hand the tasks to another node). {@link #resume} takes tasks
+     * again (a context paused and started again, as Spring's test context cache does).
      */
     public void drain(Duration within) {
-        open = false;
-        dispatcher.interrupt();
-        attempts.shutdown();
-        try {
-            if (!attempts.awaitTermination(within.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("server task attempts still running after {}; they are interrupted", within);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        paused = true;
+        long deadline = System.nanoTime() + within.toNanos();
+        while (total.availablePermits() < maxAttempts && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(20));
         }
+        if (total.availablePermits() < maxAttempts) {
+            log.warn("server task attempts still running after {}; they are interrupted", within);
+            running.byTenant().values().forEach(ids -> ids.forEach(running::interrupt));
+        }
+    }
+
+    /** Takes tasks again after {@link #drain}. */
+    public void resume() {
+        paused = false;
+        LockSupport.unpark(dispatcher);
     }
 
     @Override

@@ -25,8 +25,11 @@ public final class NodeDrain implements SmartLifecycle {
         this.attemptsWithin = attemptsWithin;
     }
 
+    /** Undoes a drain: Spring's test context cache stops idle contexts and starts them again when reused. */
     @Override
     public void start() {
+        signals.resume();
+        serverTasks.resume();
         running = true;
     }
 

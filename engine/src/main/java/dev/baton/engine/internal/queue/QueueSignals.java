@@ -248,6 +248,11 @@ public final class QueueSignals {
         draining = true;
     }
 
+    /** Parks pollers again after {@link #drain} (a node started again in the same process). */
+    public void resume() {
+        draining = false;
+    }
+
     public final class Waiter implements AutoCloseable {
         private final String key;
         private final Thread thread;

@@ -133,6 +133,10 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("faults")) {
+            FaultHarness.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Options o = Options.parse(args);
         Path work = Files.createTempDirectory("baton-bench-");
         Map<String, Object> report = new LinkedHashMap<>();

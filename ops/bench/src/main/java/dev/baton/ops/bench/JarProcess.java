@@ -93,6 +93,12 @@ final class JarProcess implements AutoCloseable {
         throw new IllegalStateException("the server did not start within " + within + "; see " + log);
     }
 
+    /** SIGKILL: the server gets no chance to finish anything, as when a machine or an OOM killer takes it. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();

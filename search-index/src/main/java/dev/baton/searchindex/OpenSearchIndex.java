@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.opensearch.client.json.JsonData;
 import org.opensearch.client.opensearch.OpenSearchClient;
 import org.opensearch.client.opensearch._types.FieldValue;
@@ -29,11 +28,6 @@ import org.opensearch.client.transport.OpenSearchTransport;
  * default) holding every tenant's executions, each document tagged with its tenant and every query filtered by it.
  */
 public final class OpenSearchIndex implements ExecutionIndex {
-
-    /** The fields a search sorts by, as the index names them. */
-    private static final Map<String, String> SORTABLE = Map.of(
-            "startTime", "startMicros", "updateTime", "updateMicros", "endTime", "endMicros",
-            "workflowType", "workflowType", "status", "status", "workflowId", "workflowId");
 
     private final OpenSearchClient client;
     private final OpenSearchTransport transport;
@@ -109,10 +103,9 @@ public final class OpenSearchIndex implements ExecutionIndex {
     @Override
     public SearchResult<WorkflowSummary> search(TenantId tenant, ExecutionQuery q, int maxCount) {
         Query query = Query.of(root -> root.bool(b -> filters(b, tenant, q)));
-        String sortField = SORTABLE.getOrDefault(q.sortField() == null ? "startTime" : q.sortField(), "startMicros");
+        String sortField = IndexFields.sortField(q.sortField());
         SortOrder order = q.ascending() ? SortOrder.Asc : SortOrder.Desc;
-        // PostgreSQL puts NULLs first in descending order and last in ascending order; only endMicros has them
-        String missing = q.ascending() ? "_last" : "_first";
+        String missing = IndexFields.missing(q.ascending());
         SearchResponse<IndexedDocument> response;
         try {
             response = client.search(s -> s.index(name).query(query)
@@ -164,7 +157,7 @@ public final class OpenSearchIndex implements ExecutionIndex {
                 return r;
             }));
         }
-        if (q.freeText() != null && !q.freeText().isBlank() && !q.freeText().trim().equals("*")) {
+        if (IndexFields.matchesWords(q.freeText())) {
             b.must(m -> m.match(t -> t.field("text").query(FieldValue.of(q.freeText())).operator(Operator.And)));
         }
         return b;

@@ -28,22 +28,27 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The fault harness ({@code bin/faults}): three server nodes on one PostgreSQL and one Redis of its own, on loopback,
- * under a steady load of mixed workflows started and worked through whichever node answers (as behind a balancer);
- * then one node is killed (SIGKILL) and started again, PostgreSQL is restarted, and Redis is stopped and started.
+ * The fault harness ({@code bin/faults}): three server nodes on one PostgreSQL, one Redis and one OpenSearch node of
+ * its own, on loopback, under a steady load of mixed workflows started, worked and searched through whichever node
+ * answers (as behind a balancer); then one node is killed (SIGKILL) and started again, PostgreSQL is restarted, Redis
+ * is stopped and started, and the search node is killed and replaced by an empty one (the index then rebuilt).
  * Afterwards every workflow started must have completed exactly once, none lost or duplicated, and no task may have
- * been completed twice. Prints and writes the figures and each fault's recovery time. Bounded: about four minutes.
+ * been completed twice. Prints and writes the figures and each fault's recovery time. Bounded: about six minutes on a small machine.
  */
 final class FaultHarness {
 
     private static final long STARTED = System.nanoTime();
-    private static final int SECONDS = 240;
+    private static final int SECONDS = 300;
     private static final List<String> TYPES = List.of("fault_a", "fault_b", "fault_c");
 
     private final Path work;
     private final Path jar;
     private final int pgPort;
     private final int redisPort;
+    private final int searchPort;
+    private Process search;
+    private final AtomicLong searchesAnswered = new AtomicLong();
+    private final AtomicLong searchesFailed = new AtomicLong();
     private final List<Node> nodes = new CopyOnWriteArrayList<>();
     private final AtomicInteger nextNode = new AtomicInteger();
     private final AtomicBoolean starting = new AtomicBoolean(true);
@@ -57,6 +62,10 @@ final class FaultHarness {
     private final AtomicLongArray completionsPerSecond = new AtomicLongArray(SECONDS + 240);
     private final List<Map<String, Object>> faults = new ArrayList<>();
     private EmbeddedPostgres postgres;
+    private Long searchRecovery;
+    private volatile long pgDownFrom = Long.MAX_VALUE;
+    private volatile long pgDownUntil = Long.MAX_VALUE;
+    private final AtomicLong searchesFailedWithDatabaseDown = new AtomicLong();
     /** The harness's second at which the load began; the faults' times count from it. */
     private volatile long loadStarted;
     private Process redis;
@@ -71,6 +80,7 @@ final class FaultHarness {
         this.jar = jar;
         this.pgPort = freePort();
         this.redisPort = freePort();
+        this.searchPort = freePort();
     }
 
     static void main(String[] args) throws Exception {
@@ -102,7 +112,8 @@ final class FaultHarness {
     private Map<String, Object> run() throws Exception {
         startPostgres();
         startRedis();
-        progress("PostgreSQL on %d and Redis on %d started", pgPort, redisPort);
+        startSearchNode();
+        progress("PostgreSQL on %d, Redis on %d and OpenSearch on %d started", pgPort, redisPort, searchPort);
         for (int i = 1; i <= 3; i++) {
             nodes.add(startNode("node-" + i));
         }
@@ -117,29 +128,32 @@ final class FaultHarness {
         for (int i = 0; i < 8; i++) {
             threads.add(Thread.ofPlatform().name("worker-" + i).start(this::worker));
         }
+        threads.add(Thread.ofPlatform().name("searcher").start(this::searcher));
         loadStarted = elapsed();
         progress("load started: about 20 workflows a second, half of them with a 2 s timer");
 
-        at(20);
+        after(20);
         Node victim = nodes.get(2);
         long t0 = now();
         victim.process().kill();
         nodes.remove(victim);
         progress("killed %s (SIGKILL)", victim.name());
-        at(35);
+        Thread.sleep(15_000);
         nodes.add(startNode("node-3b"));
         fault("node killed (SIGKILL), restarted 15 s later", t0, now());
 
-        at(60);
+        after(20);
         t0 = now();
+        pgDownFrom = t0;
         postgres.close();
         progress("PostgreSQL stopped");
         Thread.sleep(5_000);
         startPostgres();
         progress("PostgreSQL started again");
+        pgDownUntil = now() + 15; // and the pools' new connections
         fault("PostgreSQL restarted (down 5 s)", t0, now());
 
-        at(100);
+        after(20);
         t0 = now();
         redis.destroyForcibly();
         redis.waitFor();
@@ -149,7 +163,23 @@ final class FaultHarness {
         progress("Redis started again");
         fault("Redis stopped for 10 s", t0, now());
 
-        at(140);
+        after(20);
+        t0 = now();
+        search.destroyForcibly();
+        search.waitFor();
+        progress("search node killed");
+        Thread.sleep(10_000);
+        startSearchNode();
+        progress("an empty search node started");
+        Node any = pick();
+        HttpResponse<String> rebuild = any.process().http().send("POST", "/actuator/searchindex", any.token(), null);
+        Http.expect(rebuild, 200);
+        progress("index rebuild asked: %s", rebuild.body());
+        fault("search node killed, an empty one 10 s later", t0, now());
+        long caughtUp = awaitIndexCaughtUp();
+        searchRecovery = caughtUp < 0 ? null : caughtUp - t0;
+
+        after(20);
         starting.set(false);
         progress("starts stopped after %d workflows; waiting for all to complete", started.size());
         long drainDeadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
@@ -254,6 +284,45 @@ final class FaultHarness {
         }
     }
 
+    /** Searches twice a second through the nodes in turn; every search must be answered, index or not. */
+    private void searcher() {
+        while (working.get()) {
+            Node n = pick();
+            try {
+                HttpResponse<String> r = n.process().http().send("GET", "/api/workflow/search?size=5&query="
+                        + java.net.URLEncoder.encode("workflowType IN (fault_linear)",
+                                java.nio.charset.StandardCharsets.UTF_8), n.token(), null);
+                long at = elapsed();
+                boolean databaseDown = at >= pgDownFrom && at <= pgDownUntil;
+                (r.statusCode() == 200 ? searchesAnswered
+                        : databaseDown ? searchesFailedWithDatabaseDown : searchesFailed).incrementAndGet();
+            } catch (RuntimeException e) {
+                failedCalls.incrementAndGet(); // the node itself away (killed or starting): not a search's fault
+            }
+            pause(500);
+        }
+    }
+
+    /** Seconds of the harness when the index answered again with nothing waiting, or -1 after 90 s. */
+    private long awaitIndexCaughtUp() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            Node n = pick();
+            try {
+                HttpResponse<String> r = n.process().http().send("GET", "/actuator/searchindex", n.token(), null);
+                JsonNode state = Http.JSON.readTree(r.body());
+                if (r.statusCode() == 200 && state.path("answering").asBoolean()
+                        && state.path("waiting").asLong() == 0) {
+                    return elapsed();
+                }
+            } catch (RuntimeException e) {
+                failedCalls.incrementAndGet();
+            }
+            Thread.sleep(500);
+        }
+        return -1;
+    }
+
     private Node pick() {
         List<Node> live = nodes;
         return live.get(Math.floorMod(nextNode.getAndIncrement(), live.size()));
@@ -285,12 +354,42 @@ final class FaultHarness {
         throw new IllegalStateException("Redis did not start; see " + work.resolve("redis.log"));
     }
 
+    /** An empty OpenSearch node in a process of its own, from this harness's own jar. */
+    private void startSearchNode() throws IOException, InterruptedException {
+        String jarPath = System.getProperty("java.class.path");
+        search = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
+                "-cp", jarPath, "-Dloader.main=" + SearchNodeMain.class.getName(),
+                "org.springframework.boot.loader.launch.PropertiesLauncher", String.valueOf(searchPort),
+                Files.createTempDirectory(work, "opensearch-").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("search.log").toFile())).start();
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!search.isAlive()) {
+                throw new IllegalStateException("the search node exited; see " + work.resolve("search.log"));
+            }
+            try {
+                if (client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + searchPort + "/_cluster/health")).build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // starting
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("the search node did not start; see " + work.resolve("search.log"));
+    }
+
     private Node startNode(String name) throws IOException, InterruptedException {
         Path credentials = work.resolve("initial-credentials");
         JarProcess p = JarProcess.start(jar, List.of("-Xmx512m"), List.of(
                 "--baton.database.url=jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres",
                 "--baton.database.owner-username=postgres", "--baton.database.pool-size=20",
                 "--baton.redis.url=redis://127.0.0.1:" + redisPort,
+                "--baton.search.url=http://127.0.0.1:" + searchPort,
                 "--baton.auth.initial-credentials-file=" + credentials,
                 "--logging.level.root=WARN"), work.resolve(name + ".log"), "/actuator/health");
         if (keyId == null) {
@@ -337,6 +436,9 @@ final class FaultHarness {
         if (redis != null) {
             redis.destroyForcibly();
         }
+        if (search != null) {
+            search.destroyForcibly();
+        }
         if (postgres != null) {
             try {
                 postgres.close();
@@ -375,6 +477,14 @@ final class FaultHarness {
         r.put("reportsAcceptedTwice", acceptedTwice.get());
         r.put("staleReportsRefused", staleReports.get());
         r.put("failedCallsRetried", failedCalls.get());
+        r.put("searchesAnswered", searchesAnswered.get());
+        r.put("searchesFailed", searchesFailed.get());
+        r.put("searchesFailedWhilePostgresWasDown", searchesFailedWithDatabaseDown.get());
+        r.put("indexCaughtUpSecondsAfterSearchNodeKilled", searchRecovery);
+        long indexed = indexedLinear();
+        long linear = query("SELECT count(*) FROM workflows WHERE name = 'fault_linear'");
+        r.put("fault_linearInDatabase", linear);
+        r.put("fault_linearInIndex", indexed);
         r.put("faults", faults);
         List<Long> perSecond = new ArrayList<>();
         for (long sec = loadStarted; sec < Math.min(elapsed(), SECONDS + 239); sec++) {
@@ -382,7 +492,8 @@ final class FaultHarness {
         }
         r.put("tasksCompletedPerSecondOfLoad", perSecond);
         boolean passed = lostStarts.isEmpty() && missing == 0 && duplicated == 0 && tasksCompletedTwice == 0
-                && acceptedTwice.get() == 0 && completed == workflows && workflows == started.size();
+                && acceptedTwice.get() == 0 && completed == workflows && workflows == started.size()
+                && searchesFailed.get() == 0 && searchRecovery != null && indexed == Math.min(linear, 10_000);
         r.put("passed", passed);
         System.out.println();
         r.forEach((k, v) -> {
@@ -431,6 +542,22 @@ final class FaultHarness {
         });
     }
 
+    /** The index's count of fault_linear workflows, once nothing waits for it (as the index answers searches). */
+    private long indexedLinear() {
+        try {
+            awaitIndexCaughtUp();
+            Thread.sleep(2_000); // the index's refresh
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Node n = pick();
+        HttpResponse<String> r = n.process().http().send("GET", "/api/workflow/search?size=1&query="
+                + java.net.URLEncoder.encode("workflowType IN (fault_linear)", java.nio.charset.StandardCharsets.UTF_8),
+                n.token(), null);
+        Http.expect(r, 200);
+        return Http.JSON.readTree(r.body()).get("totalHits").asLong();
+    }
+
     private long query(String sql) {
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres",
                 "postgres", ""); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
@@ -441,12 +568,9 @@ final class FaultHarness {
         }
     }
 
-    /** Waits until {@code second} seconds into the load. */
-    private void at(long second) throws InterruptedException {
-        long wait = (loadStarted + second) * 1000 - (System.nanoTime() - STARTED) / 1_000_000;
-        if (wait > 0) {
-            Thread.sleep(wait);
-        }
+    /** Waits {@code seconds} after the previous fault ended (or the load began), so faults never overlap. */
+    private void after(long seconds) throws InterruptedException {
+        Thread.sleep(seconds * 1000);
     }
 
     private static long now() {

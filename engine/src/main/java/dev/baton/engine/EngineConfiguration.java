@@ -171,10 +171,15 @@ public class EngineConfiguration {
     @Bean
     ExecutionStore executionStore(JdbcClient jdbc, JdbcTemplate template, JsonCodec json,
             @Value("${baton.engine.payloads.offload-bytes:65536}") int offloadBytes,
-            ObjectProvider<TaskLimiter> limiter, ObjectProvider<PayloadObjects> objects,
-            ObjectProvider<ExecutionObserver> observers) {
+            ObjectProvider<TaskLimiter> limiter, ObjectProvider<PayloadObjects> objects, ExecutionEvents events) {
         return new ExecutionStore(jdbc, template, json, offloadBytes, limiter.getIfAvailable(),
-                objects.getIfAvailable(), new ExecutionEvents(observers.orderedStream().toList()));
+                objects.getIfAvailable(), events);
+    }
+
+    /** What executions did, told to every {@link ExecutionObserver} (the meters) after it commits. */
+    @Bean
+    ExecutionEvents executionEvents(ObjectProvider<ExecutionObserver> observers) {
+        return new ExecutionEvents(observers.orderedStream().toList());
     }
 
     /** Searches answered by the execution index when one is configured and up, else by PostgreSQL. */
@@ -273,7 +278,7 @@ public class EngineConfiguration {
     @Bean(initMethod = "start", destroyMethod = "close")
     RetentionSweeper retentionSweeper(TenantTransactions tx, JdbcClient jdbc, ExecutionStore store, Tenants tenants,
             ElectedLeadership leadership, ObjectProvider<PayloadObjects> objects, JsonCodec json, Clock clock,
-            ObjectProvider<ExecutionObserver> observers,
+            ExecutionEvents events,
             @Value("${baton.retention.archive-dir:}") String archiveDir,
             @Value("${baton.retention.days:#{null}}") Integer defaultDays,
             @Value("${baton.retention.per-workflow:#{null}}") Integer defaultPerWorkflow,
@@ -287,10 +292,9 @@ public class EngineConfiguration {
         PayloadObjects objectStore = objects.getIfAvailable();
         ExecutionArchive archive = !archiveDir.isBlank() ? new DirectoryArchive(Path.of(archiveDir))
                 : objectStore != null ? new ObjectStoreArchive(objectStore) : null;
-        List<ExecutionObserver> told = observers.orderedStream().toList();
         return new RetentionSweeper(tx, jdbc, store, tenants, leadership, archive, json, clock,
                 new RetentionSweeper.Settings(defaultDays, defaultPerWorkflow, interval, batch, maxPerRound),
-                (tenant, n) -> told.forEach(o -> o.executionsRemoved(tenant, n)));
+                events::removed);
     }
 
     /** Drains this node first when it is told to stop: long polls return, server task attempts finish. */

@@ -57,8 +57,8 @@ public final class InstallationGauges implements AutoCloseable {
     }
 
     public void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("baton-installation-gauges").daemon()
-                .factory());
+        timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("baton-installation-gauges")
+                .daemon().factory());
         timer.scheduleWithFixedDelay(this::refreshQuietly, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -75,6 +75,15 @@ class ExecutionMetersTest {
     }
 
     @Test
+    void aTenantInventingWorkerIdsIsRememberedUpToTheBound() {
+        for (int i = 0; i < ExecutionMeters.MAX_WORKERS + 500; i++) {
+            meters.workerPolled(TenantId.of("a"), "w-" + i);
+        }
+        assertThat(registry.get("baton.workers.seen").tag("tenant", "a").gauge().value())
+                .isEqualTo(ExecutionMeters.MAX_WORKERS);
+    }
+
+    @Test
     void heldTasksAddUp() {
         meters.tasksHeld(TenantId.of("a"), "ship", 3);
         meters.tasksHeld(TenantId.of("a"), "pack", 2);

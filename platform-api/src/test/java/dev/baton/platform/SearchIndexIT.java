@@ -28,9 +28,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Execution search through a real OpenSearch node (a process of its own): answered by the index for the caller's tenant only,
- * the same answers from PostgreSQL when the node is down, workflows running on meanwhile, and the index rebuilt from
- * PostgreSQL after it was lost.
+ * Execution search through a real OpenSearch node (a process of its own): answered by the index for the caller's
+ * tenant only, the same answers from PostgreSQL when the node is down, workflows running on meanwhile, and the index
+ * rebuilt from PostgreSQL after it was lost.
  */
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -53,7 +53,8 @@ public class SearchIndexConfiguration {
         ApacheHttpClient5TransportBuilder builder = ApacheHttpClient5TransportBuilder.builder(host)
                 .setMapper(new JacksonJsonpMapper())
                 .setConnectionConfigCallback(c -> c.setConnectTimeout(Timeout.of(timeout.toMillis(),
-                        TimeUnit.MILLISECONDS)).setSocketTimeout(Timeout.of(timeout.toMillis(), TimeUnit.MILLISECONDS)));
+                        TimeUnit.MILLISECONDS)).setSocketTimeout(Timeout.of(timeout.toMillis(),
+                                TimeUnit.MILLISECONDS)));
         if (!username.isEmpty()) {
             BasicCredentialsProvider credentials = new BasicCredentialsProvider();
             credentials.setCredentials(new AuthScope(host), new UsernamePasswordCredentials(username,

@@ -42,11 +42,9 @@ public class SearchIndexEndpoint {
         return state;
     }
 
+    /** Refused (as {@link SearchIndexing#rebuild} refuses) when no index is configured. */
     @WriteOperation
     public Map<String, Object> rebuild() {
-        if (indexing.status() == null) {
-            throw new IllegalStateException("no execution index is configured (baton.search.url)");
-        }
         return Map.of("queued", indexing.rebuild());
     }
 }

@@ -27,11 +27,6 @@ public final class ExecutionEvents {
         this.observers = List.copyOf(observers);
     }
 
-    /** Events nobody hears. */
-    public static ExecutionEvents none() {
-        return new ExecutionEvents(List.of());
-    }
-
     /** What one change did to one workflow: its start and end and the task attempts that ended in it. */
     void persisted(WorkflowRun run, List<Task> changed) {
         if (observers.isEmpty()) {
@@ -85,16 +80,17 @@ public final class ExecutionEvents {
 
     /** A worker's poll, told at once: nothing it did needs a commit. */
     void polled(TenantId tenant, String workerId) {
-        for (ExecutionObserver o : observers) {
-            run(o, x -> x.workerPolled(tenant, workerId == null ? "" : workerId));
-        }
+        tellNow(o -> o.workerPolled(tenant, workerId == null ? "" : workerId));
     }
 
     /** A search, answered by the index or by PostgreSQL. */
     void searched(TenantId tenant, boolean byIndex) {
-        for (ExecutionObserver o : observers) {
-            run(o, x -> x.searched(tenant, byIndex ? "index" : "database"));
-        }
+        tellNow(o -> o.searched(tenant, byIndex ? "index" : "database"));
+    }
+
+    /** Retention removed {@code count} executions of the tenant, in a transaction that has committed. */
+    public void removed(TenantId tenant, int count) {
+        tellNow(o -> o.executionsRemoved(tenant, count));
     }
 
     boolean heard() {
@@ -112,6 +108,12 @@ public final class ExecutionEvents {
                 }
             }
         });
+    }
+
+    private void tellNow(Consumer<ExecutionObserver> event) {
+        for (ExecutionObserver o : observers) {
+            run(o, event);
+        }
     }
 
     private static void run(ExecutionObserver o, Consumer<ExecutionObserver> event) {

@@ -532,20 +532,24 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
 
     @Override
     public SearchResult<WorkflowSummary> search(TenantId tenant, ExecutionQuery query) {
-        Optional<SearchResult<WorkflowSummary>> indexedResult = indexed.search(tenant, query);
-        events.searched(tenant, indexedResult.isPresent());
-        return indexedResult.orElseGet(() -> tx.read(tenant, () -> search.search(query)));
+        return fromIndex(tenant, query).orElseGet(() -> tx.read(tenant, () -> search.search(query)));
     }
 
     @Override
     public SearchResult<Workflow> searchWorkflows(TenantId tenant, ExecutionQuery query) {
-        Optional<SearchResult<WorkflowSummary>> indexedResult = indexed.search(tenant, query);
-        events.searched(tenant, indexedResult.isPresent());
+        Optional<SearchResult<WorkflowSummary>> indexedResult = fromIndex(tenant, query);
         return tx.read(tenant, () -> {
             SearchResult<WorkflowSummary> found = indexedResult.orElseGet(() -> search.search(query));
             List<UUID> ids = found.results().stream().map(w -> UUID.fromString(w.workflowId())).toList();
             return new SearchResult<>(found.totalHits(), store.findAll(ids));
         });
+    }
+
+    /** The execution index's answer, when it gives one; either way the search is counted by what answered it. */
+    private Optional<SearchResult<WorkflowSummary>> fromIndex(TenantId tenant, ExecutionQuery query) {
+        Optional<SearchResult<WorkflowSummary>> answer = indexed.search(tenant, query);
+        events.searched(tenant, answer.isPresent());
+        return answer;
     }
 
     @Override

@@ -33,7 +33,8 @@ import tools.jackson.databind.JsonNode;
  * answers (as behind a balancer); then one node is killed (SIGKILL) and started again, PostgreSQL is restarted, Redis
  * is stopped and started, and the search node is killed and replaced by an empty one (the index then rebuilt).
  * Afterwards every workflow started must have completed exactly once, none lost or duplicated, and no task may have
- * been completed twice. Prints and writes the figures and each fault's recovery time. Bounded: about six minutes on a small machine.
+ * been completed twice. Prints and writes the figures and each fault's recovery time. Bounded: about six minutes on
+ * a small machine.
  */
 final class FaultHarness {
 

@@ -7,6 +7,7 @@ import dev.baton.coordination.CoordinationConfiguration;
 import dev.baton.console.ConsoleConfiguration;
 import dev.baton.engine.EngineConfiguration;
 import dev.baton.events.EventsConfiguration;
+import dev.baton.listeners.ListenersConfiguration;
 import dev.baton.metrics.MetricsConfiguration;
 import dev.baton.objectstore.ObjectStoreConfiguration;
 import dev.baton.schedules.SchedulesConfiguration;
@@ -25,7 +26,7 @@ import org.springframework.context.annotation.Import;
         CatalogConfiguration.class, ConnectionsConfiguration.class, ReusableTasksConfiguration.class,
         EventsConfiguration.class, SchedulesConfiguration.class, ConsoleConfiguration.class,
         CoordinationConfiguration.class, ObjectStoreConfiguration.class, MetricsConfiguration.class,
-        SearchIndexConfiguration.class})
+        SearchIndexConfiguration.class, ListenersConfiguration.class})
 public class BatonApplication {
 
     public static void main(String[] args) {

@@ -205,6 +205,19 @@ public final class ApiCalls {
         ENDPOINTS.put("DELETE /api/event/{name}", plain);
         ENDPOINTS.put("GET /api/event/queues", plain);
         ENDPOINTS.put("GET /api/event/queues/providers", plain);
+        Function<Resources, Object> listener = r -> Map.of("name", r.workflowDef(), "events",
+                List.of("workflow.COMPLETED", "workflow.FAILED"), "url", "https://hooks.example/" + r.workflowDef(),
+                "signingSecret", r.secret());
+        ENDPOINTS.put("POST /api/listeners", new Call("?team=%team%", r -> Map.of("name", "listener-"
+                + java.util.UUID.randomUUID().toString().substring(0, 8), "events", List.of("workflow.COMPLETED"),
+                "url", "https://hooks.example/in", "signingSecret", r.secret())));
+        ENDPOINTS.put("GET /api/listeners", plain);
+        ENDPOINTS.put("GET /api/listeners/{name}", plain);
+        ENDPOINTS.put("PUT /api/listeners/{name}", new Call("", listener));
+        ENDPOINTS.put("DELETE /api/listeners/{name}", plain);
+        ENDPOINTS.put("GET /api/listeners/{name}/deliveries", plain);
+        ENDPOINTS.put("POST /api/listeners/{name}/deliveries/{id}/redeliver", plain);
+        ENDPOINTS.put("POST /api/listeners/{name}/deliveries/redeliver-dead", plain);
         ENDPOINTS.put("GET /api/queue/size", plain);
         ENDPOINTS.put("GET /api/queue/", plain);
         ENDPOINTS.put("POST /api/queue/update/{workflowId}/{taskRefName}/{status}", new Call("", r -> Map.of()));

@@ -179,6 +179,14 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("DELETE /api/event/{name}", AUTHORS);
         ALLOWED.put("GET /api/event/queues", ALL);
         ALLOWED.put("GET /api/event/queues/providers", ALL);
+        ALLOWED.put("POST /api/listeners", AUTHORS);
+        ALLOWED.put("GET /api/listeners", ALL);
+        ALLOWED.put("GET /api/listeners/{name}", READERS);
+        ALLOWED.put("PUT /api/listeners/{name}", AUTHORS);
+        ALLOWED.put("DELETE /api/listeners/{name}", AUTHORS);
+        ALLOWED.put("GET /api/listeners/{name}/deliveries", EXECUTION_READERS);
+        ALLOWED.put("POST /api/listeners/{name}/deliveries/{id}/redeliver", OPERATORS);
+        ALLOWED.put("POST /api/listeners/{name}/deliveries/redeliver-dead", OPERATORS);
         ALLOWED.put("GET /api/queue/size", ALL);
         ALLOWED.put("GET /api/queue/", ALL);
         ALLOWED.put("POST /api/queue/update/{workflowId}/{taskRefName}/{status}", OPERATORS);
@@ -232,6 +240,7 @@ class AuthorizationMatrixIT extends PlatformIT {
     @Autowired ExternalIssuers externalIssuers;
     @Autowired dev.baton.events.EventHandlers eventHandlers;
     @Autowired dev.baton.schedules.Schedules schedules;
+    @Autowired dev.baton.listeners.StatusListeners statusListeners;
 
     /** One tenant with an owning team, its resources, and a token for every kind of caller. */
     private record World(ApiCalls.Resources resources, Map<Who, String> tokens) {}
@@ -423,6 +432,9 @@ class AuthorizationMatrixIT extends PlatformIT {
                 new StartWorkflowRequest(workflowDef, null, null, null, null, null, null, null, null, null), null,
                 null, null, null, null, null, null, null, null, null), "owners", "test");
         policy.claim(t, ResourceType.SCHEDULE, workflowDef, "owners");
+        statusListeners.add(t, new dev.baton.listeners.ListenerDef(workflowDef, List.of("workflow.COMPLETED"),
+                List.of(), "https://hooks.example/" + workflowDef, secret, true), "owners", "test");
+        policy.claim(t, ResourceType.LISTENER, workflowDef, "owners");
         TenantId victim = createTenant("v-" + UUID.randomUUID().toString().substring(0, 8));
         World world = new World(new ApiCalls.Resources(taskDef, workflowDef, workflowId.toString(),
                 w.getTasks().get(0).getTaskId().toString(), correlationId, "owners", member.toString(),

@@ -65,6 +65,10 @@ public abstract class PlatformIT {
                 "nats://127.0.0.1:4222"));
         registry.add("baton.events.subscription-refresh", () -> "PT0.2S");
         registry.add("baton.scheduler.interval", () -> "PT0.1S");
+        registry.add("baton.listeners.sweep-interval", () -> "PT0.05S");
+        registry.add("baton.listeners.first-retry", () -> "PT0.3S");
+        registry.add("baton.listeners.longest-retry", () -> "PT1S");
+        registry.add("baton.listeners.max-attempts", () -> "3");
         registry.add("baton.scheduler.min-interval", () -> "PT1S");
         registry.add("baton.secrets.key-file", () -> CREDENTIALS_DIR.resolve("secret-keys").toString());
         // one context serves every test's tenants; the cap itself is proven in the metrics module's tests

@@ -89,6 +89,14 @@ public final class OutboundAddressPolicy implements AutoCloseable {
     }
 
     /**
+     * The same rules with connections of its own, for callers whose calls must not wait for (or make wait) the
+     * other users of this policy's connections; closed by its caller.
+     */
+    public OutboundAddressPolicy withPool(int maxConnections, int maxPerHost) {
+        return new OutboundAddressPolicy(settings, maxConnections, maxPerHost);
+    }
+
+    /**
      * Checks {@code url} (scheme, host and the addresses it resolves to now, if it resolves) and returns it parsed.
      */
     public URI check(String url) {

@@ -1,0 +1,206 @@
+package dev.baton.listeners.internal;
+
+import dev.baton.engine.api.SecretValues;
+import dev.baton.listeners.Delivery;
+import dev.baton.tenancy.TenantId;
+import dev.baton.tenancy.TenantTransactions;
+import dev.baton.tenancy.outbound.OutboundAddressPolicy;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Sends due deliveries on every node. A sweep claims the oldest due ones (SKIP LOCKED, with a lease: a node that
+ * dies mid-send leaves them to be claimed again when the lease runs out), a few per tenant and none of a tenant
+ * whose earlier sends are still under way, so one tenant's slow receiver holds only its own deliveries. Each is
+ * signed and POSTed through the outbound-address policy on a virtual thread; a 2xx answer delivers it, anything else
+ * waits twice as long as the time before (from {@code firstRetry} up to {@code longestRetry}) until the last attempt,
+ * which leaves a dead letter.
+ */
+public final class DeliveryDispatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryDispatcher.class);
+    private static final int MAX_ERROR_LENGTH = 500;
+
+    /**
+     * @param interval how often due deliveries are looked for
+     * @param maxInFlight most sends under way on this node
+     * @param perTenant most sends of one tenant claimed at once
+     * @param lease how long a claimed delivery is this node's (longer than a send can take)
+     * @param maxAttempts attempts before a delivery is dead
+     * @param firstRetry the wait after the first failed attempt, doubled after each further one
+     * @param longestRetry the longest wait between attempts
+     * @param readTimeout how long a receiver may take to answer
+     * @param keep how long delivered deliveries stay listed
+     */
+    public record Settings(Duration interval, int maxInFlight, int perTenant, Duration lease, int maxAttempts,
+            Duration firstRetry, Duration longestRetry, Duration readTimeout, Duration keep) {}
+
+    private record Claimed(TenantId tenant, UUID id, String listener, String event, String payload, int attempt,
+            String url, String signingSecret, String ownerTeam) {}
+
+    private final JdbcClient jdbc;
+    private final TenantTransactions tx;
+    private final ListenerStore store;
+    private final OutboundAddressPolicy outbound;
+    private final SecretValues secrets;
+    private final Clock clock;
+    private final Settings settings;
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final AtomicInteger total = new AtomicInteger();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("listener-deliveries").daemon().factory());
+    private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("listener-send-", 0).factory());
+    private long lastPurge;
+
+    /** {@code outbound} has connections of its own, closed with the dispatcher. */
+    public DeliveryDispatcher(JdbcClient jdbc, TenantTransactions tx, ListenerStore store,
+            OutboundAddressPolicy outbound, SecretValues secrets, Clock clock, Settings settings) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.store = store;
+        this.outbound = outbound;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    public void start() {
+        timer.scheduleWithFixedDelay(this::sweep, settings.interval().toMillis(), settings.interval().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    void sweep() {
+        try {
+            purge();
+            int room = settings.maxInFlight() - total.get();
+            if (room <= 0) {
+                return;
+            }
+            String[] busy = inFlight.entrySet().stream().filter(e -> e.getValue().get() > 0).map(Map.Entry::getKey)
+                    .toArray(String[]::new);
+            List<Claimed> claimed = jdbc.sql("""
+                    SELECT tenant_id, id, listener_name, event, payload, attempts, url, signing_secret, owner_team
+                      FROM claim_listener_deliveries(?, ?, ?, ?::interval)""")
+                    .params(room, settings.perTenant(), busy, settings.lease().toSeconds() + " seconds")
+                    .query((rs, i) -> new Claimed(new TenantId(rs.getString(1)), rs.getObject(2, UUID.class),
+                            rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6), rs.getString(7),
+                            rs.getString(8), rs.getString(9)))
+                    .list();
+            for (Claimed c : claimed) {
+                inFlight.computeIfAbsent(c.tenant().value(), t -> new AtomicInteger()).incrementAndGet();
+                total.incrementAndGet();
+                senders.execute(() -> {
+                    try {
+                        send(c);
+                    } finally {
+                        inFlight.get(c.tenant().value()).decrementAndGet();
+                        total.decrementAndGet();
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            log.warn("status listener sweep failed; trying again: {}", e.toString());
+        }
+    }
+
+    private void send(Claimed c) {
+        Integer answered = null;
+        String error;
+        try {
+            String secret = secrets.resolve(c.tenant(), c.ownerTeam(), Set.of(c.signingSecret()))
+                    .get(c.signingSecret());
+            if (secret == null || secret.isEmpty()) {
+                throw new IllegalStateException("the signing secret '" + c.signingSecret() + "' is empty");
+            }
+            byte[] body = body(c).getBytes(StandardCharsets.UTF_8);
+            long timestamp = clock.instant().getEpochSecond();
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Content-Type", "application/json");
+            headers.put("User-Agent", "Baton-Listeners/1");
+            headers.put("Baton-Delivery", c.id().toString());
+            headers.put("Baton-Event", c.event());
+            headers.put("Baton-Timestamp", Long.toString(timestamp));
+            headers.put("Baton-Signature", WebhookSignature.sign(secret, timestamp, body));
+            OutboundAddressPolicy.Response response = outbound.exchange(new OutboundAddressPolicy.Request("POST",
+                    c.url(), headers, body, settings.readTimeout()));
+            answered = response.status();
+            if (answered >= 200 && answered < 300) {
+                finish(c, Delivery.Status.DELIVERED, answered, null, null);
+                return;
+            }
+            error = "answered " + answered + (response.reason() == null ? "" : " " + response.reason());
+        } catch (RuntimeException e) {
+            error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        if (error.length() > MAX_ERROR_LENGTH) {
+            error = error.substring(0, MAX_ERROR_LENGTH);
+        }
+        if (c.attempt() >= settings.maxAttempts()) {
+            finish(c, Delivery.Status.DEAD, answered, error, null);
+        } else {
+            finish(c, Delivery.Status.PENDING, answered, error, clock.instant().plus(retryAfter(c.attempt())));
+        }
+    }
+
+    /** The wait after failed attempt {@code attempt} (1 for the first): doubling from the first retry's. */
+    Duration retryAfter(int attempt) {
+        Duration wait = settings.firstRetry();
+        for (int i = 1; i < attempt && wait.compareTo(settings.longestRetry()) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(settings.longestRetry()) > 0 ? settings.longestRetry() : wait;
+    }
+
+    private void finish(Claimed c, Delivery.Status status, Integer answered, String error, Instant next) {
+        try {
+            tx.run(c.tenant(), () -> store.finish(c.id(), c.attempt(), status, answered, error, next));
+        } catch (RuntimeException e) {
+            // the lease runs out and the delivery is claimed again: at least once, never lost
+            log.warn("could not record delivery {} of tenant {}: {}", c.id(), c.tenant().value(), e.toString());
+        }
+    }
+
+    /** The body: the change as the trigger noted it, with the delivery's id and its listener first. */
+    private static String body(Claimed c) {
+        String rest = c.payload().substring(1).strip();
+        return "{\"id\":\"" + c.id() + "\",\"listener\":\"" + c.listener() + "\""
+                + (rest.equals("}") ? "}" : "," + rest);
+    }
+
+    private void purge() {
+        long now = System.nanoTime();
+        if (now - lastPurge > TimeUnit.MINUTES.toNanos(1)) {
+            lastPurge = now;
+            jdbc.sql("SELECT purge_listener_deliveries(?::interval, 1000)")
+                    .param(settings.keep().toSeconds() + " seconds").query(Integer.class).single();
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        senders.shutdownNow();
+        try {
+            outbound.close();
+        } catch (java.io.IOException e) {
+            log.debug("closing the deliveries' connections: {}", e.toString());
+        }
+    }
+}

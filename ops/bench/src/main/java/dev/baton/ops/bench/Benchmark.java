@@ -216,7 +216,10 @@ public final class Benchmark {
         progress("database ceiling measured: %.0f tps", ceiling);
         report.put("topStatements", db.topStatements(12));
         report.put("peer", peer(o, platform, one, db, work, linearRow, latency));
-        report.put("growth", growth(o, platform, db, one));
+        List<Map<String, Object>> growth = growth(o, platform, db, one);
+        report.put("growth", growth);
+        report.put("retention", retention(o, platform, db, one,
+                (double) growth.getLast().get("linear3WorkflowsPerSecond")));
         print(report);
     }
 
@@ -461,6 +464,41 @@ public final class Benchmark {
         return rows;
     }
 
+    /**
+     * linear3 while retention removes the executions growth left beyond a per-workflow quota: throughput beside the
+     * same run without retention (growth's last), and how fast the sweeper removed and archived meanwhile.
+     */
+    private static Map<String, Object> retention(Options o, Platform platform, Database db, List<String> one,
+            double withoutRetention) throws Exception {
+        int keep = o.quick() ? 1_000 : 100_000;
+        long before = db.workflowCount();
+        double removedBefore = platform.counter("baton.retention.removed");
+        Http.expect(platform.send("PUT", "/api/admin/tenants/default/quotas", platform.operatorToken(),
+                Map.of("retentionPerWorkflow", keep)), 200);
+        long t0 = System.nanoTime();
+        Load load = o.load();
+        Duration warmup = Platform.RETENTION_INTERVAL.multipliedBy(2);
+        Duration measure = o.quick() ? Duration.ofSeconds(10) : Duration.ofSeconds(60);
+        Driver.Run run = new Driver(platform, Workload.LINEAR3, one, load.batch()).closedLoop(load.inflight(),
+                load.workers(), warmup, measure);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double removed = platform.counter("baton.retention.removed") - removedBefore;
+        Http.expect(platform.send("PUT", "/api/admin/tenants/default/quotas", platform.operatorToken(), Map.of()),
+                200);
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("keptPerWorkflow", keep);
+        row.put("workflowsBefore", before);
+        row.put("workflowsAfter", db.workflowCount());
+        row.put("removedDuringRun", (long) removed);
+        row.put("removedPerSecond", round(removed / seconds));
+        row.put("linear3WorkflowsPerSecond", round(run.perSecond()));
+        row.put("linear3WithoutRetention", round(withoutRetention));
+        row.put("ratio", round(run.perSecond() / withoutRetention));
+        progress("LINEAR3 with retention removing: %8.1f workflows/s (%.0f without), %,d removed (%.0f/s)",
+                run.perSecond(), withoutRetention, (long) removed, removed / seconds);
+        return row;
+    }
+
     private static Map<String, Object> searchLatency(Platform platform, String path) {
         Histogram h = new Histogram(3);
         for (int i = 0; i < 20; i++) {
@@ -505,6 +543,9 @@ public final class Benchmark {
         System.out.println("ours to the peer, best to best:  " + peer.get("oursToPeer"));
         for (Map<String, Object> row : (List<Map<String, Object>>) report.get("growth")) {
             System.out.println("growth:                          " + row);
+        }
+        if (report.get("retention") != null) {
+            System.out.println("retention:                       " + report.get("retention"));
         }
     }
 

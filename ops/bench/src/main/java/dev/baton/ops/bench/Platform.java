@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,9 @@ final class Platform implements Engine, AutoCloseable {
     private String operatorKeyId;
     private String operatorKeySecret;
 
+    /** How often the platform's retention sweeps in the benchmark. */
+    static final Duration RETENTION_INTERVAL = Duration.ofSeconds(2);
+
     private Platform(JarProcess server) {
         this.server = server;
         this.http = server.http();
@@ -33,6 +37,9 @@ final class Platform implements Engine, AutoCloseable {
                 "--baton.database.url=" + jdbcUrl, "--baton.database.owner-username=postgres",
                 "--baton.database.pool-size=40",
                 "--baton.auth.initial-credentials-file=" + credentials,
+                // retention sweeps often enough to be measured, archiving what it removes as operators would
+                "--baton.retention.interval=" + RETENTION_INTERVAL,
+                "--baton.retention.archive-dir=" + work.resolve("retention-archive"),
                 "--logging.level.root=WARN"), work.resolve("platform.log"), "/actuator/health"));
         Properties creds = new Properties();
         try (var in = Files.newBufferedReader(credentials)) {
@@ -74,6 +81,16 @@ final class Platform implements Engine, AutoCloseable {
         Http.expect(r, 201);
         JsonNode created = Http.JSON.readTree(r.body());
         return token(created.get("keyId").asString(), created.get("keySecret").asString());
+    }
+
+    /** A counter of the platform's actuator summed over its tags; 0 while nothing has counted yet. */
+    double counter(String name) {
+        HttpResponse<String> r = send("GET", "/actuator/metrics/" + name, operatorToken, null);
+        if (r.statusCode() == 404) {
+            return 0;
+        }
+        Http.expect(r, 200);
+        return Http.JSON.readTree(r.body()).get("measurements").get(0).get("value").asDouble();
     }
 
     /** A metric of the platform's actuator, e.g. {@code jvm.gc.memory.allocated}. */

@@ -1,4 +1,5 @@
--- Status listeners: a tenant's subscriptions to workflow and task status changes, delivered as signed webhooks.
+-- Status listeners: a tenant's subscriptions to workflow and task status changes, delivered as signed webhooks or
+-- published to a broker sink (amqp:..., nats:..., in the tenant's own namespace there, as events are).
 -- A change notes a delivery for every listener that wants it inside the change's own transaction (a trigger), so a
 -- committed change is never missed and a rolled-back one never told; the workflow pays one index probe when its
 -- tenant has no listener. Every node sends due deliveries, claimed with SKIP LOCKED and a lease, a few per tenant at
@@ -14,14 +15,17 @@ CREATE TABLE status_listeners (
     events         text[]      NOT NULL,
     -- empty: every workflow
     workflow_names text[]      NOT NULL DEFAULT '{}',
-    url            text        NOT NULL,
-    -- the name of the vault secret the deliveries are signed with
-    signing_secret text        NOT NULL,
+    -- a webhook's address, or else a broker sink like nats:orders.status
+    url            text,
+    sink           text,
+    -- the name of the vault secret a webhook's deliveries are signed with
+    signing_secret text,
     enabled        boolean     NOT NULL DEFAULT true,
     created_by     text,
     created_at     timestamptz NOT NULL DEFAULT now(),
     updated_at     timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (tenant_id, name)
+    PRIMARY KEY (tenant_id, name),
+    CHECK ((url IS NOT NULL AND signing_secret IS NOT NULL AND sink IS NULL) OR (url IS NULL AND sink IS NOT NULL))
 );
 
 CREATE TABLE listener_deliveries (
@@ -118,7 +122,7 @@ CREATE TRIGGER tasks_listeners_status AFTER UPDATE OF status ON tasks
 -- tenants given as busy, max_rows in all; each claimed one counts an attempt and is leased until lease_until.
 CREATE FUNCTION claim_listener_deliveries(max_rows integer, per_tenant integer, busy text[], lease interval)
     RETURNS TABLE (tenant_id text, id uuid, listener_name text, event text, payload text, attempts integer,
-                   url text, signing_secret text, owner_team text)
+                   url text, sink text, signing_secret text, owner_team text)
     LANGUAGE sql SECURITY DEFINER SET search_path = public AS $$
     WITH due AS (
         SELECT d.id FROM listener_deliveries d
@@ -136,8 +140,8 @@ CREATE FUNCTION claim_listener_deliveries(max_rows integer, per_tenant integer, 
         UPDATE listener_deliveries d SET attempts = d.attempts + 1, next_attempt_at = clock_timestamp() + lease
           FROM fair WHERE d.id = fair.id
         RETURNING d.tenant_id, d.id, d.listener_name, d.event, d.payload, d.attempts)
-    SELECT c.tenant_id, c.id, c.listener_name, c.event, c.payload::text, c.attempts, l.url, l.signing_secret,
-           l.owner_team
+    SELECT c.tenant_id, c.id, c.listener_name, c.event, c.payload::text, c.attempts, l.url, l.sink,
+           l.signing_secret, l.owner_team
       FROM claimed c JOIN status_listeners l ON l.tenant_id = c.tenant_id AND l.name = c.listener_name
 $$;
 

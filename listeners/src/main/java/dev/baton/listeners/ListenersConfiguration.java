@@ -1,18 +1,22 @@
 package dev.baton.listeners;
 
 import dev.baton.engine.api.SecretValues;
+import dev.baton.events.Broker;
 import dev.baton.listeners.internal.DeliveryDispatcher;
 import dev.baton.listeners.internal.ListenerStore;
 import dev.baton.tenancy.TenantTransactions;
 import dev.baton.tenancy.outbound.OutboundAddressPolicy;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Wires status listeners and the dispatcher that sends their deliveries. */
+/** Wires status listeners and the dispatcher that sends their deliveries (to webhooks, or to the events' brokers). */
 @Configuration(proxyBeanMethods = false)
 public class ListenersConfiguration {
 
@@ -23,16 +27,17 @@ public class ListenersConfiguration {
 
     @Bean
     StatusListeners statusListeners(TenantTransactions tx, ListenerStore store, OutboundAddressPolicy outbound,
-            SecretValues secrets,
+            SecretValues secrets, List<Broker> brokers,
             @Value("${baton.listeners.max-per-tenant:50}") int perTenant,
             @Value("${baton.listeners.max-workflow-names:100}") int workflowNames) {
         return new StatusListeners(tx, store, outbound, secrets,
+                brokers.stream().map(Broker::type).collect(Collectors.toSet()),
                 new StatusListeners.Limits(perTenant, workflowNames, 500));
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")
     DeliveryDispatcher listenerDeliveryDispatcher(JdbcClient jdbc, TenantTransactions tx, ListenerStore store,
-            OutboundAddressPolicy outbound, SecretValues secrets, Clock clock,
+            OutboundAddressPolicy outbound, SecretValues secrets, List<Broker> brokers, Clock clock,
             @Value("${baton.listeners.sweep-interval:PT0.5S}") Duration interval,
             @Value("${baton.listeners.max-in-flight:64}") int maxInFlight,
             @Value("${baton.listeners.per-tenant:4}") int perTenant,
@@ -50,7 +55,8 @@ public class ListenersConfiguration {
         // connections of its own, as many as sends may be under way: the per-tenant share bounds each tenant, and a
         // slow receiver holds no connection HTTP tasks or sign-ins need
         OutboundAddressPolicy own = outbound.withPool(maxInFlight, maxInFlight);
-        return new DeliveryDispatcher(jdbc, tx, store, own, secrets, clock, new DeliveryDispatcher.Settings(
+        Map<String, Broker> byType = brokers.stream().collect(Collectors.toMap(Broker::type, b -> b));
+        return new DeliveryDispatcher(jdbc, tx, store, own, secrets, byType, clock, new DeliveryDispatcher.Settings(
                 interval, maxInFlight, perTenant, lease, maxAttempts, firstRetry, longestRetry, readTimeout, keep));
     }
 }

@@ -3,6 +3,7 @@ package dev.baton.listeners;
 import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.SecretValues;
 import dev.baton.engine.api.Violation;
+import dev.baton.events.Broker;
 import dev.baton.listeners.internal.ListenerStore;
 import dev.baton.tenancy.ResourceNames;
 import dev.baton.tenancy.TenantId;
@@ -18,7 +19,8 @@ import java.util.UUID;
 
 /**
  * A tenant's status listeners and their deliveries: each listener checked before it is kept (known events, valid
- * workflow names, an address the outbound policy allows, a signing secret its team may use) and bounded in number;
+ * workflow names, an address the outbound policy allows and a signing secret its team may use, or a broker sink of
+ * a configured type) and bounded in number;
  * the dead letters of one listener listed and sent again.
  */
 public final class StatusListeners {
@@ -35,17 +37,20 @@ public final class StatusListeners {
     private final ListenerStore store;
     private final OutboundAddressPolicy addresses;
     private final SecretValues secrets;
+    private final Set<String> sinkTypes;
     private final Limits limits;
 
     /** How many listeners a tenant may keep, workflows one may name, and deliveries one listing shows. */
     public record Limits(int listenersPerTenant, int workflowNamesPerListener, int deliveriesPerPage) {}
 
+    /** @param sinkTypes the brokers a listener may publish to ({@code amqp}, {@code nats}): those configured */
     public StatusListeners(TenantTransactions tx, ListenerStore store, OutboundAddressPolicy addresses,
-            SecretValues secrets, Limits limits) {
+            SecretValues secrets, Set<String> sinkTypes, Limits limits) {
         this.tx = tx;
         this.store = store;
         this.addresses = addresses;
         this.secrets = secrets;
+        this.sinkTypes = Set.copyOf(sinkTypes);
         this.limits = limits;
     }
 
@@ -168,9 +173,29 @@ public final class StatusListeners {
                 }
             }
         }
-        if (def.url() == null || def.url().isBlank()) {
-            problems.add(new Violation("url", "the address deliveries are sent to is required"));
-        } else if (def.url().length() > MAX_URL_LENGTH) {
+        boolean webhook = def.url() != null;
+        if (webhook == (def.sink() != null)) {
+            problems.add(new Violation("url", "give either url (a webhook) or sink (a broker, like nats:orders.status)"
+                    + ", not " + (webhook ? "both" : "neither")));
+        } else if (webhook) {
+            checkWebhook(def, problems);
+        } else {
+            checkSink(def, problems);
+        }
+        if (!problems.isEmpty()) {
+            throw EngineException.invalid(problems);
+        }
+        if (webhook) {
+            try {
+                secrets.resolve(tenant, ownerTeam, Set.of(def.signingSecret()));
+            } catch (EngineException e) {
+                throw EngineException.invalid("signingSecret", e.getMessage());
+            }
+        }
+    }
+
+    private void checkWebhook(ListenerDef def, List<Violation> problems) {
+        if (def.url().length() > MAX_URL_LENGTH) {
             problems.add(new Violation("url", "must be at most " + MAX_URL_LENGTH + " characters"));
         } else {
             try {
@@ -183,20 +208,27 @@ public final class StatusListeners {
             problems.add(new Violation("signingSecret", "name the vault secret deliveries are signed with; the "
                     + "name " + ResourceNames.RULE));
         }
-        if (!problems.isEmpty()) {
-            throw EngineException.invalid(problems);
+    }
+
+    private void checkSink(ListenerDef def, List<Violation> problems) {
+        int colon = def.sink().indexOf(':');
+        String type = colon < 0 ? "" : def.sink().substring(0, colon);
+        if (!sinkTypes.contains(type)) {
+            problems.add(new Violation("sink", "must be type:destination with a configured broker type "
+                    + new TreeSet<>(sinkTypes) + ", not '" + def.sink() + "'"));
+        } else if (!Broker.DESTINATION.matcher(def.sink().substring(colon + 1)).matches()) {
+            problems.add(new Violation("sink", "the destination may use only dot-separated words of letters, digits,"
+                    + " '_' and '-' (no wildcards), at most 200 characters"));
         }
-        try {
-            secrets.resolve(tenant, ownerTeam, Set.of(def.signingSecret()));
-        } catch (EngineException e) {
-            throw EngineException.invalid("signingSecret", e.getMessage());
+        if (def.signingSecret() != null) {
+            problems.add(new Violation("signingSecret", "a broker sink's deliveries are not signed; leave it out"));
         }
     }
 
     private static ListenerDef normalized(ListenerDef def) {
         return new ListenerDef(def.name(), List.copyOf(new LinkedHashSet<>(def.events())),
                 def.workflowNames() == null ? List.of() : List.copyOf(new LinkedHashSet<>(def.workflowNames())),
-                def.url(), def.signingSecret(), def.isEnabled());
+                def.url(), def.sink(), def.signingSecret(), def.isEnabled());
     }
 
     private static EngineException missing(String name) {

@@ -433,7 +433,7 @@ class AuthorizationMatrixIT extends PlatformIT {
                 null, null, null, null, null, null, null, null, null), "owners", "test");
         policy.claim(t, ResourceType.SCHEDULE, workflowDef, "owners");
         statusListeners.add(t, new dev.baton.listeners.ListenerDef(workflowDef, List.of("workflow.COMPLETED"),
-                List.of(), "https://hooks.example/" + workflowDef, secret, true), "owners", "test");
+                List.of(), "https://hooks.example/" + workflowDef, null, secret, true), "owners", "test");
         policy.claim(t, ResourceType.LISTENER, workflowDef, "owners");
         TenantId victim = createTenant("v-" + UUID.randomUUID().toString().substring(0, 8));
         World world = new World(new ApiCalls.Resources(taskDef, workflowDef, workflowId.toString(),

@@ -1,6 +1,7 @@
 package dev.baton.listeners.internal;
 
 import dev.baton.engine.api.SecretValues;
+import dev.baton.events.Broker;
 import dev.baton.listeners.Delivery;
 import dev.baton.tenancy.TenantId;
 import dev.baton.tenancy.TenantTransactions;
@@ -23,12 +24,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Sends due deliveries on every node. A sweep claims the oldest due ones (SKIP LOCKED, with a lease: a node that
  * dies mid-send leaves them to be claimed again when the lease runs out), a few per tenant and none of a tenant
  * whose earlier sends are still under way, so one tenant's slow receiver holds only its own deliveries. Each is
- * signed and POSTed through the outbound-address policy on a virtual thread; a 2xx answer delivers it, anything else
+ * signed and POSTed through the outbound-address policy on a virtual thread (or published to its broker sink); a 2xx
+ * answer (or the broker's acceptance) delivers it, anything else
  * waits twice as long as the time before (from {@code firstRetry} up to {@code longestRetry}) until the last attempt,
  * which leaves a dead letter.
  */
@@ -36,6 +40,8 @@ public final class DeliveryDispatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryDispatcher.class);
     private static final int MAX_ERROR_LENGTH = 500;
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     /**
      * @param interval how often due deliveries are looked for
@@ -52,7 +58,7 @@ public final class DeliveryDispatcher implements AutoCloseable {
             Duration firstRetry, Duration longestRetry, Duration readTimeout, Duration keep) {}
 
     private record Claimed(TenantId tenant, UUID id, String listener, String event, String payload, int attempt,
-            String url, String signingSecret, String ownerTeam) {}
+            String url, String sink, String signingSecret, String ownerTeam) {}
 
     private final JdbcClient jdbc;
     private final TenantTransactions tx;
@@ -61,6 +67,7 @@ public final class DeliveryDispatcher implements AutoCloseable {
     private final SecretValues secrets;
     private final Clock clock;
     private final Settings settings;
+    private final Map<String, Broker> brokers;
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -69,9 +76,11 @@ public final class DeliveryDispatcher implements AutoCloseable {
             Thread.ofVirtual().name("listener-send-", 0).factory());
     private long lastPurge;
 
-    /** {@code outbound} has connections of its own, closed with the dispatcher. */
+    /** {@code outbound} has connections of its own, closed with the dispatcher; {@code brokers} by type. */
     public DeliveryDispatcher(JdbcClient jdbc, TenantTransactions tx, ListenerStore store,
-            OutboundAddressPolicy outbound, SecretValues secrets, Clock clock, Settings settings) {
+            OutboundAddressPolicy outbound, SecretValues secrets, Map<String, Broker> brokers, Clock clock,
+            Settings settings) {
+        this.brokers = Map.copyOf(brokers);
         this.jdbc = jdbc;
         this.tx = tx;
         this.store = store;
@@ -96,12 +105,13 @@ public final class DeliveryDispatcher implements AutoCloseable {
             String[] busy = inFlight.entrySet().stream().filter(e -> e.getValue().get() > 0).map(Map.Entry::getKey)
                     .toArray(String[]::new);
             List<Claimed> claimed = jdbc.sql("""
-                    SELECT tenant_id, id, listener_name, event, payload, attempts, url, signing_secret, owner_team
+                    SELECT tenant_id, id, listener_name, event, payload, attempts, url, sink, signing_secret,
+                           owner_team
                       FROM claim_listener_deliveries(?, ?, ?, ?::interval)""")
                     .params(room, settings.perTenant(), busy, settings.lease().toSeconds() + " seconds")
                     .query((rs, i) -> new Claimed(new TenantId(rs.getString(1)), rs.getObject(2, UUID.class),
                             rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6), rs.getString(7),
-                            rs.getString(8), rs.getString(9)))
+                            rs.getString(8), rs.getString(9), rs.getString(10)))
                     .list();
             for (Claimed c : claimed) {
                 inFlight.computeIfAbsent(c.tenant().value(), t -> new AtomicInteger()).incrementAndGet();
@@ -124,6 +134,11 @@ public final class DeliveryDispatcher implements AutoCloseable {
         Integer answered = null;
         String error;
         try {
+            if (c.sink() != null) {
+                publish(c);
+                finish(c, Delivery.Status.DELIVERED, null, null, null);
+                return;
+            }
             String secret = secrets.resolve(c.tenant(), c.ownerTeam(), Set.of(c.signingSecret()))
                     .get(c.signingSecret());
             if (secret == null || secret.isEmpty()) {
@@ -156,6 +171,22 @@ public final class DeliveryDispatcher implements AutoCloseable {
             finish(c, Delivery.Status.DEAD, answered, error, null);
         } else {
             finish(c, Delivery.Status.PENDING, answered, error, clock.instant().plus(retryAfter(c.attempt())));
+        }
+    }
+
+    /** Publishes the delivery's body to its broker sink, in the tenant's namespace there. */
+    private void publish(Claimed c) {
+        int colon = c.sink().indexOf(':');
+        Broker broker = brokers.get(c.sink().substring(0, colon));
+        if (broker == null) {
+            throw new IllegalStateException("no broker of type '" + c.sink().substring(0, colon) + "' is configured");
+        }
+        try {
+            broker.publish(c.tenant(), c.sink().substring(colon + 1), JSON.readValue(body(c), MAP));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("the broker refused: " + e.getMessage(), e);
         }
     }
 

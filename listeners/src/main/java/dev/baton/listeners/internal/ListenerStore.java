@@ -16,7 +16,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /** The status_listeners and listener_deliveries tables; callers run it inside a tenant transaction. */
 public final class ListenerStore {
 
-    private static final String LISTENER_COLUMNS = "name, events, workflow_names, url, signing_secret, enabled, "
+    private static final String LISTENER_COLUMNS = "name, events, workflow_names, url, sink, signing_secret, enabled, "
             + "owner_team, created_by, created_at, updated_at";
     private static final String DELIVERY_COLUMNS = "id, listener_name, event, status, attempts, next_attempt_at, "
             + "last_status, last_error, created_at, finished_at, payload::text";
@@ -44,22 +44,22 @@ public final class ListenerStore {
     /** False when a listener of that name exists. */
     public boolean insert(String tenant, ListenerDef def, String ownerTeam, String actor) {
         return jdbc.sql("""
-                INSERT INTO status_listeners (tenant_id, name, owner_team, events, workflow_names, url,
+                INSERT INTO status_listeners (tenant_id, name, owner_team, events, workflow_names, url, sink,
                                               signing_secret, enabled, created_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""")
                 .params(tenant, def.name(), ownerTeam, def.events().toArray(String[]::new),
-                        def.workflowNames().toArray(String[]::new), def.url(), def.signingSecret(), def.isEnabled(),
-                        actor)
+                        def.workflowNames().toArray(String[]::new), def.url(), def.sink(), def.signingSecret(),
+                        def.isEnabled(), actor)
                 .update() == 1;
     }
 
     public boolean update(ListenerDef def) {
         return jdbc.sql("""
-                UPDATE status_listeners SET events = ?, workflow_names = ?, url = ?, signing_secret = ?, enabled = ?,
-                       updated_at = now()
+                UPDATE status_listeners SET events = ?, workflow_names = ?, url = ?, sink = ?, signing_secret = ?,
+                       enabled = ?, updated_at = now()
                  WHERE name = ?""")
                 .params(def.events().toArray(String[]::new), def.workflowNames().toArray(String[]::new), def.url(),
-                        def.signingSecret(), def.isEnabled(), def.name())
+                        def.sink(), def.signingSecret(), def.isEnabled(), def.name())
                 .update() == 1;
     }
 
@@ -109,7 +109,8 @@ public final class ListenerStore {
 
     private static StoredListener listener(ResultSet rs) throws SQLException {
         return new StoredListener(new ListenerDef(rs.getString("name"), strings(rs.getArray("events")),
-                strings(rs.getArray("workflow_names")), rs.getString("url"), rs.getString("signing_secret"),
+                strings(rs.getArray("workflow_names")), rs.getString("url"), rs.getString("sink"),
+                rs.getString("signing_secret"),
                 rs.getBoolean("enabled")), rs.getString("owner_team"), rs.getString("created_by"),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
     }

@@ -27,7 +27,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Status listeners: a team's subscriptions to the status changes of its executions, delivered as signed webhooks,
+ * Status listeners: a team's subscriptions to the status changes of its executions, delivered as signed webhooks
+ * or to a broker sink,
  * and their deliveries with the dead letters. A listener is owned by a team like a definition (authors change it);
  * its deliveries are read like the team's executions, and sent again by its operators.
  */
@@ -49,11 +50,11 @@ public class ListenerResource {
 
     /** A listener as the API shows it. */
     public record ListenerView(String name, List<String> events, List<String> workflowNames, String url,
-            String signingSecret, boolean enabled, String ownerTeam, String createdBy, Instant createdAt,
+            String sink, String signingSecret, boolean enabled, String ownerTeam, String createdBy, Instant createdAt,
             Instant updatedAt) {
         static ListenerView of(StoredListener s) {
             ListenerDef d = s.definition();
-            return new ListenerView(d.name(), d.events(), d.workflowNames(), d.url(), d.signingSecret(),
+            return new ListenerView(d.name(), d.events(), d.workflowNames(), d.url(), d.sink(), d.signingSecret(),
                     d.isEnabled(), s.ownerTeam(), s.createdBy(), s.createdAt(), s.updatedAt());
         }
     }

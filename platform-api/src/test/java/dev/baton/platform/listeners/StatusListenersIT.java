@@ -151,6 +151,48 @@ class StatusListenersIT extends PlatformIT {
     }
 
     @Test
+    void aBrokerSinkGetsTheChangesInTheTenantsOwnNamespace() throws Exception {
+        String worker = unique("published");
+        String workflow = oneTaskWorkflow(worker, "");
+        String subject = "status." + suffix;
+        try (io.nats.client.Connection nats = io.nats.client.Nats.connect(System.getenv().getOrDefault(
+                "BATON_TEST_NATS_URL", "nats://127.0.0.1:4222"))) {
+            java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+            nats.createDispatcher(m -> got.add(new String(m.getData(), java.nio.charset.StandardCharsets.UTF_8)))
+                    .subscribe("baton." + TENANT.value() + "." + subject);
+            nats.flush(Duration.ofSeconds(2));
+            JsonNode created = JSON.readTree(expect(201, call("POST", "/api/listeners", admin,
+                    JSON.writeValueAsString(Map.of("name", "bus-" + suffix, "events", List.of("workflow.COMPLETED"),
+                            "workflowNames", List.of(workflow), "sink", "nats:" + subject)))).body());
+            assertThat(created.get("sink").asString()).isEqualTo("nats:" + subject);
+
+            UUID id = start(workflow, Map.of());
+            complete(poll(worker), Map.of());
+            awaitStatus(id, WorkflowStatus.COMPLETED, Duration.ofSeconds(5));
+
+            String message = got.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(message).as("a message on baton.<tenant>.%s", subject).isNotNull();
+            JsonNode body = JSON.readTree(message);
+            assertThat(body.get("event").asString()).isEqualTo("workflow.COMPLETED");
+            assertThat(body.get("listener").asString()).isEqualTo("bus-" + suffix);
+            assertThat(body.get("workflowId").asString()).isEqualTo(id.toString());
+            JsonNode delivery = awaitDelivery("bus", "DELIVERED");
+            assertThat(delivery.get("id").asString()).isEqualTo(body.get("id").asString());
+            assertThat(delivery.get("attempts").asInt()).isEqualTo(1);
+            assertThat(got.poll(300, java.util.concurrent.TimeUnit.MILLISECONDS)).isNull();
+        }
+        assertProblem(call("POST", "/api/listeners", admin, JSON.writeValueAsString(Map.of("name", "kafka-" + suffix,
+                "events", List.of("workflow.FAILED"), "sink", "kafka:orders"))), "sink", "[amqp, nats]");
+        assertProblem(call("POST", "/api/listeners", admin, JSON.writeValueAsString(Map.of("name", "wild-" + suffix,
+                "events", List.of("workflow.FAILED"), "sink", "nats:orders.>"))), "sink", "no wildcards");
+        assertProblem(call("POST", "/api/listeners", admin, JSON.writeValueAsString(Map.of("name", "both-" + suffix,
+                "events", List.of("workflow.FAILED"), "sink", "nats:orders", "url", receiver.url("/x"),
+                "signingSecret", secretName))), "url", "not both");
+        assertProblem(call("POST", "/api/listeners", admin, JSON.writeValueAsString(Map.of("name", "none-" + suffix,
+                "events", List.of("workflow.FAILED")))), "url", "not neither");
+    }
+
+    @Test
     void listenersAreCheckedBeforeTheyAreKept() throws Exception {
         String token = admin;
         assertProblem(call("POST", "/api/listeners", token, listener("bad", List.of("workflow.DONE"), List.of(),
@@ -183,10 +225,10 @@ class StatusListenersIT extends PlatformIT {
         hooksTeamWithKey(tenant);
         for (int i = 0; i < 50; i++) {
             listeners.add(tenant, new ListenerDef("l" + i, List.of("workflow.FAILED"), List.of(),
-                    receiver.url("/x"), "key", true), "hooks", "test");
+                    receiver.url("/x"), null, "key", true), "hooks", "test");
         }
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> listeners.add(tenant, new ListenerDef("l50",
-                List.of("workflow.FAILED"), List.of(), receiver.url("/x"), "key", true), "hooks", "test"))
+                List.of("workflow.FAILED"), List.of(), receiver.url("/x"), null, "key", true), "hooks", "test"))
                 .hasMessageContaining("a tenant may keep at most 50 status listeners");
     }
 
@@ -237,7 +279,7 @@ class StatusListenersIT extends PlatformIT {
         TenantId slow = createTenant(unique("slow").toLowerCase().replace('_', '-'));
         hooksTeamWithKey(slow);
         listeners.add(slow, new ListenerDef("slow", List.of("workflow.COMPLETED"), List.of(),
-                receiver.url("/slow"), "key", true), "hooks", "test");
+                receiver.url("/slow"), null, "key", true), "hooks", "test");
         receiver.delay("/slow", Duration.ofMillis(1500));
         String wf = unique("quick");
         String def = """

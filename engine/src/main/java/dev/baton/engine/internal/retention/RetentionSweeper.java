@@ -129,9 +129,12 @@ public final class RetentionSweeper implements AutoCloseable {
         int removed = 0;
         Set<UUID> skipped = ConcurrentHashMap.newKeySet();
         Instant cutoff = days == null ? null : clock.instant().minus(Duration.ofDays(days));
+        // the newest execution each crowded workflow keeps, found once a round: what is older goes
+        List<Kept> kept = perWorkflow == null ? new ArrayList<>()
+                : new ArrayList<>(tx.read(tenant, () -> crowded(tenant, perWorkflow)));
         while (removed < settings.maxPerRound()) {
             int want = Math.min(settings.batch(), settings.maxPerRound() - removed);
-            List<UUID> roots = tx.read(tenant, () -> candidates(tenant, cutoff, perWorkflow, want, skipped));
+            List<UUID> roots = tx.read(tenant, () -> candidates(tenant, cutoff, kept, want, skipped));
             if (roots.isEmpty()) {
                 break;
             }
@@ -144,8 +147,43 @@ public final class RetentionSweeper implements AutoCloseable {
         return removed;
     }
 
-    /** Top-level finished executions past the retention, oldest first; none of those skipped this round. */
-    private List<UUID> candidates(TenantId tenant, Instant cutoff, Integer perWorkflow, int want, Set<UUID> skipped) {
+    /** The oldest execution a workflow keeps: its {@code perWorkflow}-th newest finished one. */
+    private record Kept(String name, Timestamp endedAt, UUID id) {}
+
+    /**
+     * The workflows with more than {@code perWorkflow} finished top-level executions, each with the oldest one it
+     * keeps. Names are walked through the index one by one (a loose index scan), and each keeper found by
+     * skipping the newest in the index, so a tenant with a million executions costs a few index reads per name.
+     */
+    private List<Kept> crowded(TenantId tenant, int perWorkflow) {
+        List<Kept> kept = new ArrayList<>();
+        String name = "";
+        while (true) {
+            String next = jdbc.sql("""
+                    SELECT name FROM workflows
+                     WHERE tenant_id = ? AND parent_workflow_id IS NULL AND ended_at IS NOT NULL AND name > ?
+                     ORDER BY name LIMIT 1""")
+                    .params(tenant.value(), name).query(String.class).optional().orElse(null);
+            if (next == null) {
+                return kept;
+            }
+            name = next;
+            String current = name;
+            jdbc.sql("""
+                    SELECT ended_at, id FROM workflows
+                     WHERE tenant_id = ? AND parent_workflow_id IS NULL AND ended_at IS NOT NULL AND name = ?
+                     ORDER BY ended_at DESC, id DESC OFFSET ? LIMIT 1""")
+                    .params(tenant.value(), name, perWorkflow - 1)
+                    .query((rs, i) -> new Kept(current, rs.getTimestamp(1), rs.getObject(2, UUID.class)))
+                    .optional().ifPresent(kept::add);
+        }
+    }
+
+    /**
+     * Top-level finished executions past the retention, none of those skipped this round: by age the oldest first,
+     * then, for each crowded workflow, those next below the oldest it keeps (an index range from there down).
+     */
+    private List<UUID> candidates(TenantId tenant, Instant cutoff, List<Kept> kept, int want, Set<UUID> skipped) {
         UUID[] skip = skipped.toArray(UUID[]::new);
         List<UUID> found = new ArrayList<>();
         if (cutoff != null) {
@@ -156,26 +194,19 @@ public final class RetentionSweeper implements AutoCloseable {
                      ORDER BY ended_at LIMIT ?""")
                     .params(tenant.value(), Timestamp.from(cutoff), skip, want).query(UUID.class).list());
         }
-        if (perWorkflow != null && found.size() < want) {
-            List<String> crowded = jdbc.sql("""
-                    SELECT name FROM workflows
-                     WHERE tenant_id = ? AND parent_workflow_id IS NULL AND ended_at IS NOT NULL
-                     GROUP BY name HAVING count(*) > ? ORDER BY name""")
-                    .params(tenant.value(), perWorkflow).query(String.class).list();
-            for (String name : crowded) {
-                if (found.size() >= want) {
-                    break;
-                }
-                for (UUID id : jdbc.sql("""
-                        SELECT id FROM workflows
-                         WHERE tenant_id = ? AND parent_workflow_id IS NULL AND ended_at IS NOT NULL AND name = ?
-                         ORDER BY ended_at DESC, id DESC OFFSET ? LIMIT ?""")
-                        .params(tenant.value(), name, perWorkflow, want).query(UUID.class).list()) {
-                    if (found.size() < want && !found.contains(id) && !skipped.contains(id)) {
-                        found.add(id);
-                    }
-                }
+        for (java.util.Iterator<Kept> it = kept.iterator(); it.hasNext() && found.size() < want; ) {
+            Kept k = it.next();
+            List<UUID> older = jdbc.sql("""
+                    SELECT id FROM workflows
+                     WHERE tenant_id = ? AND parent_workflow_id IS NULL AND ended_at IS NOT NULL AND name = ?
+                       AND ended_at <= ? AND (ended_at < ? OR id < ?) AND id <> ALL (?)
+                     ORDER BY ended_at DESC, id DESC LIMIT ?""")
+                    .params(tenant.value(), k.name(), k.endedAt(), k.endedAt(), k.id(), skip, want - found.size())
+                    .query(UUID.class).list();
+            if (older.isEmpty()) {
+                it.remove(); // nothing older is left of this workflow this round
             }
+            older.stream().filter(id -> !found.contains(id)).forEach(found::add);
         }
         return found;
     }

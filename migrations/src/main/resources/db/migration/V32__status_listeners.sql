@@ -157,6 +157,18 @@ BEGIN
     RETURN removed;
 END $$;
 
+-- The installation's deliveries waiting (counted up to 1,000,000) and dead, and how long the oldest due one has
+-- waited past its time.
+CREATE FUNCTION listener_backlog() RETURNS TABLE (pending bigint, dead bigint, oldest_due timestamptz)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+    SELECT (SELECT count(*) FROM (SELECT 1 FROM listener_deliveries WHERE status = 'PENDING' LIMIT 1000000) p),
+           (SELECT count(*) FROM (SELECT 1 FROM listener_deliveries WHERE status = 'DEAD' LIMIT 1000000) d),
+           (SELECT min(next_attempt_at) FROM listener_deliveries
+             WHERE status = 'PENDING' AND next_attempt_at <= clock_timestamp())
+$$;
+
+REVOKE ALL ON FUNCTION listener_backlog() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION listener_backlog() TO ${app_role};
 REVOKE ALL ON FUNCTION listeners_note_workflow() FROM PUBLIC;
 REVOKE ALL ON FUNCTION listeners_note_task() FROM PUBLIC;
 REVOKE ALL ON FUNCTION claim_listener_deliveries(integer, integer, text[], interval) FROM PUBLIC;

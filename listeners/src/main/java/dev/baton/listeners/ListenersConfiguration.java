@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,7 +38,8 @@ public class ListenersConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "close")
     DeliveryDispatcher listenerDeliveryDispatcher(JdbcClient jdbc, TenantTransactions tx, ListenerStore store,
-            OutboundAddressPolicy outbound, SecretValues secrets, List<Broker> brokers, Clock clock,
+            OutboundAddressPolicy outbound, SecretValues secrets, List<Broker> brokers,
+            ObjectProvider<DeliveryObserver> observer, Clock clock,
             @Value("${baton.listeners.sweep-interval:PT0.5S}") Duration interval,
             @Value("${baton.listeners.max-in-flight:64}") int maxInFlight,
             @Value("${baton.listeners.per-tenant:4}") int perTenant,
@@ -56,7 +58,8 @@ public class ListenersConfiguration {
         // slow receiver holds no connection HTTP tasks or sign-ins need
         OutboundAddressPolicy own = outbound.withPool(maxInFlight, maxInFlight);
         Map<String, Broker> byType = brokers.stream().collect(Collectors.toMap(Broker::type, b -> b));
-        return new DeliveryDispatcher(jdbc, tx, store, own, secrets, byType, clock, new DeliveryDispatcher.Settings(
+        return new DeliveryDispatcher(jdbc, tx, store, own, secrets, byType,
+                observer.getIfAvailable(() -> DeliveryObserver.NONE), clock, new DeliveryDispatcher.Settings(
                 interval, maxInFlight, perTenant, lease, maxAttempts, firstRetry, longestRetry, readTimeout, keep));
     }
 }

@@ -143,6 +143,19 @@ public final class StatusListeners {
         });
     }
 
+    /**
+     * The installation's deliveries waiting and dead, and how long the oldest due one has waited past its time
+     * (zero when none is due), for the node that reports installation-wide gauges.
+     */
+    public Backlog backlog(java.time.Instant now) {
+        ListenerStore.Backlog b = store.backlog();
+        return new Backlog(b.pending(), b.dead(), b.oldestDue() == null || b.oldestDue().isAfter(now)
+                ? java.time.Duration.ZERO : java.time.Duration.between(b.oldestDue(), now));
+    }
+
+    /** Deliveries waiting to be sent, dead letters, and how late the oldest due one is. */
+    public record Backlog(long pending, long dead, java.time.Duration late) {}
+
     /** Checks a definition for the team that will own it, reporting every problem found with its field. */
     void check(TenantId tenant, ListenerDef def, String ownerTeam) {
         if (def == null) {

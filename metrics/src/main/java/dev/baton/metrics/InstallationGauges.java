@@ -3,6 +3,7 @@ package dev.baton.metrics;
 import dev.baton.engine.api.Leadership;
 import dev.baton.engine.api.QueueDepths;
 import dev.baton.engine.api.SearchIndexing;
+import dev.baton.listeners.StatusListeners;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Figures of the whole installation, read every {@code interval} by the node that leads {@value #ROLE}, which alone
  * reports them (a sum over nodes stays right): ready tasks per tenant, for workers and for the server (tenants past
  * the tag cap added up under {@code other}), and, when there is an execution index, how many changes wait for it,
- * how old the oldest is, and whether it answers.
+ * how old the oldest is, and whether it answers; and the status listeners' deliveries waiting and dead.
  */
 public final class InstallationGauges implements AutoCloseable {
 
@@ -37,13 +38,23 @@ public final class InstallationGauges implements AutoCloseable {
     private final MultiGauge gauge;
     private final SearchIndexing search;
     private final MultiGauge searchGauges;
+    private final StatusListeners listeners;
+    private final MultiGauge listenerGauges;
     private ScheduledExecutorService timer;
 
-    /** @param search the execution index's state, or null when the platform has no index */
+    /**
+     * @param search the execution index's state, or null when the platform has no index
+     * @param listeners the status listeners, whose deliveries' backlog is reported; null when there are none
+     */
     public InstallationGauges(MeterRegistry registry, QueueDepths depths, SearchIndexing search,
-            Leadership leadership, CappedTags tenants, Duration interval) {
+            StatusListeners listeners, Leadership leadership, CappedTags tenants, Duration interval) {
         this.depths = depths;
         this.search = search;
+        this.listeners = listeners;
+        this.listenerGauges = MultiGauge.builder("baton.listener.backlog")
+                .description("Status listeners' deliveries: waiting to be sent (pending), dead letters (dead), and "
+                        + "seconds the oldest due one is late (late_seconds)")
+                .register(registry);
         this.searchGauges = MultiGauge.builder("baton.search.index")
                 .description("The execution index: changes waiting to be written (waiting), seconds the oldest has "
                         + "waited (lag_seconds), and whether searches reach it (answering, 1 or 0)")
@@ -67,7 +78,15 @@ public final class InstallationGauges implements AutoCloseable {
         if (!leadership.leads(ROLE)) {
             gauge.register(List.of(), true);
             searchGauges.register(List.of(), true);
+            listenerGauges.register(List.of(), true);
             return;
+        }
+        if (listeners != null) {
+            StatusListeners.Backlog backlog = listeners.backlog(java.time.Instant.now());
+            listenerGauges.register(List.of(
+                    MultiGauge.Row.of(Tags.of("figure", "pending"), backlog.pending()),
+                    MultiGauge.Row.of(Tags.of("figure", "dead"), backlog.dead()),
+                    MultiGauge.Row.of(Tags.of("figure", "late_seconds"), backlog.late().toMillis() / 1000.0)), true);
         }
         SearchIndexing.Status index = search == null ? null : search.status();
         if (index != null) {

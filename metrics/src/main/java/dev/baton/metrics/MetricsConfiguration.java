@@ -3,6 +3,7 @@ package dev.baton.metrics;
 import dev.baton.engine.api.Leadership;
 import dev.baton.engine.api.QueueDepths;
 import dev.baton.engine.api.SearchIndexing;
+import dev.baton.listeners.StatusListeners;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,10 +33,15 @@ public class MetricsConfiguration {
 
     @Bean(initMethod = "start", destroyMethod = "close")
     InstallationGauges installationGauges(MeterRegistry registry, QueueDepths depths,
-            ObjectProvider<SearchIndexing> search, Leadership leadership, CappedTags meteredTenants,
-            @Value("${baton.metrics.queue-depth-interval:PT15S}") Duration interval) {
-        return new InstallationGauges(registry, depths, search.getIfAvailable(), leadership, meteredTenants,
-                interval);
+            ObjectProvider<SearchIndexing> search, ObjectProvider<StatusListeners> listeners, Leadership leadership,
+            CappedTags meteredTenants, @Value("${baton.metrics.queue-depth-interval:PT15S}") Duration interval) {
+        return new InstallationGauges(registry, depths, search.getIfAvailable(), listeners.getIfAvailable(),
+                leadership, meteredTenants, interval);
+    }
+
+    @Bean
+    ListenerMeters listenerMeters(MeterRegistry registry, CappedTags meteredTenants) {
+        return new ListenerMeters(registry, meteredTenants);
     }
 
     @Bean

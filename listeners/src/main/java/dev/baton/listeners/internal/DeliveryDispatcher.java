@@ -3,6 +3,7 @@ package dev.baton.listeners.internal;
 import dev.baton.engine.api.SecretValues;
 import dev.baton.events.Broker;
 import dev.baton.listeners.Delivery;
+import dev.baton.listeners.DeliveryObserver;
 import dev.baton.tenancy.TenantId;
 import dev.baton.tenancy.TenantTransactions;
 import dev.baton.tenancy.outbound.OutboundAddressPolicy;
@@ -68,6 +69,7 @@ public final class DeliveryDispatcher implements AutoCloseable {
     private final Clock clock;
     private final Settings settings;
     private final Map<String, Broker> brokers;
+    private final DeliveryObserver observer;
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -78,9 +80,10 @@ public final class DeliveryDispatcher implements AutoCloseable {
 
     /** {@code outbound} has connections of its own, closed with the dispatcher; {@code brokers} by type. */
     public DeliveryDispatcher(JdbcClient jdbc, TenantTransactions tx, ListenerStore store,
-            OutboundAddressPolicy outbound, SecretValues secrets, Map<String, Broker> brokers, Clock clock,
-            Settings settings) {
+            OutboundAddressPolicy outbound, SecretValues secrets, Map<String, Broker> brokers,
+            DeliveryObserver observer, Clock clock, Settings settings) {
         this.brokers = Map.copyOf(brokers);
+        this.observer = observer;
         this.jdbc = jdbc;
         this.tx = tx;
         this.store = store;
@@ -201,7 +204,15 @@ public final class DeliveryDispatcher implements AutoCloseable {
 
     private void finish(Claimed c, Delivery.Status status, Integer answered, String error, Instant next) {
         try {
-            tx.run(c.tenant(), () -> store.finish(c.id(), c.attempt(), status, answered, error, next));
+            boolean recorded = tx.write(c.tenant(), () -> store.finish(c.id(), c.attempt(), status, answered, error,
+                    next));
+            if (recorded) {
+                observer.finished(c.tenant(), switch (status) {
+                    case DELIVERED -> DeliveryObserver.Outcome.DELIVERED;
+                    case PENDING -> DeliveryObserver.Outcome.RETRIED;
+                    case DEAD -> DeliveryObserver.Outcome.DEAD;
+                });
+            }
         } catch (RuntimeException e) {
             // the lease runs out and the delivery is claimed again: at least once, never lost
             log.warn("could not record delivery {} of tenant {}: {}", c.id(), c.tenant().value(), e.toString());

@@ -107,6 +107,17 @@ public final class ListenerStore {
                 .update() == 1;
     }
 
+    /** The installation's backlog, across tenants. */
+    public Backlog backlog() {
+        return jdbc.sql("SELECT pending, dead, oldest_due FROM listener_backlog()").query((rs, i) -> {
+            Timestamp oldest = rs.getTimestamp(3);
+            return new Backlog(rs.getLong(1), rs.getLong(2), oldest == null ? null : oldest.toInstant());
+        }).single();
+    }
+
+    /** Deliveries waiting, dead letters, and the due time of the oldest delivery that is due (null: none). */
+    public record Backlog(long pending, long dead, java.time.Instant oldestDue) {}
+
     private static StoredListener listener(ResultSet rs) throws SQLException {
         return new StoredListener(new ListenerDef(rs.getString("name"), strings(rs.getArray("events")),
                 strings(rs.getArray("workflow_names")), rs.getString("url"), rs.getString("sink"),

@@ -13,7 +13,8 @@ class DeliveryDispatcherTest {
     void waitsDoubleFromTheFirstRetryUpToTheLongest() {
         OutboundAddressPolicy outbound = new OutboundAddressPolicy(new OutboundAddressPolicy.Settings(false,
                 List.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), 1024));
-        try (DeliveryDispatcher dispatcher = new DeliveryDispatcher(null, null, null, outbound, null, java.util.Map.of(), null,
+        try (DeliveryDispatcher dispatcher = new DeliveryDispatcher(null, null, null, outbound, null, java.util.Map.of(),
+                dev.baton.listeners.DeliveryObserver.NONE, null,
                 new DeliveryDispatcher.Settings(Duration.ofSeconds(1), 64, 4, Duration.ofMinutes(1), 10,
                         Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofDays(7)))) {
             assertThat(dispatcher.retryAfter(1)).isEqualTo(Duration.ofSeconds(10));

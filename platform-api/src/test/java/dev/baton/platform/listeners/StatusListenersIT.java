@@ -32,6 +32,7 @@ class StatusListenersIT extends PlatformIT {
     private static final String SECRET = "whsec-" + UUID.randomUUID();
 
     @Autowired StatusListeners listeners;
+    @Autowired io.micrometer.core.instrument.MeterRegistry meters;
 
     private WebhookReceiver receiver;
     private String secretName;
@@ -108,6 +109,9 @@ class StatusListenersIT extends PlatformIT {
                 List.of(workflow), "/down")));
         receiver.answer("/flaky", 500, 503);
         receiver.answer("/down", 503, 503, 503);
+        double retriedBefore = delivered("retried");
+        double deadBefore = delivered("dead");
+        double deliveredBefore = delivered("delivered");
 
         UUID id = start(workflow, Map.of());
         complete(poll(worker), Map.of());
@@ -135,6 +139,11 @@ class StatusListenersIT extends PlatformIT {
         assertThat(deadLetters).hasSize(1);
         sleep(1500);
         assertThat(receiver.received("/down")).as("a dead letter is not tried again by itself").hasSize(3);
+        // the meters counted each attempt's end: two retries of each, one delivered, one dead
+        assertThat(delivered("retried") - retriedBefore).isEqualTo(4.0);
+        assertThat(delivered("dead") - deadBefore).isEqualTo(1.0);
+        assertThat(delivered("delivered") - deliveredBefore).isEqualTo(1.0);
+        long deadLettersBefore = listeners.backlog(java.time.Instant.now()).dead();
 
         // the receiver is back: the dead letter is sent again from its first attempt, and arrives
         JsonNode resent = JSON.readTree(expect(200, call("POST", "/api/listeners/down-" + suffix + "/deliveries/"
@@ -146,6 +155,13 @@ class StatusListenersIT extends PlatformIT {
         assertThat(down.get(3).body()).isEqualTo(down.get(0).body());
         JsonNode redelivered = awaitDelivery("down", "DELIVERED");
         assertThat(redelivered.get("attempts").asInt()).isEqualTo(1);
+        assertThat(listeners.backlog(java.time.Instant.now()).dead()).isEqualTo(deadLettersBefore - 1);
+        // counted right after the outcome is committed
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (delivered("delivered") - deliveredBefore < 2.0 && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+        assertThat(delivered("delivered") - deliveredBefore).isEqualTo(2.0);
         expect(404, call("POST", "/api/listeners/down-" + suffix + "/deliveries/" + UUID.randomUUID()
                 + "/redeliver", admin, null));
     }
@@ -272,6 +288,8 @@ class StatusListenersIT extends PlatformIT {
         sleep(300);
         assertThat(receiver.received("/admins")).extracting(r -> JSON.readTree(r.body()).get("workflowId")
                 .asString()).containsExactly(ourId.toString());
+        // it hears every workflow of no team: removed, so it does not add to other tests' deliveries
+        expect(200, call("DELETE", "/api/listeners/admins-" + suffix, admin, null));
     }
 
     @Test
@@ -316,6 +334,13 @@ class StatusListenersIT extends PlatformIT {
     private String listener(String name, List<String> events, List<String> workflows, String path) {
         return JSON.writeValueAsString(Map.of("name", name + "-" + suffix, "events", events, "workflowNames",
                 workflows, "url", receiver.url(path), "signingSecret", secretName));
+    }
+
+    /** The default tenant's delivery attempts that ended so, as the meters count them. */
+    private double delivered(String outcome) {
+        var counter = meters.find("baton.listener.deliveries").tags("tenant", TENANT.value(), "outcome", outcome)
+                .counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private JsonNode awaitDelivery(String listener, String status) throws Exception {

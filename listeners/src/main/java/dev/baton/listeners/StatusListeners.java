@@ -3,6 +3,8 @@ package dev.baton.listeners;
 import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.SecretValues;
 import dev.baton.engine.api.Violation;
+import dev.baton.engine.api.execution.TaskStatus;
+import dev.baton.engine.api.execution.WorkflowStatus;
 import dev.baton.events.Broker;
 import dev.baton.listeners.internal.ListenerStore;
 import dev.baton.tenancy.ResourceNames;
@@ -10,12 +12,17 @@ import dev.baton.tenancy.TenantId;
 import dev.baton.tenancy.TenantTransactions;
 import dev.baton.tenancy.outbound.OutboundAddressPolicy;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A tenant's status listeners and their deliveries: each listener checked before it is kept (known events, valid
@@ -25,12 +32,10 @@ import java.util.UUID;
  */
 public final class StatusListeners {
 
-    /** The status changes a listener may hear. */
-    public static final Set<String> EVENTS = Set.copyOf(new TreeSet<>(List.of(
-            "workflow.RUNNING", "workflow.COMPLETED", "workflow.FAILED", "workflow.TIMED_OUT", "workflow.TERMINATED",
-            "workflow.PAUSED",
-            "task.SCHEDULED", "task.IN_PROGRESS", "task.COMPLETED", "task.COMPLETED_WITH_ERRORS", "task.FAILED",
-            "task.FAILED_WITH_TERMINAL_ERROR", "task.TIMED_OUT", "task.CANCELED", "task.SKIPPED")));
+    /** The status changes a listener may hear: every workflow and task status the engine has, sorted. */
+    public static final SortedSet<String> EVENTS = Collections.unmodifiableSortedSet(Stream.concat(
+            Arrays.stream(WorkflowStatus.values()).map(s -> "workflow." + s),
+            Arrays.stream(TaskStatus.values()).map(s -> "task." + s)).collect(Collectors.toCollection(TreeSet::new)));
     private static final int MAX_URL_LENGTH = 2048;
 
     private final TenantTransactions tx;
@@ -171,7 +176,7 @@ public final class StatusListeners {
             for (int i = 0; i < def.events().size(); i++) {
                 if (!EVENTS.contains(def.events().get(i))) {
                     problems.add(new Violation("events[" + i + "]", "is not a status change a listener can hear; "
-                            + "known: " + new TreeSet<>(EVENTS)));
+                            + "known: " + EVENTS));
                 }
             }
         }

@@ -87,11 +87,6 @@ final class ImageLayout {
         return command;
     }
 
-    /** The image's working directory, under the root. */
-    Path workingDirectory() {
-        return inRoot(config.get("WorkingDir").asString());
-    }
-
     Path inRoot(String imagePath) {
         return root.resolve(imagePath.substring(1));
     }

@@ -117,10 +117,6 @@ final class RunningPlatform implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - started);
     }
 
-    int exitValue() {
-        return process.exitValue();
-    }
-
     String tail() {
         try {
             List<String> lines = Files.readAllLines(log);

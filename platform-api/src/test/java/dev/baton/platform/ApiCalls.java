@@ -125,6 +125,10 @@ public final class ApiCalls {
         ENDPOINTS.put("POST /api/workflow/{workflowId}/rerun", new Call("",
                 r -> Map.of("reRunFromWorkflowId", r.workflowId())));
         ENDPOINTS.put("PUT /api/workflow/{workflowId}/skiptask/{taskReferenceName}", plain);
+        ENDPOINTS.put("POST /api/workflow/{workflowId}/fork", new Call("", r -> Map.of("reRunFromTaskId",
+                r.taskId())));
+        ENDPOINTS.put("POST /api/workflow/{workflowId}/upgrade", new Call("", r -> Map.of("version", 2,
+                "dryRun", true)));
         ENDPOINTS.put("PUT /api/workflow/decide/{workflowId}", plain);
         ENDPOINTS.put("GET /api/workflow/running/{name}", plain);
         ENDPOINTS.put("GET /api/workflow/{workflowId}/status", plain);
@@ -212,6 +216,7 @@ public final class ApiCalls {
                 + java.util.UUID.randomUUID().toString().substring(0, 8), "events", List.of("workflow.COMPLETED"),
                 "url", "https://hooks.example/in", "signingSecret", r.secret())));
         ENDPOINTS.put("GET /api/listeners", plain);
+        ENDPOINTS.put("POST /api/dry-runs", new Call("", r -> Map.of("name", r.workflowDef())));
         ENDPOINTS.put("GET /api/listeners/{name}", plain);
         ENDPOINTS.put("PUT /api/listeners/{name}", new Call("", listener));
         ENDPOINTS.put("DELETE /api/listeners/{name}", plain);

@@ -116,6 +116,8 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("POST /api/workflow/{workflowId}/retry", OPERATORS);
         ALLOWED.put("POST /api/workflow/{workflowId}/rerun", OPERATORS);
         ALLOWED.put("PUT /api/workflow/{workflowId}/skiptask/{taskReferenceName}", OPERATORS);
+        ALLOWED.put("POST /api/workflow/{workflowId}/fork", OPERATORS);
+        ALLOWED.put("POST /api/workflow/{workflowId}/upgrade", OPERATORS);
         ALLOWED.put("PUT /api/workflow/decide/{workflowId}", OPERATORS);
         ALLOWED.put("GET /api/workflow/running/{name}", EXECUTION_READERS);
         ALLOWED.put("GET /api/workflow/{workflowId}/status", EXECUTION_READERS);
@@ -181,6 +183,7 @@ class AuthorizationMatrixIT extends PlatformIT {
         ALLOWED.put("GET /api/event/queues/providers", ALL);
         ALLOWED.put("POST /api/listeners", AUTHORS);
         ALLOWED.put("GET /api/listeners", ALL);
+        ALLOWED.put("POST /api/dry-runs", READERS);
         ALLOWED.put("GET /api/listeners/{name}", READERS);
         ALLOWED.put("PUT /api/listeners/{name}", AUTHORS);
         ALLOWED.put("DELETE /api/listeners/{name}", AUTHORS);

@@ -49,6 +49,11 @@ public class EngineException extends RuntimeException {
         return new EngineException(Kind.CONFLICT, null, message);
     }
 
+    /** A refusal because of the state things are in, for every one of {@code violations} (at least one). */
+    public static EngineException conflict(String message, List<Violation> violations) {
+        return new EngineException(Kind.CONFLICT, violations.get(0).field(), message, violations);
+    }
+
     public Kind kind() {
         return kind;
     }

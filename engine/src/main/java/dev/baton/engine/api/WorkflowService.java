@@ -1,6 +1,10 @@
 package dev.baton.engine.api;
 
+import dev.baton.engine.api.dryrun.DryRunRequest;
+import dev.baton.engine.api.dryrun.DryRunResult;
 import dev.baton.engine.api.execution.RerunWorkflowRequest;
+import dev.baton.engine.api.execution.UpgradePlan;
+import dev.baton.engine.api.execution.UpgradeRequest;
 import dev.baton.engine.api.execution.SearchResult;
 import dev.baton.engine.api.execution.SkipTaskRequest;
 import dev.baton.engine.api.execution.StartWorkflowRequest;
@@ -22,6 +26,13 @@ public interface WorkflowService {
      * registered definition's execution runs for the team that owns it).
      */
     UUID start(TenantId tenant, StartWorkflowRequest request, String actingTeam);
+
+    /**
+     * Evaluates a workflow without running anything: the tasks that would run with their resolved inputs, assuming
+     * the given outcomes for worker tasks and tasks with outside effects. {@code actingTeam} is the team an inline
+     * definition is evaluated for, as at a start. Writes nothing.
+     */
+    DryRunResult dryRun(TenantId tenant, DryRunRequest request, String actingTeam);
 
     Workflow get(TenantId tenant, UUID workflowId, boolean includeTasks);
 
@@ -45,6 +56,19 @@ public interface WorkflowService {
 
     /** Runs a workflow again from one of its tasks. */
     void rerun(TenantId tenant, UUID workflowId, RerunWorkflowRequest request);
+
+    /**
+     * Copies an ended execution into a new one and runs the copy again from one of its tasks (with the request's
+     * new task or workflow input); the original stays as it was. Answers the new execution's id.
+     */
+    UUID fork(TenantId tenant, UUID workflowId, RerunWorkflowRequest request);
+
+    /**
+     * Moves a running or paused execution to a newer version of its definition, each of its tasks to its place there,
+     * once a dry run of the upgraded execution completes; refused, naming each task without a place, when it is not
+     * safe. With {@code dryRun} only plans and checks.
+     */
+    UpgradePlan upgrade(TenantId tenant, UUID workflowId, UpgradeRequest request);
 
     /** Skips a task of a running workflow, whether it is waiting to run or not yet scheduled. */
     void skipTask(TenantId tenant, UUID workflowId, String taskReferenceName, SkipTaskRequest request);

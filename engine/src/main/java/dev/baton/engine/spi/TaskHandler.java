@@ -84,6 +84,15 @@ public interface TaskHandler {
         return false;
     }
 
+    /**
+     * Whether a dry run decides a task of this type as a real run does. Only a type that touches nothing outside its
+     * workflow (control flow, expressions, scripts) may say so; a task of any other type takes the outcome the dry
+     * run was given for it, so that a dry run never sends, publishes, waits or consumes anything.
+     */
+    default boolean evaluatedInDryRun() {
+        return false;
+    }
+
     /** Whether a caller of the task API may complete or fail a task of this type (a WAIT or HUMAN task). */
     default boolean takesExternalUpdates() {
         return false;

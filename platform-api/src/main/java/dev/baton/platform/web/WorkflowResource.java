@@ -8,6 +8,8 @@ import dev.baton.engine.api.MetadataService;
 import dev.baton.engine.api.TaskQuery;
 import dev.baton.engine.api.WorkflowService;
 import dev.baton.engine.api.execution.RerunWorkflowRequest;
+import dev.baton.engine.api.execution.UpgradePlan;
+import dev.baton.engine.api.execution.UpgradeRequest;
 import dev.baton.engine.api.execution.SearchResult;
 import dev.baton.engine.api.execution.SkipTaskRequest;
 import dev.baton.engine.api.execution.StartWorkflowRequest;
@@ -224,9 +226,30 @@ public class WorkflowResource {
 
     @PostMapping(path = "/{workflowId}/rerun", produces = MediaType.TEXT_PLAIN_VALUE)
     String rerun(@PathVariable UUID workflowId, @RequestBody RerunWorkflowRequest request) {
-        operable(workflowId);
+        if (operable(workflowId).getStatus().isTerminal()) {
+            withinRunningQuota(); // an ended execution run again is one more running, as at a restart
+        }
         workflows.rerun(tenant.get(), workflowId, request);
         return workflowId.toString();
+    }
+
+    /** The new execution a fork made, and the one it was copied from. */
+    public record Forked(String workflowId, String forkedFrom) {}
+
+    /** Runs a copy of an ended execution again from one of its tasks, with edited input; the original is kept. */
+    @PostMapping("/{workflowId}/fork")
+    @ResponseStatus(HttpStatus.CREATED)
+    Forked fork(@PathVariable UUID workflowId, @RequestBody(required = false) RerunWorkflowRequest request) {
+        operable(workflowId);
+        withinRunningQuota();
+        return new Forked(workflows.fork(tenant.get(), workflowId, request).toString(), workflowId.toString());
+    }
+
+    /** Moves a running execution to a newer version of its definition, or only plans and checks it ({@code dryRun}). */
+    @PostMapping("/{workflowId}/upgrade")
+    UpgradePlan upgrade(@PathVariable UUID workflowId, @RequestBody(required = false) UpgradeRequest request) {
+        operable(workflowId);
+        return workflows.upgrade(tenant.get(), workflowId, request);
     }
 
     @PutMapping("/{workflowId}/skiptask/{taskReferenceName}")
@@ -364,8 +387,9 @@ public class WorkflowResource {
         }
     }
 
-    private void operable(UUID workflowId) {
+    private Workflow operable(UUID workflowId) {
         Workflow w = workflows.get(tenant.get(), workflowId, false);
         guard.require(Permission.OPERATE_EXECUTIONS, ResourceType.WORKFLOW_DEF, w.getWorkflowName());
+        return w;
     }
 }

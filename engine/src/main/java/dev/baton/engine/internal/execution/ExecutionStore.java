@@ -278,6 +278,14 @@ public final class ExecutionStore {
         template.batchUpdate(sql, tasks.stream().map(t -> taskRow(tenant, t)).toList());
     }
 
+    /** Writes the reference names of {@code tasks}, which an upgrade moved to other places in their definition. */
+    public void renameTasks(List<Task> tasks) {
+        if (!tasks.isEmpty()) {
+            template.batchUpdate("UPDATE tasks SET ref_name = ? WHERE id = ?", tasks.stream()
+                    .map(t -> new Object[] {t.getReferenceTaskName(), t.getTaskId()}).toList());
+        }
+    }
+
     public void updateTasks(List<Task> tasks) {
         if (tasks.isEmpty()) {
             return;

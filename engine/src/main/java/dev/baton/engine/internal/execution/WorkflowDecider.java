@@ -44,9 +44,18 @@ public final class WorkflowDecider {
     private final EngineLimits limits;
 
     private final RunningAttempts attempts;
+    /** Set for a dry run's decider: it decides only the types evaluated in dry runs and tells no one anything. */
+    private final boolean dryRun;
 
     WorkflowDecider(ParameterResolver resolver, JsonCodec json, TaskHandlers handlers, WorkflowLauncher launcher,
             EngineLimits limits, CompositionPolicy composition, TaskContracts contracts, RunningAttempts attempts) {
+        this(resolver, json, handlers, launcher, limits, composition, contracts, attempts, false);
+    }
+
+    WorkflowDecider(ParameterResolver resolver, JsonCodec json, TaskHandlers handlers, WorkflowLauncher launcher,
+            EngineLimits limits, CompositionPolicy composition, TaskContracts contracts, RunningAttempts attempts,
+            boolean dryRun) {
+        this.dryRun = dryRun;
         this.resolver = resolver;
         this.attempts = attempts;
         this.launcher = launcher;
@@ -145,7 +154,7 @@ public final class WorkflowDecider {
                 continue;
             }
             TaskHandler handler = handlers.find(t.getTaskType());
-            if (handler != null) {
+            if (handler != null && (!dryRun || handler.evaluatedInDryRun())) {
                 changed |= handler.decide(context(run), t);
                 if (run.workflow.getStatus() != WorkflowStatus.RUNNING) {
                     return true;
@@ -294,7 +303,7 @@ public final class WorkflowDecider {
             if (t.getStatus().isTerminal()) {
                 continue;
             }
-            if (t.getStatus() == TaskStatus.IN_PROGRESS && TaskHandlers.isServerQueue(t.getQueue())) {
+            if (!dryRun && t.getStatus() == TaskStatus.IN_PROGRESS && TaskHandlers.isServerQueue(t.getQueue())) {
                 UUID id = t.getTaskId();
                 TenantTransactions.afterCommit(() -> attempts.interrupt(id));
             }
@@ -304,7 +313,7 @@ public final class WorkflowDecider {
             t.setExecuted(true);
             run.changed(t);
             TaskHandler handler = handlers.find(t.getTaskType());
-            if (handler != null) {
+            if (handler != null && (!dryRun || handler.evaluatedInDryRun())) {
                 handler.cancel(context(run), t);
             }
         }

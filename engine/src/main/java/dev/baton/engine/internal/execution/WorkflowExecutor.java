@@ -10,7 +10,11 @@ import dev.baton.engine.api.TaskQuery;
 import dev.baton.engine.api.WorkflowService;
 import dev.baton.engine.api.definition.TaskDef;
 import dev.baton.engine.api.definition.WorkflowDef;
+import dev.baton.engine.api.dryrun.DryRunRequest;
+import dev.baton.engine.api.dryrun.DryRunResult;
 import dev.baton.engine.api.execution.RerunWorkflowRequest;
+import dev.baton.engine.api.execution.UpgradePlan;
+import dev.baton.engine.api.execution.UpgradeRequest;
 import dev.baton.engine.api.execution.SearchResult;
 import dev.baton.engine.api.execution.SkipTaskRequest;
 import dev.baton.engine.api.execution.StartWorkflowRequest;
@@ -87,6 +91,8 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
 
     private final ExecutionEvents events;
     private final IndexedSearch indexed;
+    private final DryRunner dryRunner;
+    private final ExecutionRevisions revisions;
 
     public WorkflowExecutor(TenantTransactions tx, ExecutionStore store, ExecutionSearch search,
             DefinitionStore definitions, DefinitionValidator validator, JsonCodec json, QueueSignals signals,
@@ -108,9 +114,12 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         this.clock = clock;
         this.handlers = handlers;
         this.contracts = contracts;
-        this.decider = new WorkflowDecider(new ParameterResolver(environment), json, handlers, this,
-                validator.limits(),
-                composition, contracts, attempts);
+        ParameterResolver resolver = new ParameterResolver(environment);
+        this.decider = new WorkflowDecider(resolver, json, handlers, this, validator.limits(), composition, contracts,
+                attempts);
+        this.dryRunner = new DryRunner(this, definitions, validator, composition, contracts, handlers, json, resolver,
+                validator.limits());
+        this.revisions = new ExecutionRevisions(this, store, definitions, handlers, dryRunner);
     }
 
     // ---- running changes ------------------------------------------------------------------------------------
@@ -412,7 +421,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         return run.depth;
     }
 
-    private Workflow newWorkflow(TenantId tenant, WorkflowDef def, StartWorkflowRequest request) {
+    Workflow newWorkflow(TenantId tenant, WorkflowDef def, StartWorkflowRequest request) {
         Instant now = clock.instant();
         Workflow w = new Workflow();
         w.setWorkflowId(Ids.next());
@@ -443,6 +452,21 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
             w.setTimeoutAt(now.plusSeconds(def.timeoutSecondsOrZero()));
         }
         return w;
+    }
+
+    @Override
+    public UUID fork(TenantId tenant, UUID workflowId, RerunWorkflowRequest request) {
+        return revisions.fork(tenant, workflowId, request);
+    }
+
+    @Override
+    public UpgradePlan upgrade(TenantId tenant, UUID workflowId, UpgradeRequest request) {
+        return revisions.upgrade(tenant, workflowId, request);
+    }
+
+    @Override
+    public DryRunResult dryRun(TenantId tenant, DryRunRequest request, String actingTeam) {
+        return tx.read(tenant, () -> dryRunner.run(tenant, request, actingTeam));
     }
 
     @Override
@@ -726,57 +750,63 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
     @Override
     public void rerun(TenantId tenant, UUID workflowId, RerunWorkflowRequest request) {
         change(tenant, workflowId, run -> {
-            Workflow w = run.workflow;
-            if (!w.getStatus().isTerminal() && request.reRunFromTaskId() == null) {
-                throw EngineException.conflict("workflow " + workflowId + " is still " + w.getStatus());
-            }
-            if (request.workflowInput() != null) {
-                w.setInput(json.copy(request.workflowInput()));
-            }
-            if (request.correlationId() != null) {
-                requireLength(request.correlationId(), MAX_KEY_LENGTH, "correlationId");
-                w.setCorrelationId(request.correlationId());
-            }
-            if (request.reRunFromTaskId() == null) {
-                w.getTasks().forEach(t -> run.removed.add(t.getTaskId()));
-                w.setTasks(new ArrayList<>());
-                reopen(run);
-                w.setOutput(new LinkedHashMap<>());
-                decider.start(run);
-                return null;
-            }
-            UUID taskId = Ids.parseOrNull(request.reRunFromTaskId());
-            Task from = w.getTasks().stream().filter(t -> t.getTaskId().equals(taskId)).findFirst()
-                    .orElseThrow(() -> EngineException.invalid("reRunFromTaskId", "task " + request.reRunFromTaskId()
-                            + " is not a task of workflow " + workflowId));
-            List<Task> keep = new ArrayList<>();
-            for (Task t : w.getTasks()) {
-                if (t.getSeq() > from.getSeq() && !isOpenContainerOf(t, from, run)) {
-                    run.removed.add(t.getTaskId());
-                } else {
-                    keep.add(t);
-                }
-            }
-            w.setTasks(keep);
-            if (!w.getStatus().isTerminal()) {
-                w.getTasks().stream().filter(t -> !t.getStatus().isTerminal() && t != from).forEach(t -> {
-                    t.setStatus(TaskStatus.CANCELED);
-                    t.setExecuted(true);
-                    run.changed(t);
-                });
-            }
-            reopen(run);
-            resetTask(run, from, request.taskInput());
-            for (Task t : keep) {
-                if (t != from && isOpenContainerOf(t, from, run) && t.getStatus().isTerminal()) {
-                    t.setStatus(TaskStatus.IN_PROGRESS);
-                    t.setExecuted(false);
-                    t.setEnded(null);
-                    run.changed(t);
-                }
-            }
+            rerun(run, request);
             return null;
         });
+    }
+
+    /** Reopens {@code run} from the task the request names (from the start when it names none), undecided. */
+    void rerun(WorkflowRun run, RerunWorkflowRequest request) {
+        UUID workflowId = run.workflow.getWorkflowId();
+        Workflow w = run.workflow;
+        if (!w.getStatus().isTerminal() && request.reRunFromTaskId() == null) {
+            throw EngineException.conflict("workflow " + workflowId + " is still " + w.getStatus());
+        }
+        if (request.workflowInput() != null) {
+            w.setInput(json.copy(request.workflowInput()));
+        }
+        if (request.correlationId() != null) {
+            requireLength(request.correlationId(), MAX_KEY_LENGTH, "correlationId");
+            w.setCorrelationId(request.correlationId());
+        }
+        if (request.reRunFromTaskId() == null) {
+            w.getTasks().forEach(t -> run.removed.add(t.getTaskId()));
+            w.setTasks(new ArrayList<>());
+            reopen(run);
+            w.setOutput(new LinkedHashMap<>());
+            decider.start(run);
+            return;
+        }
+        UUID taskId = Ids.parseOrNull(request.reRunFromTaskId());
+        Task from = w.getTasks().stream().filter(t -> t.getTaskId().equals(taskId)).findFirst()
+                .orElseThrow(() -> EngineException.invalid("reRunFromTaskId", "task " + request.reRunFromTaskId()
+                        + " is not a task of workflow " + workflowId));
+        List<Task> keep = new ArrayList<>();
+        for (Task t : w.getTasks()) {
+            if (t.getSeq() > from.getSeq() && !isOpenContainerOf(t, from, run)) {
+                run.removed.add(t.getTaskId());
+            } else {
+                keep.add(t);
+            }
+        }
+        w.setTasks(keep);
+        if (!w.getStatus().isTerminal()) {
+            w.getTasks().stream().filter(t -> !t.getStatus().isTerminal() && t != from).forEach(t -> {
+                t.setStatus(TaskStatus.CANCELED);
+                t.setExecuted(true);
+                run.changed(t);
+            });
+        }
+        reopen(run);
+        resetTask(run, from, request.taskInput());
+        for (Task t : keep) {
+            if (t != from && isOpenContainerOf(t, from, run) && t.getStatus().isTerminal()) {
+                t.setStatus(TaskStatus.IN_PROGRESS);
+                t.setExecuted(false);
+                t.setEnded(null);
+                run.changed(t);
+            }
+        }
     }
 
     /** Whether {@code t} is a loop that contains {@code from}, which must be reopened rather than dropped. */

@@ -32,6 +32,11 @@ public final class DoWhileHandler implements TaskHandler {
     }
 
     @Override
+    public boolean evaluatedInDryRun() {
+        return true;
+    }
+
+    @Override
     public ChildFlow childFlow() {
         return ChildFlow.REPEAT;
     }

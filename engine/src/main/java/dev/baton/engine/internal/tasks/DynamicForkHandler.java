@@ -24,6 +24,11 @@ public final class DynamicForkHandler implements TaskHandler {
     }
 
     @Override
+    public boolean evaluatedInDryRun() {
+        return true;
+    }
+
+    @Override
     public void check(WorkflowTask task, DefinitionCheck check) {
         String path = check.path();
         ForkJoinHandler.requireJoinAfter(task, check);

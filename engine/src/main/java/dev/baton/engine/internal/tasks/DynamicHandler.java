@@ -17,6 +17,11 @@ public final class DynamicHandler implements TaskHandler {
     }
 
     @Override
+    public boolean evaluatedInDryRun() {
+        return true;
+    }
+
+    @Override
     public void check(WorkflowTask task, DefinitionCheck check) {
         check.require(task.dynamicTaskNameParam() != null
                 && task.inputParameters().containsKey(task.dynamicTaskNameParam()),

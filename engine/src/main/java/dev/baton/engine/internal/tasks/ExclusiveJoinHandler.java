@@ -20,6 +20,11 @@ public final class ExclusiveJoinHandler implements TaskHandler {
     }
 
     @Override
+    public boolean evaluatedInDryRun() {
+        return true;
+    }
+
+    @Override
     public void check(WorkflowTask task, DefinitionCheck check) {
         JoinHandler.requireJoinedBefore(task, check);
     }

@@ -19,6 +19,11 @@ public final class ForkJoinHandler implements TaskHandler {
     }
 
     @Override
+    public boolean evaluatedInDryRun() {
+        return true;
+    }
+
+    @Override
     public void check(WorkflowTask task, DefinitionCheck check) {
         String path = check.path();
         requireJoinAfter(task, check);

@@ -29,6 +29,11 @@ public final class InlineHandler implements TaskHandler {
     }
 
     @Override
+    public boolean evaluatedInDryRun() {
+        return true;
+    }
+
+    @Override
     public void check(WorkflowTask task, DefinitionCheck check) {
         String field = check.path() + ".inputParameters.";
         String evaluator = String.valueOf(task.inputParameters().getOrDefault("evaluatorType", "javascript"));

@@ -26,6 +26,11 @@ public final class JoinHandler implements TaskHandler {
     }
 
     @Override
+    public boolean evaluatedInDryRun() {
+        return true;
+    }
+
+    @Override
     public boolean waitsAgainOnRetry() {
         return true;
     }

@@ -28,6 +28,11 @@ public final class JsonJqTransformHandler implements TaskHandler {
     }
 
     @Override
+    public boolean evaluatedInDryRun() {
+        return true;
+    }
+
+    @Override
     public void check(WorkflowTask task, DefinitionCheck check) {
         String field = check.path() + ".inputParameters.queryExpression";
         Object query = task.inputParameters().get("queryExpression");

@@ -28,6 +28,11 @@ public final class LambdaHandler implements TaskHandler {
     }
 
     @Override
+    public boolean evaluatedInDryRun() {
+        return true;
+    }
+
+    @Override
     public void check(WorkflowTask task, DefinitionCheck check) {
         String field = check.path() + ".inputParameters.scriptExpression";
         Object script = task.inputParameters().get("scriptExpression");

@@ -14,6 +14,11 @@ public final class NoopHandler implements TaskHandler {
     }
 
     @Override
+    public boolean evaluatedInDryRun() {
+        return true;
+    }
+
+    @Override
     public boolean decide(WorkflowContext run, Task task) {
         run.complete(task, Map.of());
         return true;

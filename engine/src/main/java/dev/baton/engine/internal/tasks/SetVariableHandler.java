@@ -15,6 +15,11 @@ public final class SetVariableHandler implements TaskHandler {
     }
 
     @Override
+    public boolean evaluatedInDryRun() {
+        return true;
+    }
+
+    @Override
     public boolean decide(WorkflowContext run, Task task) {
         run.workflow().getVariables().putAll(task.getInputData());
         run.workflowChanged();

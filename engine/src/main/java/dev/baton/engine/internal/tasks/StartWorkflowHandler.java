@@ -23,6 +23,11 @@ public final class StartWorkflowHandler implements TaskHandler {
     }
 
     @Override
+    public boolean evaluatedInDryRun() {
+        return true;
+    }
+
+    @Override
     public void check(WorkflowTask task, DefinitionCheck check) {
         Object start = task.inputParameters().get("startWorkflow");
         check.require(start instanceof Map<?, ?> m && m.get("name") != null,

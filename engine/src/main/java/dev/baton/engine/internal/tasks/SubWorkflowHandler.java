@@ -25,6 +25,11 @@ public final class SubWorkflowHandler implements TaskHandler {
     }
 
     @Override
+    public boolean evaluatedInDryRun() {
+        return true;
+    }
+
+    @Override
     public void check(WorkflowTask task, DefinitionCheck check) {
         SubWorkflowParams params = task.subWorkflowParam();
         check.require(params != null && (params.name() != null || params.workflowDefinition() != null),

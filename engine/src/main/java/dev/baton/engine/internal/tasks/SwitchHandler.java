@@ -29,6 +29,11 @@ public final class SwitchHandler implements TaskHandler {
     }
 
     @Override
+    public boolean evaluatedInDryRun() {
+        return true;
+    }
+
+    @Override
     public Set<String> aliases() {
         return Set.of(TaskType.DECISION);
     }

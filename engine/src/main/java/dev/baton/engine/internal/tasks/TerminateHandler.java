@@ -21,6 +21,11 @@ public final class TerminateHandler implements TaskHandler {
     }
 
     @Override
+    public boolean evaluatedInDryRun() {
+        return true;
+    }
+
+    @Override
     public void check(WorkflowTask task, DefinitionCheck check) {
         Object status = task.inputParameters().get("terminationStatus");
         check.require(status == null || STATUSES.contains(String.valueOf(status)),

@@ -137,7 +137,9 @@ public final class Benchmark {
             FaultHarness.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        Options o = Options.parse(args);
+        // "push" runs only the push-versus-poll step, on a platform of its own
+        boolean pushOnly = args.length > 0 && args[0].equals("push");
+        Options o = Options.parse(pushOnly ? java.util.Arrays.copyOfRange(args, 1, args.length) : args);
         Path work = Files.createTempDirectory("baton-bench-");
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("mode", o.quick() ? "short" : "full");
@@ -156,7 +158,13 @@ public final class Benchmark {
             progress("PostgreSQL started");
             try (Platform platform = Platform.start(o.platformJar(), url, work, o.platformJvmArgs())) {
                 progress("platform started");
-                run(o, platform, db, work, report);
+                if (pushOnly) {
+                    Workload.LINEAR3.register(platform, platform.operatorToken());
+                    report.put("pushVersusPoll", PushVersusPoll.measure(platform, platform.operatorToken(),
+                            o.quick()));
+                } else {
+                    run(o, platform, db, work, report);
+                }
             }
         }
         Files.createDirectories(o.out().toAbsolutePath().getParent());
@@ -220,6 +228,8 @@ public final class Benchmark {
         report.put("growth", growth);
         report.put("retention", retention(o, platform, db, one,
                 (double) growth.getLast().get("linear3WorkflowsPerSecond")));
+        report.put("pushVersusPoll", PushVersusPoll.measure(platform, platform.operatorToken(), o.quick()));
+        progress("push versus poll measured");
         print(report);
     }
 
@@ -543,6 +553,9 @@ public final class Benchmark {
         System.out.println("ours to the peer, best to best:  " + peer.get("oursToPeer"));
         for (Map<String, Object> row : (List<Map<String, Object>>) report.get("growth")) {
             System.out.println("growth:                          " + row);
+        }
+        if (report.get("pushVersusPoll") != null) {
+            System.out.println("push versus poll:                " + report.get("pushVersusPoll"));
         }
         if (report.get("retention") != null) {
             System.out.println("retention:                       " + report.get("retention"));

@@ -51,6 +51,11 @@ final class Platform implements Engine, AutoCloseable {
         return platform;
     }
 
+    /** The platform's address, {@code http://127.0.0.1:port}. */
+    String base() {
+        return http.base();
+    }
+
     JarProcess server() {
         return server;
     }

@@ -6,7 +6,11 @@ import dev.baton.authz.access.AccessPolicy;
 import dev.baton.authz.access.ResourceType;
 import dev.baton.authz.api.Role;
 import dev.baton.authz.identity.ExternalIssuers;
+import dev.baton.engine.api.execution.StartWorkflowRequest;
+import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.WorkflowStatus;
+import dev.baton.listeners.ListenerDef;
+import dev.baton.listeners.StatusListeners;
 import dev.baton.platform.PlatformIT;
 import dev.baton.tenancy.TenantId;
 import java.net.http.HttpResponse;
@@ -26,6 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
@@ -45,6 +50,7 @@ class ConsoleJourneysIT extends PlatformIT {
 
     @Autowired AccessPolicy policy;
     @Autowired ExternalIssuers external;
+    @Autowired StatusListeners statusListeners;
 
     private String team;
     private String admin;
@@ -462,5 +468,98 @@ class ConsoleJourneysIT extends PlatformIT {
         } finally {
             broken.stop(0);
         }
+    }
+
+    @Test
+    @Order(10)
+    void dryRunADefinitionThenForkAndUpgradeExecutions() {
+        String worker = unique("pack");
+        registerTask(worker, "\"retryCount\": 0");
+        String name = unique("shipping");
+        registerWorkflow("{\"name\":\"" + name + "\",\"version\":1,\"tasks\":[{\"name\":\"" + worker
+                + "\",\"taskReferenceName\":\"pack\",\"inputParameters\":{\"box\":\"${workflow.input.box}\"}},"
+                + "{\"name\":\"route\",\"taskReferenceName\":\"route\",\"type\":\"SWITCH\","
+                + "\"evaluatorType\":\"value-param\",\"expression\":\"w\",\"inputParameters\":"
+                + "{\"w\":\"${pack.output.weight}\"},\"decisionCases\":{\"heavy\":[{\"name\":\"truck\","
+                + "\"taskReferenceName\":\"truck\",\"type\":\"SET_VARIABLE\",\"inputParameters\":"
+                + "{\"by\":\"truck\"}}]},\"defaultCase\":[{\"name\":\"post\",\"taskReferenceName\":\"post\","
+                + "\"type\":\"SET_VARIABLE\",\"inputParameters\":{\"by\":\"post\"}}]}]}");
+        registerWorkflow("{\"name\":\"" + name + "\",\"version\":2,\"tasks\":[{\"name\":\"" + worker
+                + "\",\"taskReferenceName\":\"pack\"},{\"name\":\"done\",\"taskReferenceName\":\"done\","
+                + "\"type\":\"SET_VARIABLE\",\"inputParameters\":{\"v\":2}}]}");
+        policy.claim(TENANT, ResourceType.WORKFLOW_DEF, name, team);
+        signIn(admin);
+
+        browser.open("/console/workflows/" + name + "/dry-run?version=1");
+        assertThat(browser.heading()).isEqualTo("Dry run " + name + " v1");
+        browser.fill("#input", "{\"box\": \"B-7\"}");
+        browser.fill("#taskOutputs", "{\"pack\": {\"output\": {\"weight\": \"heavy\"}}}");
+        browser.press("Dry run");
+        assertThat(browser.find("h2 .status").getText()).isEqualTo("COMPLETED");
+        assertThat(browser.all("#dry-run-tasks tbody tr")).extracting(e -> e.findElement(By.cssSelector("td"))
+                .getText() + " " + e.findElement(By.cssSelector("td:nth-child(5)")).getText())
+                .containsExactly("pack given", "route evaluated", "truck evaluated");
+        assertThat(browser.find("#dry-run-tasks tbody tr td:nth-child(6)").getText()).contains("\"box\" : \"B-7\"");
+        browser.screenshot("30-dry-run");
+
+        UUID failed = workflows.start(TENANT, StartWorkflowRequest.of(name, 1, Map.of("box", "B-1")));
+        fail(poll(worker), "no boxes left");
+        awaitStatus(failed, WorkflowStatus.FAILED, Duration.ofSeconds(10));
+        browser.open("/console/executions/" + failed);
+        browser.click("#fork summary");
+        browser.fill("#forkInput", "{\"box\": \"B-2\"}");
+        browser.press("Fork");
+        assertThat(browser.text()).contains("Forked from " + failed + "; the original is unchanged.");
+        String forkId = browser.url().substring(browser.url().lastIndexOf('/') + 1);
+        assertThat(forkId).isNotEqualTo(failed.toString());
+        Task again = poll(worker);
+        assertThat(again.getWorkflowInstanceId().toString()).isEqualTo(forkId);
+        assertThat(again.getInputData()).isEqualTo(Map.of("box", "B-2"));
+        complete(again, Map.of("weight", "light"));
+        awaitPageStatus("COMPLETED");
+        assertThat(workflow(failed).getStatus()).isEqualTo(WorkflowStatus.FAILED);
+        browser.screenshot("31-forked-execution");
+
+        UUID running = workflows.start(TENANT, StartWorkflowRequest.of(name, 1, Map.of("box", "B-3")));
+        browser.open("/console/executions/" + running);
+        browser.click("#upgrade summary");
+        browser.press("Check");
+        assertThat(browser.find("#upgrade-verdict").getText())
+                .isEqualTo("Safe: every task has a place and the upgraded execution can complete.");
+        assertThat(browser.all("#upgrade-places tbody tr")).extracting(WebElement::getText)
+                .containsExactly("pack SCHEDULED pack");
+        browser.screenshot("32-upgrade-check");
+        browser.press("Upgrade");
+        assertThat(browser.text()).contains("Upgraded to version 2.");
+        assertThat(workflow(running).getWorkflowVersion()).isEqualTo(2);
+        complete(poll(worker), Map.of());
+        awaitPageStatus("COMPLETED");
+        assertThat(workflow(running).getTasks()).extracting(Task::getReferenceTaskName)
+                .containsExactly("pack", "done");
+    }
+
+    @Test
+    @Order(11)
+    void sendAListenersDeadLettersAgain() {
+        String name = "shipped-" + suffix;
+        statusListeners.add(TENANT, new ListenerDef(name, List.of("workflow.FAILED"), List.of(), null,
+                "nats:console." + suffix, null, true), team, "test");
+        String dead = ownerQuery("INSERT INTO listener_deliveries (tenant_id, listener_name, event, payload, status, "
+                + "attempts, last_status, last_error, next_attempt_at) VALUES ('default', ?, 'workflow.FAILED', "
+                + "'{}', 'DEAD', 10, 503, 'receiver down', now() + interval '1 day') RETURNING id::text", name);
+        signIn(admin);
+        browser.open("/console/listeners");
+        assertThat(browser.all("#listeners tbody tr")).extracting(WebElement::getText)
+                .anySatisfy(row -> assertThat(row).startsWith(name + " workflow.FAILED all nats:console."));
+        browser.open("/console/listeners/" + name);
+        assertThat(browser.all("#deliveries tbody tr")).extracting(e -> e.getText())
+                .singleElement().satisfies(row -> assertThat(row)
+                        .startsWith("workflow.FAILED DEAD 10 503 receiver down"));
+        browser.screenshot("33-dead-letters");
+        browser.press("Send all dead letters again");
+        assertThat(browser.text()).contains("Sending 1 dead letters again.");
+        assertThat(ownerQuery("SELECT status FROM listener_deliveries WHERE id = ?::uuid", dead))
+                .isIn("PENDING", "DELIVERED");
+        assertThat(browser.find("#deliveries tbody tr").getText()).isEqualTo("None.");
     }
 }

@@ -146,7 +146,8 @@ class DryRunIT extends PlatformIT {
         assertThat(refs(result)).containsExactly("first", "broken");
         assertThat(result.get("error").get("taskReferenceName").asString()).isEqualTo("broken");
         assertThat(result.get("error").get("field").asString()).isEqualTo("inputParameters.bad");
-        assertThat(result.get("error").get("reason").asString()).startsWith("cannot evaluate ${workflow.input.n.avg()}");
+        assertThat(result.get("error").get("reason").asString())
+                .startsWith("cannot evaluate ${workflow.input.n.avg()}");
     }
 
     @Test

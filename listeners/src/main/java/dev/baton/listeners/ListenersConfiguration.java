@@ -47,8 +47,10 @@ public class ListenersConfiguration {
             @Value("${baton.listeners.first-retry:PT10S}") Duration firstRetry,
             @Value("${baton.listeners.longest-retry:PT1H}") Duration longestRetry,
             @Value("${baton.listeners.read-timeout:PT10S}") Duration readTimeout,
-            @Value("${baton.listeners.keep:P7D}") Duration keep) {
-        if (maxAttempts < 1 || perTenant < 1 || maxInFlight < 1) {
+            @Value("${baton.listeners.keep:P7D}") Duration keep,
+            @Value("${baton.listeners.keep-dead:P30D}") Duration keepDead,
+            @Value("${baton.listeners.max-dead-per-listener:10000}") int deadPerListener) {
+        if (maxAttempts < 1 || perTenant < 1 || maxInFlight < 1 || deadPerListener < 0) {
             throw new IllegalArgumentException("baton.listeners.max-attempts, per-tenant and max-in-flight must be "
                     + "1 or more");
         }
@@ -60,6 +62,7 @@ public class ListenersConfiguration {
         Map<String, Broker> byType = brokers.stream().collect(Collectors.toMap(Broker::type, b -> b));
         return new DeliveryDispatcher(jdbc, tx, store, own, secrets, byType,
                 observer.getIfAvailable(() -> DeliveryObserver.NONE), clock, new DeliveryDispatcher.Settings(
-                interval, maxInFlight, perTenant, lease, maxAttempts, firstRetry, longestRetry, readTimeout, keep));
+                interval, maxInFlight, perTenant, lease, maxAttempts, firstRetry, longestRetry, readTimeout, keep,
+                keepDead, deadPerListener));
     }
 }

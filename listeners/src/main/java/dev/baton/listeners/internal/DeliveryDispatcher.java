@@ -56,7 +56,12 @@ public final class DeliveryDispatcher implements AutoCloseable {
      * @param keep how long delivered deliveries stay listed
      */
     public record Settings(Duration interval, int maxInFlight, int perTenant, Duration lease, int maxAttempts,
-            Duration firstRetry, Duration longestRetry, Duration readTimeout, Duration keep) {}
+            Duration firstRetry, Duration longestRetry, Duration readTimeout, Duration keep, Duration keepDead,
+            int deadPerListener) {}
+
+    /** Rows one purge statement removes; a purge repeats it while it removes that many, for at most a few seconds. */
+    private static final int PURGE_BATCH = 5_000;
+    private static final long PURGE_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private record Claimed(TenantId tenant, UUID id, String listener, String event, String payload, int attempt,
             String url, String sink, String signingSecret, String ownerTeam) {}
@@ -226,12 +231,27 @@ public final class DeliveryDispatcher implements AutoCloseable {
                 + (rest.equals("}") ? "}" : "," + rest);
     }
 
+    /**
+     * Once a minute: forgets delivered deliveries past {@code keep}, and dead letters past {@code keepDead} or beyond
+     * the newest {@code deadPerListener} of a listener. Each repeats while it finds a full batch (a busy installation
+     * notes far more than one batch a minute), within a time budget.
+     */
     private void purge() {
         long now = System.nanoTime();
-        if (now - lastPurge > TimeUnit.MINUTES.toNanos(1)) {
-            lastPurge = now;
-            jdbc.sql("SELECT purge_listener_deliveries(?::interval, 1000)")
-                    .param(settings.keep().toSeconds() + " seconds").query(Integer.class).single();
+        if (now - lastPurge <= TimeUnit.MINUTES.toNanos(1)) {
+            return;
+        }
+        lastPurge = now;
+        long deadline = now + PURGE_BUDGET_NANOS;
+        while (jdbc.sql("SELECT purge_listener_deliveries(?::interval, ?)")
+                .params(settings.keep().toSeconds() + " seconds", PURGE_BATCH).query(Integer.class).single()
+                >= PURGE_BATCH && System.nanoTime() < deadline) {
+            // another batch
+        }
+        while (jdbc.sql("SELECT purge_dead_listener_deliveries(?::interval, ?, ?)")
+                .params(settings.keepDead().toSeconds() + " seconds", settings.deadPerListener(), PURGE_BATCH)
+                .query(Integer.class).single() >= PURGE_BATCH && System.nanoTime() < deadline) {
+            // another batch
         }
     }
 

@@ -16,7 +16,8 @@ class DeliveryDispatcherTest {
         try (DeliveryDispatcher dispatcher = new DeliveryDispatcher(null, null, null, outbound, null, java.util.Map.of(),
                 dev.baton.listeners.DeliveryObserver.NONE, null,
                 new DeliveryDispatcher.Settings(Duration.ofSeconds(1), 64, 4, Duration.ofMinutes(1), 10,
-                        Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofDays(7)))) {
+                        Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofSeconds(5), Duration.ofDays(7),
+                        Duration.ofDays(30), 10_000))) {
             assertThat(dispatcher.retryAfter(1)).isEqualTo(Duration.ofSeconds(10));
             assertThat(dispatcher.retryAfter(2)).isEqualTo(Duration.ofSeconds(20));
             assertThat(dispatcher.retryAfter(3)).isEqualTo(Duration.ofSeconds(40));

@@ -249,6 +249,34 @@ class StatusListenersIT extends PlatformIT {
     }
 
     @Test
+    void deadLettersAreBoundedPerListenerAndInTime() {
+        // a tenant whose receiver stays down: 1,010 dead letters of one listener, and one older than kept of another
+        TenantId tenant = createTenant(unique("dead").toLowerCase().replace('_', '-'));
+        hooksTeamWithKey(tenant);
+        for (String name : List.of("down", "old")) {
+            listeners.add(tenant, new ListenerDef(name, List.of("workflow.FAILED"), List.of(), receiver.url("/x"),
+                    null, "key", true), "hooks", "test");
+        }
+        ownerQuery("INSERT INTO listener_deliveries (tenant_id, listener_name, event, payload, status, attempts, "
+                + "created_at) SELECT ?, 'down', 'workflow.FAILED', jsonb_build_object('n', n), 'DEAD', 10, "
+                + "now() - n * interval '1 second' FROM generate_series(1, 1010) n RETURNING 1", tenant.value());
+        ownerQuery("INSERT INTO listener_deliveries (tenant_id, listener_name, event, payload, status, attempts, "
+                + "created_at) VALUES (?, 'old', 'workflow.FAILED', '{}', 'DEAD', 10, now() - interval '31 days'), "
+                + "(?, 'old', 'workflow.FAILED', '{}', 'DEAD', 10, now() - interval '29 days') RETURNING 1",
+                tenant.value(), tenant.value());
+
+        ownerQuery("SELECT purge_dead_listener_deliveries('30 days', 1000, 100000)");
+
+        assertThat(ownerQuery("SELECT count(*)::text || ' ' || min((payload->>'n')::int) || '-' "
+                + "|| max((payload->>'n')::int) FROM listener_deliveries WHERE tenant_id = ? AND listener_name = "
+                + "'down'", tenant.value())).as("the newest 1,000 kept").isEqualTo("1000 1-1000");
+        assertThat(ownerQuery("SELECT count(*)::text FROM listener_deliveries WHERE tenant_id = ? AND "
+                + "listener_name = 'old' AND created_at > now() - interval '30 days'", tenant.value())).isEqualTo("1");
+        assertThat(ownerQuery("SELECT count(*)::text FROM listener_deliveries WHERE tenant_id = ? AND "
+                + "listener_name = 'old'", tenant.value())).isEqualTo("1");
+    }
+
+    @Test
     void anotherTeamsExecutionsAndAnotherTenantsAreNeverHeard() throws Exception {
         // a team of authors and operators with a workflow of its own
         String others = unique("others").toLowerCase();

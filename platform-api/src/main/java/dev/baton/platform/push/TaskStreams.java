@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
@@ -52,7 +53,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Bounds: streams per tenant on this node, task types per stream, credits outstanding, message size; every
  * update counts against the tenant's request rate like a REST call; a stream closes when its token expires.
  */
-public final class TaskStreams extends TextWebSocketHandler implements HandshakeInterceptor {
+public final class TaskStreams extends TextWebSocketHandler implements HandshakeInterceptor, SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(TaskStreams.class);
     static final String STREAM = TaskStreams.class.getName() + ".stream";
@@ -76,6 +77,9 @@ public final class TaskStreams extends TextWebSocketHandler implements Handshake
     private final Duration longPoll;
     private final Map<TenantId, AtomicInteger> open = new ConcurrentHashMap<>();
     private final AuditTrail audit;
+    private final java.util.Set<Stream> streams = ConcurrentHashMap.newKeySet();
+    /** Set while the node stops: new streams are refused, open ones told to go to another node. */
+    private volatile boolean draining;
 
     public TaskStreams(TaskService tasks, Guard guard, Tenants tenants, RequestRates rates, JsonMapper json,
             AuditTrail audit, int streamsPerTenant, Duration longPoll) {
@@ -115,6 +119,9 @@ public final class TaskStreams extends TextWebSocketHandler implements Handshake
             return refuse(response, HttpStatus.FORBIDDEN, e.getMessage());
         }
         TenantId tenant = caller.caller().tenant();
+        if (draining) {
+            return refuse(response, HttpStatus.SERVICE_UNAVAILABLE, "this node is stopping; connect to another");
+        }
         if (open(tenant) >= streamsPerTenant) {
             // the worker falls back to polling, or tries again later
             return refuse(response, HttpStatus.TOO_MANY_REQUESTS, "the tenant holds " + streamsPerTenant
@@ -144,6 +151,12 @@ public final class TaskStreams extends TextWebSocketHandler implements Handshake
         Stream stream = (Stream) session.getAttributes().get(STREAM);
         stream.session = new ConcurrentWebSocketSessionDecorator(session, 5_000, 4 * 1024 * 1024);
         stream.counted = true;
+        streams.add(stream);
+        if (draining) {
+            // the node began to stop between the handshake and now
+            goAway(stream);
+            return;
+        }
         if (open.computeIfAbsent(stream.tenant, t -> new AtomicInteger()).incrementAndGet() > streamsPerTenant) {
             // two handshakes passed the check at once: the later stream goes
             try {
@@ -270,6 +283,7 @@ public final class TaskStreams extends TextWebSocketHandler implements Handshake
             // one type waits the whole long poll; several share it, so that none waits behind another for long
             Duration wait = stream.types.size() == 1 ? longPoll : longPoll.dividedBy(stream.types.size() * 4L);
             List<Task> got;
+            long polled = System.nanoTime();
             try {
                 got = asCaller(stream, () -> tasks.poll(stream.tenant, type, stream.workerId, stream.domain, room,
                         wait));
@@ -283,6 +297,13 @@ public final class TaskStreams extends TextWebSocketHandler implements Handshake
             }
             synchronized (stream) {
                 stream.credits -= got.size();
+            }
+            if (got.isEmpty() && draining) {
+                return;
+            }
+            if (got.isEmpty() && System.nanoTime() - polled < wait.toNanos() / 2) {
+                // the poll came back early and empty (it did not park): wait a little rather than spin
+                sleep(Duration.ofMillis(200));
             }
             for (int i = 0; i < got.size(); i++) {
                 if (!stream.session.isOpen()) {
@@ -318,6 +339,7 @@ public final class TaskStreams extends TextWebSocketHandler implements Handshake
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
         Stream stream = (Stream) session.getAttributes().get(STREAM);
         if (stream != null && stream.counted && stream.closed.compareAndSet(false, true)) {
+            streams.remove(stream);
             open.get(stream.tenant).decrementAndGet();
             synchronized (stream) {
                 stream.notifyAll(); // a pump waiting for credits sees the stream closed; one in a poll, after it
@@ -368,6 +390,40 @@ public final class TaskStreams extends TextWebSocketHandler implements Handshake
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Nothing to start: streams open as workers connect. */
+    @Override
+    public void start() {
+        draining = false;
+    }
+
+    /**
+     * When the node stops (before the web server's graceful shutdown): refuses new streams and closes open ones
+     * with 1001 (going away), so their workers connect to another node; the long polls return as the node drains.
+     */
+    @Override
+    public void stop() {
+        draining = true;
+        streams.forEach(TaskStreams::goAway);
+    }
+
+    private static void goAway(Stream stream) {
+        try {
+            stream.session.close(CloseStatus.GOING_AWAY.withReason("this node is stopping; connect to another"));
+        } catch (IOException | RuntimeException e) {
+            log.debug("closing a task stream as the node stops: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return !draining;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
     }
 
     /** The number of open streams of {@code tenant} on this node. */

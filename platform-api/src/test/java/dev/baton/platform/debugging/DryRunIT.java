@@ -180,12 +180,26 @@ class DryRunIT extends PlatformIT {
                     {"name":"%s","taskReferenceName":"w2"},
                     {"name":"%s","taskReferenceName":"w3"}]}]}""".formatted(flow, worker, worker, worker));
         JsonNode result = dryRun(adminToken(), Map.of("name", flow));
-        // three tasks an iteration reach the dry run's 2,000 attempts well before the loop's 1,000 iterations
+        // three tasks an iteration reach the dry run's 2,000 tasks well before the loop's 1,000 iterations
         assertThat(result.get("status").asString()).isEqualTo("RUNNING");
-        assertThat(result.get("tasks").size()).as("the loop and 2,001 attempts, the last never settled")
-                .isEqualTo(2_002);
-        assertThat(result.get("error").get("reason").asString())
-                .isEqualTo("the dry run stopped after 2000 task attempts");
+        assertThat(result.get("tasks").size()).as("the loop and 1,999 attempts").isEqualTo(2_000);
+        assertThat(result.get("error").get("reason").asString()).isEqualTo("the dry run stopped after 2000 tasks");
+    }
+
+    @Test
+    void tasksTheDryRunEvaluatesItselfCountAgainstTheBoundToo() throws Exception {
+        String flow = unique("dry_busy");
+        registerWorkflow("""
+                {"name":"%s","version":1,"tasks":[{"name":"loop","taskReferenceName":"loop","type":"DO_WHILE",
+                  "loopCondition":"$.loop['iteration'] < 1000","loopOver":[
+                    {"name":"a","taskReferenceName":"a","type":"SET_VARIABLE","inputParameters":{"a":1}},
+                    {"name":"b","taskReferenceName":"b","type":"SET_VARIABLE","inputParameters":{"b":1}},
+                    {"name":"c","taskReferenceName":"c","type":"SET_VARIABLE","inputParameters":{"c":1}}]}]}"""
+                .formatted(flow));
+        JsonNode result = dryRun(adminToken(), Map.of("name", flow));
+        assertThat(result.get("status").asString()).isEqualTo("RUNNING");
+        assertThat(result.get("tasks").size()).isEqualTo(2_000);
+        assertThat(result.get("error").get("reason").asString()).isEqualTo("the dry run stopped after 2000 tasks");
     }
 
     @Test

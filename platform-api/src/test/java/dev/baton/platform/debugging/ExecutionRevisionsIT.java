@@ -74,6 +74,8 @@ class ExecutionRevisionsIT extends PlatformIT {
                 .containsExactlyElementsOf(failed.getTasks().stream().map(Task::getTaskId).toList());
         assertThat(taskByRef(still, "b").getStatus()).isEqualTo(TaskStatus.FAILED_WITH_TERMINAL_ERROR);
         assertThat(taskByRef(still, "b").getInputData()).isEqualTo(Map.of("v", "from-a"));
+        assertThat(audited("/api/workflow/" + original + "/fork")).isEqualTo("POST /api/workflow/{workflowId}/fork "
+                + "SUCCEEDED 201");
     }
 
     @Test
@@ -139,6 +141,23 @@ class ExecutionRevisionsIT extends PlatformIT {
         complete(last, Map.of("end", true));
         Workflow done = awaitStatus(id, WorkflowStatus.COMPLETED, SHORT);
         assertThat(done.getTasks()).extracting(Task::getReferenceTaskName).containsExactly("first", "b", "c");
+        assertThat(audited("/api/workflow/" + id + "/upgrade")).isEqualTo("POST /api/workflow/{workflowId}/upgrade "
+                + "SUCCEEDED 200");
+    }
+
+    /** The latest audit entry of a call on {@code resource}, once its answer is recorded: action, outcome, status. */
+    private static String audited(String resource) {
+        long deadline = System.nanoTime() + SHORT.toNanos();
+        String entry = null;
+        while (System.nanoTime() < deadline) {
+            entry = ownerQuery("SELECT action || ' ' || outcome || ' ' || status FROM audit_log WHERE resource = ? "
+                    + "AND status IS NOT NULL ORDER BY seq DESC LIMIT 1", resource);
+            if (entry != null) {
+                return entry;
+            }
+            sleep(50);
+        }
+        return entry;
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
@@ -29,7 +30,11 @@ import tools.jackson.databind.JsonNode;
  * closes, and bounds on what one stream may ask for.
  */
 @TestPropertySource(properties = {"baton.push.streams-per-tenant=3", "baton.push.long-poll=PT10S"})
+// a context of its own, closed after: left running, its listeners' dispatcher would be a second node to the others
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class TaskStreamsIT extends PlatformIT {
+
+    @org.springframework.beans.factory.annotation.Autowired TaskStreams streams;
 
     private static final Duration SHORT = Duration.ofSeconds(5);
 
@@ -145,6 +150,23 @@ class TaskStreamsIT extends PlatformIT {
         complete(mine, Map.of());
     }
 
+    @Test
+    void aStoppingNodeSendsItsStreamsElsewhere() throws Exception {
+        String worker = unique("drained");
+        oneTaskWorkflow(worker, "");
+        String admin = adminToken();
+        Client client = connect(admin, worker);
+        client.send(Map.of("credit", 1));
+        streams.stop();
+        try {
+            assertThat(client.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1001);
+            assertThat(refusal(admin, "/api/stream/tasks?taskType=" + worker)).isEqualTo(503);
+        } finally {
+            streams.start();
+        }
+        connect(admin, worker).close();
+    }
+
     private int refusal(String token, String path) throws Exception {
         try {
             WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder();
@@ -183,7 +205,15 @@ class TaskStreamsIT extends PlatformIT {
     private static final class Client implements WebSocket.Listener, AutoCloseable {
         private final BlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
         private final StringBuilder partial = new StringBuilder();
+        /** The close code the server sent, once it closed the stream. */
+        final java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
         WebSocket socket;
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
 
         @Override
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
@@ -221,7 +251,9 @@ class TaskStreamsIT extends PlatformIT {
 
         @Override
         public void close() {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+            if (!socket.isOutputClosed()) {
+                socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
+            }
         }
     }
 }

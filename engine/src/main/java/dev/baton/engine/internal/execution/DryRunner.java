@@ -41,7 +41,7 @@ import java.util.UUID;
  */
 final class DryRunner {
 
-    /** Most task attempts one dry run evaluates, sub-workflows included. */
+    /** Most task attempts one dry run makes, of every type, sub-workflows included. */
     static final int MAX_TASKS = 2_000;
     /** Longest a dry run may take, scripts included. */
     static final Duration MAX_DURATION = Duration.ofSeconds(10);
@@ -186,6 +186,7 @@ final class DryRunner {
             run.depth = depth;
             Scope scope = new Scope(prefix, depth);
             scopes.put(run, scope);
+            run.beforeAdd = this::spend;
             try {
                 if (resume) {
                     decider.decide(run);
@@ -199,22 +200,29 @@ final class DryRunner {
                         break;
                     }
                     for (Task t : waiting) {
-                        if (++tasks > MAX_TASKS) {
-                            stopped = "the dry run stopped after " + MAX_TASKS + " task attempts";
-                            break;
-                        }
-                        if (System.nanoTime() > deadline) {
-                            stopped = "the dry run stopped after " + MAX_DURATION.toSeconds() + " seconds";
-                            break;
-                        }
                         settle(run, t, take(prefix, t));
                     }
                     decider.decide(run);
                 }
+            } catch (BudgetSpent e) {
+                // the run stops where it stands: what it did so far is the answer, with the reason it stopped
             } finally {
                 scopes.remove(run);
             }
             return result(run, scope);
+        }
+
+        /** Counts a task about to be added; once the session's budget is spent, stops every run in it. */
+        private void spend() {
+            if (stopped == null && ++tasks > MAX_TASKS) {
+                stopped = "the dry run stopped after " + MAX_TASKS + " tasks";
+            }
+            if (stopped == null && System.nanoTime() > deadline) {
+                stopped = "the dry run stopped after " + MAX_DURATION.toSeconds() + " seconds";
+            }
+            if (stopped != null) {
+                throw new BudgetSpent();
+            }
         }
 
         private boolean evaluated(Task t) {
@@ -315,6 +323,13 @@ final class DryRunner {
         Scope(String prefix, int depth) {
             this.prefix = prefix;
             this.depth = depth;
+        }
+    }
+
+    /** Thrown out of a decision when the session's budget is spent; caught where the run began. */
+    private static final class BudgetSpent extends RuntimeException {
+        BudgetSpent() {
+            super(null, null, false, false);
         }
     }
 

@@ -73,7 +73,13 @@ public final class WorkflowRun {
     /** The id the next task added takes, chosen before its input was resolved (Conductor's CPEWF_TASK_ID). */
     UUID nextTaskId;
 
+    /** Runs before each task is added: a dry run's budget, which throws once it is spent; null in a real run. */
+    Runnable beforeAdd;
+
     Task add(Task task) {
+        if (beforeAdd != null) {
+            beforeAdd.run();
+        }
         task.setTaskId(nextTaskId != null ? nextTaskId : Ids.next());
         nextTaskId = null;
         task.setWorkflowInstanceId(workflow.getWorkflowId());

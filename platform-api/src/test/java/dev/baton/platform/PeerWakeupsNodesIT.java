@@ -43,9 +43,15 @@ class PeerWakeupsNodesIT {
         config.useSingleServer().setAddress(redis);
         org.redisson.api.RedissonClient client = org.redisson.Redisson.create(config);
         try {
-            wakeAcrossNodes(() -> assertThat(client.getTopic(prefix + "queues").countSubscribers())
-                    .as("both nodes hear the topic").isEqualTo(2), "--baton.redis.url=" + redis,
-                    "--baton.redis.key-prefix=" + prefix);
+            // Redis answers PUBSUB NUMSUB from the subscriptions it has registered, which may trail a node's start
+            wakeAcrossNodes(() -> {
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (client.getTopic(prefix + "queues").countSubscribers() < 2 && System.nanoTime() < deadline) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+                }
+                assertThat(client.getTopic(prefix + "queues").countSubscribers()).as("both nodes hear the topic")
+                        .isEqualTo(2);
+            }, "--baton.redis.url=" + redis, "--baton.redis.key-prefix=" + prefix);
         } finally {
             client.shutdown();
         }

@@ -137,9 +137,10 @@ public final class Benchmark {
             FaultHarness.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        // "push" runs only the push-versus-poll step, on a platform of its own
-        boolean pushOnly = args.length > 0 && args[0].equals("push");
-        Options o = Options.parse(pushOnly ? java.util.Arrays.copyOfRange(args, 1, args.length) : args);
+        // "push" runs only the push-versus-poll step, "latency" only linear3 one at a time (to profile it), each on
+        // a platform of its own
+        String only = args.length > 0 && (args[0].equals("push") || args[0].equals("latency")) ? args[0] : null;
+        Options o = Options.parse(only != null ? java.util.Arrays.copyOfRange(args, 1, args.length) : args);
         Path work = Files.createTempDirectory("baton-bench-");
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("mode", o.quick() ? "short" : "full");
@@ -158,10 +159,17 @@ public final class Benchmark {
             progress("PostgreSQL started");
             try (Platform platform = Platform.start(o.platformJar(), url, work, o.platformJvmArgs())) {
                 progress("platform started");
-                if (pushOnly) {
+                if ("push".equals(only)) {
                     Workload.LINEAR3.register(platform, platform.operatorToken());
                     report.put("pushVersusPoll", PushVersusPoll.measure(platform, platform.operatorToken(),
                             o.quick()));
+                } else if ("latency".equals(only)) {
+                    Workload.LINEAR3.register(platform, platform.operatorToken());
+                    lowLoad(o, platform, List.of(platform.operatorToken()), db, Database.OURS); // warm-up
+                    Map<String, Object> latency = lowLoad(o, platform, List.of(platform.operatorToken()), db,
+                            Database.OURS);
+                    report.put("latencyLinear3", latency);
+                    System.out.println("linear3 one at a time: " + latency);
                 } else {
                     run(o, platform, db, work, report);
                 }

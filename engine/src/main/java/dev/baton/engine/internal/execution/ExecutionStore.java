@@ -306,7 +306,8 @@ public final class ExecutionStore {
                 t.getReasonForIncompletion(), t.getWorkerId(), t.getCallbackAfterSeconds(), ts(t.getWaitUntil()),
                 t.getQueue(), t.getSubWorkflowId(), ts(t.getVisibleAt()), ts(t.getStarted()),
                 ts(t.getFirstStarted()), ts(t.getEnded()), ts(t.getUpdated()), ts(t.getDueAt()),
-                json.write(t.getWorkflowTask()), t.getIteration(), row.offloaded(), permitKept(t), t.getTaskId()
+                t.storedWorkflowTask() != null ? t.storedWorkflowTask() : json.write(t.getWorkflowTask()),
+                t.getIteration(), row.offloaded(), permitKept(t), t.getTaskId()
             };
             if (row.flush()) {
                 added.add(t.getWorkflowInstanceId());
@@ -558,7 +559,8 @@ public final class ExecutionStore {
         String offloaded = rs.getString("offloaded");
         t.setInputData(payloads.read(t.getWorkflowInstanceId(), offloaded, "input", rs.getString("input")));
         t.setOutputData(payloads.read(t.getWorkflowInstanceId(), offloaded, "output", rs.getString("output")));
-        t.setWorkflowTask(json.read(rs.getString("workflow_task"), WorkflowTask.class));
+        String snapshot = rs.getString("workflow_task");
+        t.readWorkflowTask(json.read(snapshot, WorkflowTask.class), snapshot);
         t.setReasonForIncompletion(rs.getString("reason"));
         t.setWorkerId(rs.getString("worker_id"));
         t.setDomain(rs.getString("domain"));

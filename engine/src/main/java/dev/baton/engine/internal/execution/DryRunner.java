@@ -15,8 +15,6 @@ import dev.baton.engine.api.execution.TaskStatus;
 import dev.baton.engine.api.execution.Workflow;
 import dev.baton.engine.api.execution.WorkflowStatus;
 import dev.baton.engine.internal.Ids;
-import dev.baton.engine.internal.definition.DefinitionStore;
-import dev.baton.engine.internal.definition.DefinitionValidator;
 import dev.baton.engine.internal.expression.ParameterResolver;
 import dev.baton.engine.internal.json.JsonCodec;
 import dev.baton.engine.internal.tasks.TaskHandlers;
@@ -50,21 +48,14 @@ final class DryRunner {
     static final int MAX_ATTEMPTS_GIVEN = 100;
 
     private final WorkflowExecutor executor;
-    private final DefinitionStore definitions;
-    private final DefinitionValidator validator;
-    private final CompositionPolicy composition;
     private final TaskHandlers handlers;
     private final JsonCodec json;
     private final ParameterResolver resolver;
     private final WorkflowDecider decider;
 
-    DryRunner(WorkflowExecutor executor, DefinitionStore definitions, DefinitionValidator validator,
-            CompositionPolicy composition, TaskContracts contracts, TaskHandlers handlers, JsonCodec json,
-            ParameterResolver resolver, EngineLimits limits) {
+    DryRunner(WorkflowExecutor executor, CompositionPolicy composition, TaskContracts contracts,
+            TaskHandlers handlers, JsonCodec json, ParameterResolver resolver, EngineLimits limits) {
         this.executor = executor;
-        this.definitions = definitions;
-        this.validator = validator;
-        this.composition = composition;
         this.handlers = handlers;
         this.json = json;
         this.resolver = resolver;
@@ -80,22 +71,12 @@ final class DryRunner {
                     + "workflowDef, not both or neither");
         }
         Session session = new Session(tenant, cannedOutcomes(request.taskOutputs()));
-        WorkflowDef def;
-        String owner;
-        if (inline) {
-            def = request.workflowDef().withVersionAndAudit(request.workflowDef().versionOrDefault(), null, null);
-            validator.validateWorkflowDef(tenant, def, definitions::taskDef);
-            owner = actingTeam;
-        } else {
-            def = definitions.workflowDefToStart(request.name(), request.version()).map(DefinitionStore.ToStart::def)
-                    .orElseThrow(() -> EngineException.notFound("no workflow definition named '" + request.name()
-                            + "'" + (request.version() == null ? "" : " with version " + request.version())));
-            owner = composition.ownerOf(tenant, def.name()).orElse(null);
-        }
-        StartWorkflowRequest start = new StartWorkflowRequest(def.name(), def.versionOrDefault(),
-                request.correlationId(), request.input(), null, null, null, null, null, null);
-        Workflow w = executor.newWorkflow(tenant, def, start);
-        w.setOwnerTeam(owner);
+        StartWorkflowRequest start = new StartWorkflowRequest(request.name(), request.version(),
+                request.correlationId(), request.input(), null, request.workflowDef(), null, null, null, null);
+        // the caller's permission to start it was checked by the API, as for a start
+        WorkflowExecutor.Startable startable = executor.startable(tenant, start, actingTeam, false);
+        Workflow w = executor.newWorkflow(tenant, startable.def(), start);
+        w.setOwnerTeam(startable.ownerTeam());
         return inSession(session, () -> session.evaluate(w, "", 0, false));
     }
 
@@ -357,22 +338,16 @@ final class DryRunner {
                 child.setReasonForIncompletion(outcome.reasonForIncompletion());
                 return child;
             }
-            boolean inline = parentTask.getWorkflowTask().subWorkflowParam().workflowDefinition() != null;
-            String acting = parent.workflow.getOwnerTeam();
-            if (inline) {
-                validator.validateWorkflowDef(session.tenant, def, definitions::taskDef);
-            }
-            refuseStart(session.tenant, acting, def.name(), inline, "subWorkflowParam");
-            int most = validator.limits().nestingDepth();
-            if (scope.depth + 1 > most) {
-                throw EngineException.invalid("subWorkflowParam", "workflows start workflows more than " + most
-                        + " levels deep (baton.engine.limits.nesting-depth)");
-            }
+            // settled as the engine settles a child's start (WorkflowExecutor.startChild), then evaluated here
             StartWorkflowRequest request = new StartWorkflowRequest(def.name(), def.versionOrDefault(),
-                    parent.workflow.getCorrelationId(), input, parent.workflow.getTaskToDomain(), null,
+                    parent.workflow.getCorrelationId(), input, parent.workflow.getTaskToDomain(),
+                    parentTask.getWorkflowTask().subWorkflowParam().workflowDefinition(),
                     parent.workflow.getPriority(), null, null, null);
-            child = executor.newWorkflow(session.tenant, def, request);
-            child.setOwnerTeam(inline ? acting : composition.ownerOf(session.tenant, def.name()).orElse(null));
+            WorkflowExecutor.Startable startable = executor.startable(session.tenant, request,
+                    parent.workflow.getOwnerTeam(), true);
+            executor.requireNesting(scope.depth + 1, true);
+            child = executor.newWorkflow(session.tenant, startable.def(), request);
+            child.setOwnerTeam(startable.ownerTeam());
             child.setParentWorkflowId(parent.workflow.getWorkflowId());
             child.setParentWorkflowTaskId(parentTask.getTaskId());
             session.children.put(parentTask.getTaskId(),
@@ -383,26 +358,11 @@ final class DryRunner {
         @Override
         public UUID startFromTask(WorkflowRun run, StartWorkflowRequest request) {
             Session session = SESSION.get();
-            boolean inline = request.workflowDef() != null;
-            String name = inline ? request.workflowDef().name() : request.name();
-            if (name == null || name.isBlank()) {
-                throw EngineException.invalid("name", "the name of the workflow to start is required");
-            }
-            if (!inline) {
-                definition(name, request.version());
-            }
-            refuseStart(session.tenant, run.workflow.getOwnerTeam(), name, inline, "startWorkflow");
-            session.scopes.get(run).started.add(new DryRunResult.StartedWorkflow(name, request.version(),
+            WorkflowExecutor.requireName(request);
+            WorkflowDef def = executor.startable(session.tenant, request, run.workflow.getOwnerTeam(), true).def();
+            session.scopes.get(run).started.add(new DryRunResult.StartedWorkflow(def.name(), request.version(),
                     request.input() == null ? Map.of() : json.copy(request.input())));
             return Ids.next();
-        }
-
-        private void refuseStart(TenantId tenant, String team, String name, boolean inline, String field) {
-            if (team != null) {
-                composition.refuseStart(tenant, team, name, inline).ifPresent(reason -> {
-                    throw EngineException.invalid(field, reason);
-                });
-            }
         }
 
         @Override

@@ -53,14 +53,10 @@ final class ExecutionRevisions {
             throw EngineException.invalid("reRunFromTaskId", "name the task of the execution the fork runs from");
         }
         return executor.inTransaction(tenant, () -> {
-            Workflow original = store.find(workflowId, true)
+            // the store's read is a copy of its own; it takes new ids and forgets where it came from
+            Workflow copy = store.find(workflowId, true)
                     .orElseThrow(() -> EngineException.notFound("workflow " + workflowId + " not found"));
-            if (!original.getStatus().isTerminal()) {
-                throw EngineException.conflict("cannot fork workflow " + workflowId + ": it is still "
-                        + original.getStatus() + "; only an ended execution is forked");
-            }
-            // the store's read is a deep copy of its own; the copy takes new ids and forgets where it came from
-            Workflow copy = original;
+            WorkflowExecutor.requireEnded(copy, "fork");
             Map<UUID, UUID> ids = new HashMap<>();
             copy.setWorkflowId(Ids.next());
             copy.setParentWorkflowId(null);

@@ -117,8 +117,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         ParameterResolver resolver = new ParameterResolver(environment);
         this.decider = new WorkflowDecider(resolver, json, handlers, this, validator.limits(), composition, contracts,
                 attempts);
-        this.dryRunner = new DryRunner(this, definitions, validator, composition, contracts, handlers, json, resolver,
-                validator.limits());
+        this.dryRunner = new DryRunner(this, composition, contracts, handlers, json, resolver, validator.limits());
         this.revisions = new ExecutionRevisions(this, store, definitions, handlers, dryRunner);
     }
 
@@ -330,7 +329,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         }
     }
 
-    private static void requireName(StartWorkflowRequest request) {
+    static void requireName(StartWorkflowRequest request) {
         if (request == null || (request.workflowDef() == null && (request.name() == null || request.name().isBlank()))) {
             throw EngineException.invalid("name", "the name of the workflow to start is required");
         }
@@ -354,10 +353,59 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
      */
     private UUID startInTransaction(TenantId tenant, StartWorkflowRequest request, WorkflowRun parent, Task parentTask,
             String actingTeam, boolean checkComposition) {
+        Startable startable = startable(tenant, request, actingTeam, checkComposition);
+        WorkflowDef def = startable.def();
+        String key = request.idempotencyKey();
+        if (key != null && !key.isBlank()) {
+            Optional<UUID> existing = store.findByIdempotencyKey(def.name(), key);
+            if (existing.isPresent()) {
+                if ("FAIL".equalsIgnoreCase(request.idempotencyStrategy())) {
+                    throw EngineException.conflict("a workflow '" + def.name() + "' with idempotency key '" + key
+                            + "' already exists: " + existing.get());
+                }
+                return existing.get();
+            }
+        }
+        int depth = parent == null ? 0 : depthOf(parent) + 1;
+        // the starts nested on this thread's stack count too, whatever the stored parent links say
+        requireNesting(Math.max(depth, NESTING.get()[0] + 1), parent != null);
+        Workflow w = newWorkflow(tenant, def, request);
+        w.setOwnerTeam(startable.ownerTeam());
+        if (parent != null) {
+            w.setParentWorkflowId(parent.workflow.getWorkflowId());
+            w.setParentWorkflowTaskId(parentTask.getTaskId());
+        }
+        WorkflowRun run = newRun(tenant, w, startable.taskDefsVersion());
+        run.isNew = true;
+        run.depth = depth;
+        run.notifyParent = parent == null;
+        // A start inside a decision (SUB_WORKFLOW, START_WORKFLOW) decides the new workflow on this stack: count it.
+        NESTING.get()[0]++;
+        try {
+            decider.start(run);
+        } finally {
+            NESTING.get()[0]--;
+        }
+        persist(run);
+        return w.getWorkflowId();
+    }
+
+    /** What a start has settled before its workflow is made: the definition, the execution's owner team, and the
+     * version of the task definitions read with a stored definition ({@link TaskDefCache#UNKNOWN} for an inline one).
+     */
+    record Startable(WorkflowDef def, String ownerTeam, long taskDefsVersion) {}
+
+    /**
+     * The definition {@code request} starts, checked: an inline one validated, a stored one found (404 when there is
+     * none); with {@code checkComposition}, refused when the composition policy does not let {@code actingTeam}
+     * start it. A dry run settles its starts the same way.
+     */
+    Startable startable(TenantId tenant, StartWorkflowRequest request, String actingTeam,
+            boolean checkComposition) {
         requireIndexable(request);
+        boolean inline = request.workflowDef() != null;
         WorkflowDef def;
         long taskDefsVersion = TaskDefCache.UNKNOWN;
-        boolean inline = request.workflowDef() != null;
         if (inline) {
             def = request.workflowDef().withVersionAndAudit(request.workflowDef().versionOrDefault(), null, null);
             validator.validateWorkflowDef(tenant, def, definitions::taskDef);
@@ -373,44 +421,17 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
             });
         }
         String ownerTeam = inline ? actingTeam : composition.ownerOf(tenant, def.name()).orElse(null);
-        String key = request.idempotencyKey();
-        if (key != null && !key.isBlank()) {
-            Optional<UUID> existing = store.findByIdempotencyKey(def.name(), key);
-            if (existing.isPresent()) {
-                if ("FAIL".equalsIgnoreCase(request.idempotencyStrategy())) {
-                    throw EngineException.conflict("a workflow '" + def.name() + "' with idempotency key '" + key
-                            + "' already exists: " + existing.get());
-                }
-                return existing.get();
-            }
-        }
-        int depth = parent == null ? 0 : depthOf(parent) + 1;
-        int nested = NESTING.get()[0];
+        return new Startable(def, ownerTeam, taskDefsVersion);
+    }
+
+    /** Refuses a workflow {@code depth} levels below the first one, past the nesting limit. */
+    void requireNesting(int depth, boolean child) {
         int most = validator.limits().nestingDepth();
-        if (depth > most || nested >= most) {
-            throw EngineException.invalid(parent == null ? "startWorkflow" : "subWorkflowParam",
+        if (depth > most) {
+            throw EngineException.invalid(child ? "subWorkflowParam" : "startWorkflow",
                     "workflows start workflows more than " + most + " levels deep "
                             + "(baton.engine.limits.nesting-depth)");
         }
-        Workflow w = newWorkflow(tenant, def, request);
-        w.setOwnerTeam(ownerTeam);
-        if (parent != null) {
-            w.setParentWorkflowId(parent.workflow.getWorkflowId());
-            w.setParentWorkflowTaskId(parentTask.getTaskId());
-        }
-        WorkflowRun run = newRun(tenant, w, taskDefsVersion);
-        run.isNew = true;
-        run.depth = depth;
-        run.notifyParent = parent == null;
-        // A start inside a decision (SUB_WORKFLOW, START_WORKFLOW) decides the new workflow on this stack: count it.
-        NESTING.get()[0]++;
-        try {
-            decider.start(run);
-        } finally {
-            NESTING.get()[0]--;
-        }
-        persist(run);
-        return w.getWorkflowId();
     }
 
     /** The nesting depth of {@code run}: known when it was started in this transaction, else read up its parents. */
@@ -926,7 +947,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         }
     }
 
-    private static void requireEnded(Workflow w, String action) {
+    static void requireEnded(Workflow w, String action) {
         if (!w.getStatus().isTerminal()) {
             throw EngineException.conflict("cannot " + action + " workflow " + w.getWorkflowId() + ": it is still "
                     + w.getStatus());

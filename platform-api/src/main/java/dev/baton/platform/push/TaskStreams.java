@@ -9,6 +9,7 @@ import dev.baton.engine.api.EngineException;
 import dev.baton.engine.api.TaskService;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskResult;
+import dev.baton.platform.web.ApiErrors;
 import dev.baton.platform.web.Guard;
 import dev.baton.tenancy.RequestRates;
 import dev.baton.tenancy.TenantId;
@@ -150,14 +151,15 @@ public final class TaskStreams extends TextWebSocketHandler implements Handshake
     public void afterConnectionEstablished(WebSocketSession session) {
         Stream stream = (Stream) session.getAttributes().get(STREAM);
         stream.session = new ConcurrentWebSocketSessionDecorator(session, 5_000, 4 * 1024 * 1024);
-        stream.counted = true;
+        // counted before anything may close it: its closing takes it off again
         streams.add(stream);
+        int held = open.computeIfAbsent(stream.tenant, t -> new AtomicInteger()).incrementAndGet();
         if (draining) {
             // the node began to stop between the handshake and now
             goAway(stream);
             return;
         }
-        if (open.computeIfAbsent(stream.tenant, t -> new AtomicInteger()).incrementAndGet() > streamsPerTenant) {
+        if (held > streamsPerTenant) {
             // two handshakes passed the check at once: the later stream goes
             try {
                 session.close(CloseStatus.POLICY_VIOLATION.withReason("too many task streams; poll instead"));
@@ -166,7 +168,7 @@ public final class TaskStreams extends TextWebSocketHandler implements Handshake
             }
             return;
         }
-        stream.pump = Thread.ofVirtual().name("task-stream-" + stream.tenant.value()).start(() -> pump(stream));
+        Thread.ofVirtual().name("task-stream-" + stream.tenant.value()).start(() -> pump(stream));
     }
 
     @Override
@@ -229,11 +231,7 @@ public final class TaskStreams extends TextWebSocketHandler implements Handshake
             audited(stream, 200);
             stream.send(json, Map.of("updated", taskId == null ? "" : taskId));
         } catch (EngineException e) {
-            int status = switch (e.kind()) {
-                case INVALID -> 400;
-                case NOT_FOUND -> 404;
-                case CONFLICT -> 409;
-            };
+            int status = ApiErrors.statusOf(e.kind()).value();
             audited(stream, status);
             stream.send(json, error(taskId, status, e.field(), e.getMessage()));
         } catch (AccessDeniedException e) {
@@ -338,7 +336,7 @@ public final class TaskStreams extends TextWebSocketHandler implements Handshake
     @Override
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
         Stream stream = (Stream) session.getAttributes().get(STREAM);
-        if (stream != null && stream.counted && stream.closed.compareAndSet(false, true)) {
+        if (stream != null && stream.closed.compareAndSet(false, true)) {
             streams.remove(stream);
             open.get(stream.tenant).decrementAndGet();
             synchronized (stream) {
@@ -441,8 +439,6 @@ public final class TaskStreams extends TextWebSocketHandler implements Handshake
         final String domain;
         final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
         volatile WebSocketSession session;
-        volatile Thread pump;
-        volatile boolean counted;
         int credits;
 
         /** The stream's id, the request id of every audit entry it writes. */

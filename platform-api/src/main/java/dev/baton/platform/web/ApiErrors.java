@@ -32,13 +32,18 @@ public class ApiErrors {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
 
-    @ExceptionHandler(EngineException.class)
-    ProblemDetail engine(EngineException e) {
-        HttpStatus status = switch (e.kind()) {
+    /** The HTTP status the engine's refusal of {@code kind} is answered with, here and on task streams. */
+    public static HttpStatus statusOf(EngineException.Kind kind) {
+        return switch (kind) {
             case INVALID -> HttpStatus.BAD_REQUEST;
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case CONFLICT -> HttpStatus.CONFLICT;
         };
+    }
+
+    @ExceptionHandler(EngineException.class)
+    ProblemDetail engine(EngineException e) {
+        HttpStatus status = statusOf(e.kind());
         ProblemDetail p = problem(status, e.getMessage(), e.field(),
                 e.violations().stream().map(v -> Map.entry(v.field(), v.reason())).toList());
         if (!e.violations().isEmpty()) {

@@ -243,14 +243,16 @@ public final class DeliveryDispatcher implements AutoCloseable {
         }
         lastPurge = now;
         long deadline = now + PURGE_BUDGET_NANOS;
-        while (jdbc.sql("SELECT purge_listener_deliveries(?::interval, ?)")
-                .params(settings.keep().toSeconds() + " seconds", PURGE_BATCH).query(Integer.class).single()
-                >= PURGE_BATCH && System.nanoTime() < deadline) {
-            // another batch
-        }
-        while (jdbc.sql("SELECT purge_dead_listener_deliveries(?::interval, ?, ?)")
-                .params(settings.keepDead().toSeconds() + " seconds", settings.deadPerListener(), PURGE_BATCH)
-                .query(Integer.class).single() >= PURGE_BATCH && System.nanoTime() < deadline) {
+        inBatches(deadline, "SELECT purge_listener_deliveries(?::interval, ?)",
+                settings.keep().toSeconds() + " seconds", PURGE_BATCH);
+        inBatches(deadline, "SELECT purge_dead_listener_deliveries(?::interval, ?, ?)",
+                settings.keepDead().toSeconds() + " seconds", settings.deadPerListener(), PURGE_BATCH);
+    }
+
+    /** Runs a purge function again while it removes a full batch, until {@code deadline}. */
+    private void inBatches(long deadline, String sql, Object... params) {
+        while (jdbc.sql(sql).params(params).query(Integer.class).single() >= PURGE_BATCH
+                && System.nanoTime() < deadline) {
             // another batch
         }
     }

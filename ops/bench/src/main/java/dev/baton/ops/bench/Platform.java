@@ -125,17 +125,26 @@ final class Platform implements Engine, AutoCloseable {
         Http.expect(r, 200);
         List<Task> tasks = new ArrayList<>();
         for (JsonNode task : Http.JSON.readTree(r.body())) {
-            tasks.add(new Task(task.get("taskId").asString(), task.get("workflowInstanceId").asString(),
-                    task.get("scheduledTime").asLong(), task.get("inputData").path("n").asLong(0)));
+            tasks.add(task(task));
         }
         return tasks;
     }
 
+    /** A task as the API answers it (a poll, update-v2, a task stream), with what the harness needs of it. */
+    static Task task(JsonNode task) {
+        return new Task(task.get("taskId").asString(), task.get("workflowInstanceId").asString(),
+                task.get("scheduledTime").asLong(), task.get("inputData").path("n").asLong(0));
+    }
+
+    /** The harness's result for {@code task}: completed, echoing its {@code n}. */
+    static Map<String, Object> completed(Task task) {
+        return Map.of("workflowInstanceId", task.instanceId(), "taskId", task.id(), "workerId", "bench",
+                "status", "COMPLETED", "outputData", Map.of("n", task.n()));
+    }
+
     @Override
     public void complete(String caller, Task task) {
-        Http.expect(send("POST", "/api/tasks", caller, Map.of("workflowInstanceId", task.instanceId(),
-                "taskId", task.id(), "workerId", "bench", "status", "COMPLETED",
-                "outputData", Map.of("n", task.n()))), 200);
+        Http.expect(send("POST", "/api/tasks", caller, completed(task)), 200);
     }
 
     @Override

@@ -97,9 +97,8 @@ final class PushVersusPoll {
             return row;
         }
 
-        private void received(JsonNode task) {
-            long queued = task.get("scheduledTime").asLong();
-            delivery.recordValue(Math.max(0, System.currentTimeMillis() - queued));
+        private void received(Engine.Task task) {
+            delivery.recordValue(Math.max(0, System.currentTimeMillis() - task.queuedAtMillis()));
         }
 
         private void ended(boolean lastType) {
@@ -110,29 +109,20 @@ final class PushVersusPoll {
             }
         }
 
-        private static Map<String, Object> result(JsonNode task) {
-            return Map.of("workflowInstanceId", task.get("workflowInstanceId").asString(),
-                    "taskId", task.get("taskId").asString(), "workerId", "bench", "status", "COMPLETED",
-                    "outputData", Map.of("n", task.get("inputData").path("n").asLong(0)));
-        }
-
         /** A polling worker: batch long polls and an update per task, or update-v2 answered with the next task. */
         private AutoCloseable polling(String type, boolean lastType) {
             Thread t = Thread.ofPlatform().daemon().start(() -> {
-                JsonNode held = null;
+                Engine.Task held = null;
                 while (!done.get()) {
                     if (held == null) {
                         requests.incrementAndGet();
-                        HttpResponse<String> r = platform.send("GET", "/api/tasks/poll/batch/" + type
-                                + "?workerid=bench&count=" + (mode.equals("poll") ? CREDITS : 1) + "&timeout=1000",
-                                token, null);
-                        Http.expect(r, 200);
-                        JsonNode batch = Http.JSON.readTree(r.body());
+                        List<Engine.Task> batch = platform.poll(token, type, mode.equals("poll") ? CREDITS : 1,
+                                1_000);
                         batch.forEach(this::received); // delivered when the poll answers, not when worked on
-                        for (JsonNode task : batch) {
+                        for (Engine.Task task : batch) {
                             if (mode.equals("poll")) {
                                 requests.incrementAndGet();
-                                Http.expect(platform.send("POST", "/api/tasks", token, result(task)), 200);
+                                platform.complete(token, task);
                                 ended(lastType);
                             } else {
                                 held = task;
@@ -140,11 +130,12 @@ final class PushVersusPoll {
                         }
                     } else {
                         requests.incrementAndGet();
-                        HttpResponse<String> r = platform.send("POST", "/api/tasks/update-v2", token, result(held));
+                        HttpResponse<String> r = platform.send("POST", "/api/tasks/update-v2", token,
+                                Platform.completed(held));
                         ended(lastType);
                         held = null;
                         if (r.statusCode() == 200) {
-                            held = Http.JSON.readTree(r.body());
+                            held = Platform.task(Http.JSON.readTree(r.body()));
                             received(held);
                         } else {
                             Http.expect(r, 204);
@@ -187,8 +178,9 @@ final class PushVersusPoll {
                     partial.setLength(0);
                     messages.incrementAndGet();
                     if (m.has("task")) {
-                        received(m.get("task"));
-                        one.execute(() -> send(Map.of("update", result(m.get("task")))));
+                        Engine.Task task = Platform.task(m.get("task"));
+                        received(task);
+                        one.execute(() -> send(Map.of("update", Platform.completed(task))));
                     } else if (m.has("updated")) {
                         ended(lastType);
                         one.execute(() -> send(Map.of("credit", 1)));

@@ -163,6 +163,17 @@ public abstract class PlatformIT {
         return API.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Asserts a problem-details answer of {@code status} naming {@code field} (none at all when it is null). */
+    protected static void assertProblem(HttpResponse<String> response, int status, String field) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+        tools.jackson.databind.JsonNode body = JSON.readTree(response.body());
+        if (field == null) {
+            assertThat(body.has("field")).as(response.body()).isFalse();
+        } else {
+            assertThat(body.get("field").asString()).as(response.body()).isEqualTo(field);
+        }
+    }
+
     /** A name unique to this test, so tests sharing the database never share definitions or queues. */
     protected static String unique(String base) {
         return base + "_" + UUID.randomUUID().toString().substring(0, 8);

@@ -225,12 +225,6 @@ class DryRunIT extends PlatformIT {
         return JSON.readTree(response.body());
     }
 
-    private static void assertProblem(HttpResponse<String> response, int status, String field) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        JsonNode body = JSON.readTree(response.body());
-        assertThat(body.get("field").asString()).as(response.body()).isEqualTo(field);
-    }
-
     private static List<String> refs(JsonNode result) {
         List<String> refs = new ArrayList<>();
         result.get("tasks").forEach(t -> refs.add(t.get("referenceTaskName").asString()));

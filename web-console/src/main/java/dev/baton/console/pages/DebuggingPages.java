@@ -29,7 +29,17 @@ public class DebuggingPages {
 
     /** One task attempt of a dry run as a row: sub-workflows' tasks follow their parent, named by its path. */
     public record Row(String ref, String type, int iteration, int retryCount, String status, String source,
-            String input, String output, String reason) {}
+            String input, String output, String reason) {
+
+        /** Where the outcome came from, as the pages say it. */
+        public String outcome() {
+            return switch (source) {
+                case "EVALUATED" -> "evaluated";
+                case "CANNED" -> "given";
+                default -> "assumed";
+            };
+        }
+    }
 
     @GetMapping("/console/workflows/{name}/dry-run")
     String dryRunPage(@PathVariable String name, @RequestParam(required = false) Integer version, Model model) {

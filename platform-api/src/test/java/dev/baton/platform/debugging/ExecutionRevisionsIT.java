@@ -203,6 +203,12 @@ class ExecutionRevisionsIT extends PlatformIT {
         assertProblem(call("POST", "/api/workflow/" + id + "/upgrade", admin, "{\"version\":9}"), 400, "version");
         assertProblem(call("POST", "/api/workflow/" + id + "/upgrade", admin,
                 "{\"version\":2,\"taskMapping\":{\"nope\":\"a\"}}"), 409, "taskMapping.nope");
+        java.util.Map<String, String> huge = new java.util.HashMap<>();
+        for (int i = 0; i <= 1000; i++) {
+            huge.put("t" + i, "a");
+        }
+        assertProblem(call("POST", "/api/workflow/" + id + "/upgrade", admin, JSON.writeValueAsString(Map.of(
+                "version", 2, "taskMapping", huge))), 400, "taskMapping");
 
         Workflow unchanged = workflow(id);
         assertThat(unchanged.getWorkflowVersion()).isEqualTo(1);

@@ -1,6 +1,7 @@
 package dev.baton.engine.internal.execution;
 
 import dev.baton.engine.api.EngineException;
+import dev.baton.engine.api.EngineLimits;
 import dev.baton.engine.api.Violation;
 import dev.baton.engine.api.definition.WorkflowDef;
 import dev.baton.engine.api.definition.WorkflowTask;
@@ -35,9 +36,11 @@ final class ExecutionRevisions {
     private final DefinitionStore definitions;
     private final TaskHandlers handlers;
     private final DryRunner dryRunner;
+    private final EngineLimits limits;
 
     ExecutionRevisions(WorkflowExecutor executor, ExecutionStore store, DefinitionStore definitions,
-            TaskHandlers handlers, DryRunner dryRunner) {
+            TaskHandlers handlers, DryRunner dryRunner, EngineLimits limits) {
+        this.limits = limits;
         this.executor = executor;
         this.store = store;
         this.definitions = definitions;
@@ -100,6 +103,11 @@ final class ExecutionRevisions {
     UpgradePlan upgrade(TenantId tenant, UUID workflowId, UpgradeRequest request) {
         if (request == null || request.version() == null) {
             throw EngineException.invalid("version", "name the version of the definition to upgrade to");
+        }
+        // a mapping names tasks of one definition: it cannot need more entries than a definition has tasks
+        if (request.taskMapping() != null && request.taskMapping().size() > limits.tasksPerDefinition()) {
+            throw EngineException.invalid("taskMapping", "at most " + limits.tasksPerDefinition() + " entries "
+                    + "(baton.engine.limits.tasks-per-definition)");
         }
         return executor.inTransaction(tenant, () -> {
             WorkflowRun locked = executor.lock(tenant, workflowId);

@@ -118,7 +118,7 @@ public final class WorkflowExecutor implements WorkflowService, WorkflowLauncher
         this.decider = new WorkflowDecider(resolver, json, handlers, this, validator.limits(), composition, contracts,
                 attempts);
         this.dryRunner = new DryRunner(this, composition, contracts, handlers, json, resolver, validator.limits());
-        this.revisions = new ExecutionRevisions(this, store, definitions, handlers, dryRunner);
+        this.revisions = new ExecutionRevisions(this, store, definitions, handlers, dryRunner, validator.limits());
     }
 
     // ---- running changes ------------------------------------------------------------------------------------

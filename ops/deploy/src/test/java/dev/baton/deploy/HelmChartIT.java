@@ -241,8 +241,11 @@ class HelmChartIT {
             node.awaitOk(container.getStartupProbe().getHttpGet().getPath(), Duration.ofSeconds(
                     (long) container.getStartupProbe().getPeriodSeconds()
                             * container.getStartupProbe().getFailureThreshold()));
-            assertThat(node.get(container.getReadinessProbe().getHttpGet().getPath()).body())
-                    .isEqualTo("{\"status\":\"UP\"}");
+            // liveness is UP when the context has started, readiness only once the start-up runners (the first
+            // administrator) have run; Kubernetes asks readiness again every periodSeconds, so the test waits too
+            String readiness = container.getReadinessProbe().getHttpGet().getPath();
+            node.awaitOk(readiness, Duration.ofSeconds(30));
+            assertThat(node.get(readiness).body()).isEqualTo("{\"status\":\"UP\"}");
             assertThat(node.get(container.getLivenessProbe().getHttpGet().getPath()).body())
                     .isEqualTo("{\"status\":\"UP\"}");
 

@@ -10,7 +10,9 @@ import dev.baton.platform.PlatformIT;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -38,12 +40,14 @@ import org.junit.jupiter.api.Test;
 class ContainerIT extends PlatformIT {
 
     private static final String NAMESPACE = "batch";
-    private static final Duration SHORT = Duration.ofSeconds(20);
+    // generous for a loaded CI machine: every wait ends as soon as its outcome is there
+    private static final Duration SHORT = Duration.ofSeconds(60);
     private static KubernetesMockServer cluster;
     private static KubernetesClient admin;
     private static Thread controller;
     private static final Map<String, Job> created = new ConcurrentHashMap<>();
     private static final Set<String> finished = ConcurrentHashMap.newKeySet();
+    private static final Set<String> logServed = ConcurrentHashMap.newKeySet();
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -52,7 +56,11 @@ class ContainerIT extends PlatformIT {
         cluster = new KubernetesMockServer(new Context(), new MockWebServer(), responses,
                 new KubernetesMixedDispatcher(responses), false);
         cluster.init(InetAddress.getByName("127.0.0.1"), 0);
-        admin = cluster.createClient();
+        // a request that stalls under load is given up after 3 s and made again next round, well within SHORT
+        try (KubernetesClient plain = cluster.createClient()) {
+            admin = new KubernetesClientBuilder().withConfig(new ConfigBuilder(plain.getConfiguration())
+                    .withRequestTimeout(3_000).withConnectionTimeout(3_000).build()).build();
+        }
         controller = Thread.ofPlatform().daemon().start(ContainerIT::control);
     }
 
@@ -93,13 +101,17 @@ class ContainerIT extends PlatformIT {
         try {
             int exit = image.endsWith(":ok") ? 0 : 3;
             String pod = name + "-abcde";
+            // the log is served before the pod exists: a create that timed out here but was made on the server
+            // finds the pod next round, and must not leave it without its log
+            if (logServed.add(pod)) {
+                cluster.expect().get().withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/" + pod
+                        + "/log?pretty=false&tailLines=100").andReturn(200, "line 1\nexit " + exit + "\n").always();
+            }
             if (admin.pods().inNamespace(NAMESPACE).withName(pod).get() == null) {
                 admin.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName(pod)
                         .addToLabels("job-name", name).endMetadata().withNewStatus().addNewContainerStatus()
                         .withName("task").withNewState().withNewTerminated().withExitCode(exit).endTerminated()
                         .endState().endContainerStatus().endStatus().build()).create();
-                cluster.expect().get().withPath("/api/v1/namespaces/" + NAMESPACE + "/pods/" + pod
-                        + "/log?pretty=false&tailLines=100").andReturn(200, "line 1\nexit " + exit + "\n").always();
             }
             admin.batch().v1().jobs().inNamespace(NAMESPACE).withName(name).edit(j -> new JobBuilder(j)
                     .withNewStatus().withSucceeded(exit == 0 ? 1 : 0).withFailed(exit == 0 ? 0 : 1).endStatus()

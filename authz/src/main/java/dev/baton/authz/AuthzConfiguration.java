@@ -80,7 +80,6 @@ import org.springframework.security.oauth2.server.authorization.JdbcOAuth2Author
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
-import org.springframework.security.oauth2.server.resource.authentication.JwtIssuerAuthenticationManagerResolver;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
@@ -315,7 +314,7 @@ public class AuthzConfiguration {
                         .bearerTokenResolver(tokens)
                         .authenticationEntryPoint(ProblemResponses.unauthenticated())
                         .accessDeniedHandler(ProblemResponses.forbidden())
-                        .authenticationManagerResolver(new JwtIssuerAuthenticationManagerResolver(issuers)))
+                        .authenticationManagerResolver(issuers.byRequest()))
                 .exceptionHandling(e -> e.authenticationEntryPoint(ProblemResponses.unauthenticated())
                         .accessDeniedHandler(ProblemResponses.forbidden()));
         return http.build();

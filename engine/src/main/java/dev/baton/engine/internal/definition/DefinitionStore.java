@@ -78,7 +78,7 @@ public final class DefinitionStore {
         if (version != null) {
             statement = statement.param(version);
         }
-        return statement.query((rs, i) -> new ToStart(json.read(rs.getString(1), WorkflowDef.class),
+        return statement.query((rs, i) -> new ToStart(json.readSnapshot(rs.getString(1), WorkflowDef.class),
                 rs.getLong(2))).optional();
     }
 

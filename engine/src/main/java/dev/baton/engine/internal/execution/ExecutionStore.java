@@ -1,6 +1,7 @@
 package dev.baton.engine.internal.execution;
 
 import dev.baton.engine.api.CatalogTaskStats;
+import dev.baton.engine.api.definition.WorkflowDef;
 import dev.baton.engine.api.definition.WorkflowTask;
 import dev.baton.engine.api.execution.Task;
 import dev.baton.engine.api.execution.TaskExecLog;
@@ -43,7 +44,6 @@ public final class ExecutionStore {
     private final JdbcClient jdbc;
     private final JdbcTemplate template;
     private final JsonCodec json;
-    private final SnapshotCache definitions;
     private final OffloadedPayloads payloads;
     private final LimitedPolls limited;
     private final TaskLimits limits;
@@ -61,7 +61,6 @@ public final class ExecutionStore {
         this.jdbc = jdbc;
         this.template = template;
         this.json = json;
-        this.definitions = new SnapshotCache(json);
         this.payloads = new OffloadedPayloads(jdbc, json, offloadBytes, objects);
         this.events = events;
         this.limits = new TaskLimits(jdbc, json);
@@ -85,7 +84,8 @@ public final class ExecutionStore {
                 ON CONFLICT DO NOTHING""")
                 .params(w.getTenantId(), w.getWorkflowId(), w.getWorkflowName(), w.getWorkflowVersion(),
                         w.getStatus().name(), w.getCorrelationId(), w.getPriority(), w.getIdempotencyKey(),
-                        w.getParentWorkflowId(), w.getParentWorkflowTaskId(), json.write(w.getWorkflowDefinition()),
+                        w.getParentWorkflowId(), w.getParentWorkflowTaskId(),
+                        json.writeSnapshot(w.getWorkflowDefinition()),
                         row.column("input", w.getInput()), row.column("output", w.getOutput()),
                         row.column("variables", w.getVariables()),
                         json.write(w.getTaskToDomain()), w.getReasonForIncompletion(),
@@ -129,7 +129,7 @@ public final class ExecutionStore {
         // the workflow's row exists: the values may be stored before the statement that names them
         added[0] = row.flush();
         if (withDefinition) {
-            params.add(json.write(w.getWorkflowDefinition()));
+            params.add(json.writeSnapshot(w.getWorkflowDefinition()));
         }
         params.add(w.getWorkflowId());
         return params;
@@ -306,7 +306,7 @@ public final class ExecutionStore {
                 t.getReasonForIncompletion(), t.getWorkerId(), t.getCallbackAfterSeconds(), ts(t.getWaitUntil()),
                 t.getQueue(), t.getSubWorkflowId(), ts(t.getVisibleAt()), ts(t.getStarted()),
                 ts(t.getFirstStarted()), ts(t.getEnded()), ts(t.getUpdated()), ts(t.getDueAt()),
-                t.storedWorkflowTask() != null ? t.storedWorkflowTask() : json.write(t.getWorkflowTask()),
+                t.storedWorkflowTask() != null ? t.storedWorkflowTask() : json.writeSnapshot(t.getWorkflowTask()),
                 t.getIteration(), row.offloaded(), permitKept(t), t.getTaskId()
             };
             if (row.flush()) {
@@ -495,7 +495,8 @@ public final class ExecutionStore {
                 tenant, t.getTaskId(), t.getWorkflowInstanceId(), t.getSeq(), t.getReferenceTaskName(),
                 t.getTaskType(), t.getTaskDefName(), t.getStatus().name(), t.getIteration(), t.getRetryCount(),
                 t.getPollCount(), t.isRetried(), t.isExecuted(), row.column("input", t.getInputData()),
-                row.column("output", t.getOutputData()), json.write(t.getWorkflowTask()), t.getReasonForIncompletion(),
+                row.column("output", t.getOutputData()), json.writeSnapshot(t.getWorkflowTask()),
+                t.getReasonForIncompletion(),
                 t.getWorkerId(), t.getDomain(), t.getCallbackAfterSeconds(), t.getResponseTimeoutSeconds(),
                 t.getWorkflowType(), ts(t.getWaitUntil()), t.getWorkflowPriority(), t.getQueue(), t.getRetriedTaskId(),
                 t.getSubWorkflowId(), t.getParentTaskId(), ts(t.getScheduled()), ts(t.getVisibleAt()),
@@ -518,7 +519,7 @@ public final class ExecutionStore {
         w.setIdempotencyKey(rs.getString("idempotency_key"));
         w.setParentWorkflowId(rs.getObject("parent_workflow_id", UUID.class));
         w.setParentWorkflowTaskId(rs.getObject("parent_task_id", UUID.class));
-        w.setWorkflowDefinition(definitions.parse(rs.getString("definition")));
+        w.setWorkflowDefinition(json.readSnapshot(rs.getString("definition"), WorkflowDef.class));
         String offloaded = rs.getString("offloaded");
         w.setInput(payloads.read(w.getWorkflowId(), offloaded, "input", rs.getString("input")));
         w.setOutput(payloads.read(w.getWorkflowId(), offloaded, "output", rs.getString("output")));
@@ -560,7 +561,7 @@ public final class ExecutionStore {
         t.setInputData(payloads.read(t.getWorkflowInstanceId(), offloaded, "input", rs.getString("input")));
         t.setOutputData(payloads.read(t.getWorkflowInstanceId(), offloaded, "output", rs.getString("output")));
         String snapshot = rs.getString("workflow_task");
-        t.readWorkflowTask(json.read(snapshot, WorkflowTask.class), snapshot);
+        t.readWorkflowTask(json.readSnapshot(snapshot, WorkflowTask.class), snapshot);
         t.setReasonForIncompletion(rs.getString("reason"));
         t.setWorkerId(rs.getString("worker_id"));
         t.setDomain(rs.getString("domain"));

@@ -15,9 +15,26 @@ public final class JsonCodec {
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
+    // 8 M characters of snapshot text, twice over (read and written): tens of megabytes at most
+    private static final long SNAPSHOT_CHARS = 8L << 20;
+
     private final JsonMapper mapper = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
+    private final Snapshots snapshots = new Snapshots(SNAPSHOT_CHARS);
+
+    /**
+     * A definition snapshot (a workflow definition, a task's place in it) read from stored JSON: the same object
+     * for the same text, shared between runs, so it must never be changed (see {@link Snapshots}).
+     */
+    public <T> T readSnapshot(String json, Class<T> type) {
+        return snapshots.read(json, type, text -> read(text, type));
+    }
+
+    /** A definition snapshot's JSON: the text it was read as, when this node has it, else written now. */
+    public String writeSnapshot(Object snapshot) {
+        return snapshots.write(snapshot, this::write);
+    }
 
     public String write(Object value) {
         return mapper.writeValueAsString(value);

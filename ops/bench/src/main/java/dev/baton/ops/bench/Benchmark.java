@@ -137,9 +137,10 @@ public final class Benchmark {
             FaultHarness.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        // "push" runs only the push-versus-poll step, "latency" only linear3 one at a time (to profile it), each on
-        // a platform of its own
-        String only = args.length > 0 && (args[0].equals("push") || args[0].equals("latency")) ? args[0] : null;
+        // "push" runs only the push-versus-poll step, "latency" only linear3 one at a time, "load" only linear3
+        // under load driven the peer's way (2 clients x 32 tasks, 10 s long poll), each on a platform of its own so
+        // that it can be profiled alone
+        String only = args.length > 0 && List.of("push", "latency", "load").contains(args[0]) ? args[0] : null;
         Options o = Options.parse(only != null ? java.util.Arrays.copyOfRange(args, 1, args.length) : args);
         Path work = Files.createTempDirectory("baton-bench-");
         Map<String, Object> report = new LinkedHashMap<>();
@@ -170,6 +171,15 @@ public final class Benchmark {
                             Database.OURS);
                     report.put("latencyLinear3", latency);
                     System.out.println("linear3 one at a time: " + latency);
+                } else if ("load".equals(only)) {
+                    Workload.LINEAR3.register(platform, platform.operatorToken());
+                    ClientSetup cell = new ClientSetup(2, 32, 10_000);
+                    List<String> one = List.of(platform.operatorToken());
+                    ourClientRun(o.load().first(), cell, platform, db, one); // warm-up
+                    Map<String, Object> loaded = ourClientRun(o.load(), cell, platform, db, one);
+                    report.put("loadLinear3", loaded);
+                    report.put("topStatements", db.topStatements(15));
+                    System.out.println("linear3 under load: " + loaded);
                 } else {
                     run(o, platform, db, work, report);
                 }

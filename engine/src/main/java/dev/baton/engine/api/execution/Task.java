@@ -34,9 +34,6 @@ public class Task {
     private Map<String, Object> inputData = new LinkedHashMap<>();
     private Map<String, Object> outputData = new LinkedHashMap<>();
     private WorkflowTask workflowTask;
-    /** Never serialized: an update need not write an unchanged snapshot again (see {@link #storedWorkflowTask}). */
-    @JsonIgnore
-    private transient String storedWorkflowTask;
     private String reasonForIncompletion;
     private String workerId;
     private String domain;
@@ -114,21 +111,7 @@ public class Task {
     public Map<String, Object> getOutputData() { return outputData; }
     public void setOutputData(Map<String, Object> outputData) { this.outputData = outputData == null ? new LinkedHashMap<>() : outputData; }
     public WorkflowTask getWorkflowTask() { return workflowTask; }
-    public void setWorkflowTask(WorkflowTask workflowTask) {
-        this.workflowTask = workflowTask;
-        this.storedWorkflowTask = null;
-    }
-
-    /** Sets the snapshot read from the store together with its stored JSON, written back as is while it stays. */
-    public void readWorkflowTask(WorkflowTask workflowTask, String stored) {
-        this.workflowTask = workflowTask;
-        this.storedWorkflowTask = stored;
-    }
-
-    /** The snapshot's JSON as the store holds it, while the snapshot is the one read; else null. */
-    public String storedWorkflowTask() {
-        return storedWorkflowTask;
-    }
+    public void setWorkflowTask(WorkflowTask workflowTask) { this.workflowTask = workflowTask; }
     public String getReasonForIncompletion() { return reasonForIncompletion; }
     public void setReasonForIncompletion(String reason) { this.reasonForIncompletion = reason; }
     public String getWorkerId() { return workerId; }

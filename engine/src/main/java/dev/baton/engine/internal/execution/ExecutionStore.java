@@ -306,7 +306,7 @@ public final class ExecutionStore {
                 t.getReasonForIncompletion(), t.getWorkerId(), t.getCallbackAfterSeconds(), ts(t.getWaitUntil()),
                 t.getQueue(), t.getSubWorkflowId(), ts(t.getVisibleAt()), ts(t.getStarted()),
                 ts(t.getFirstStarted()), ts(t.getEnded()), ts(t.getUpdated()), ts(t.getDueAt()),
-                t.storedWorkflowTask() != null ? t.storedWorkflowTask() : json.writeSnapshot(t.getWorkflowTask()),
+                json.writeSnapshot(t.getWorkflowTask()),
                 t.getIteration(), row.offloaded(), permitKept(t), t.getTaskId()
             };
             if (row.flush()) {
@@ -560,8 +560,7 @@ public final class ExecutionStore {
         String offloaded = rs.getString("offloaded");
         t.setInputData(payloads.read(t.getWorkflowInstanceId(), offloaded, "input", rs.getString("input")));
         t.setOutputData(payloads.read(t.getWorkflowInstanceId(), offloaded, "output", rs.getString("output")));
-        String snapshot = rs.getString("workflow_task");
-        t.readWorkflowTask(json.readSnapshot(snapshot, WorkflowTask.class), snapshot);
+        t.setWorkflowTask(json.readSnapshot(rs.getString("workflow_task"), WorkflowTask.class));
         t.setReasonForIncompletion(rs.getString("reason"));
         t.setWorkerId(rs.getString("worker_id"));
         t.setDomain(rs.getString("domain"));

@@ -2,6 +2,7 @@ package dev.baton.engine.internal.json;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Definition snapshots (a workflow's definition, a task's place in it) parsed once per distinct stored text, and
@@ -42,7 +43,7 @@ final class Snapshots {
     }
 
     /** The snapshot parsed from {@code text}, the same object for the same text while it is kept. */
-    <T> T read(String text, Class<T> type, java.util.function.Function<String, T> parse) {
+    <T> T read(String text, Class<T> type, Function<String, T> parse) {
         Object known = parsed.get(text);
         if (type.isInstance(known)) {
             return type.cast(known);
@@ -56,7 +57,7 @@ final class Snapshots {
     }
 
     /** The text {@code snapshot} was read as or last written as, else written now. */
-    String write(Object snapshot, java.util.function.Function<Object, String> write) {
+    String write(Object snapshot, Function<Object, String> write) {
         if (snapshot == null) {
             return write.apply(null);
         }

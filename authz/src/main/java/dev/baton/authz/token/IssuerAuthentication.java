@@ -84,14 +84,9 @@ public final class IssuerAuthentication implements AuthenticationManagerResolver
     public AuthenticationManagerResolver<HttpServletRequest> byRequest() {
         JwtIssuerAuthenticationManagerResolver byIssuer = new JwtIssuerAuthenticationManagerResolver(this);
         return request -> authentication -> {
-            if (authentication instanceof BearerTokenAuthenticationToken bearer) {
-                CallerAuthentication known = verified.get(bearer.getToken());
-                if (known != null) {
-                    requireNotRevoked(known.token());
-                    return known;
-                }
-            }
-            return byIssuer.resolve(request).authenticate(authentication);
+            CallerAuthentication known = authentication instanceof BearerTokenAuthenticationToken bearer
+                    ? remembered(bearer.getToken()) : null;
+            return known != null ? known : byIssuer.resolve(request).authenticate(authentication);
         };
     }
 
@@ -100,9 +95,8 @@ public final class IssuerAuthentication implements AuthenticationManagerResolver
         if (ownIssuer.equals(issuer)) {
             return authentication -> {
                 String token = ((BearerTokenAuthenticationToken) authentication).getToken();
-                CallerAuthentication known = verified.get(token);
+                CallerAuthentication known = remembered(token);
                 if (known != null) {
-                    requireNotRevoked(known.token());
                     return known;
                 }
                 Jwt jwt = decode(ownDecoder, authentication);
@@ -139,6 +133,15 @@ public final class IssuerAuthentication implements AuthenticationManagerResolver
                 throw new InvalidBearerTokenException(e.getMessage());
             }
         };
+    }
+
+    /** The caller of a token this node verified before and that is not revoked since; null when not verified. */
+    private CallerAuthentication remembered(String token) {
+        CallerAuthentication known = verified.get(token);
+        if (known != null) {
+            requireNotRevoked(known.token());
+        }
+        return known;
     }
 
     private void requireNotRevoked(Jwt jwt) {

@@ -33,7 +33,7 @@ public final class HeaderBearerTokenResolver implements BearerTokenResolver {
     }
 
     /** The token of {@code Bearer <b64token>}: letters, digits and {@code -._~+/}, then any {@code =}. */
-    static String b64token(String authorization) {
+    private static String b64token(String authorization) {
         int end = authorization.length();
         int i = BEARER.length();
         boolean wellFormed = end > i && authorization.regionMatches(true, 0, BEARER, 0, i);
